@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Finds PostgreSQL on 127.0.0.1:5432 and MariaDB on 127.0.0.1:3306 for the tests.
+# Where one is missing it installs it with apt-get and starts it. Idempotent; quiet when all is there.
+# Also installs HypoPG for `plan --what-if` tests where apt can provide it.
+set -euo pipefail
+
+PG_HOST=127.0.0.1 PG_PORT=5432 MY_HOST=127.0.0.1 MY_PORT=3306
+say() { echo "ensure-databases: $*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else say "need root for: $*"; return 1; fi; }
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null || { say "apt-get not available; install $* by hand"; return 1; }
+  if [ "$apt_updated" -eq 0 ]; then as_root apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+pg_up() { psql "host=$PG_HOST port=$PG_PORT user=postgres dbname=postgres connect_timeout=3" -Atqc 'select 1' >/dev/null 2>&1; }
+my_up() { mariadb -h "$MY_HOST" -P "$MY_PORT" -u root --connect-timeout=3 -e 'select 1' >/dev/null 2>&1 \
+  || mysql -h "$MY_HOST" -P "$MY_PORT" -u root --connect-timeout=3 -e 'select 1' >/dev/null 2>&1; }
+wait_for() { for _ in $(seq 1 60); do "$1" && return 0; sleep 1; done; return 1; }
+
+# ---------- PostgreSQL ----------
+if ! pg_up; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    say "installing PostgreSQL"
+    apt_install postgresql postgresql-client
+  fi
+  ver=$(ls /etc/postgresql | sort -n | tail -1)
+  hba=/etc/postgresql/$ver/main/pg_hba.conf
+  # tests connect as postgres over TCP on loopback without a password
+  if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+  fi
+  say "starting PostgreSQL $ver"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null || as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main reload || true
+  wait_for pg_up || { say "PostgreSQL did not come up on $PG_HOST:$PG_PORT"; exit 1; }
+fi
+
+# HypoPG (optional: `plan --what-if` tests are skipped with a reason without it)
+if ! psql "host=$PG_HOST port=$PG_PORT user=postgres dbname=postgres" -Atqc "select 1 from pg_available_extensions where name='hypopg'" 2>/dev/null | grep -q 1; then
+  major=$(psql "host=$PG_HOST port=$PG_PORT user=postgres dbname=postgres" -Atqc 'show server_version_num' | cut -c1-2)
+  apt_install "postgresql-$major-hypopg" 2>/dev/null || say "HypoPG not installable here; what-if tests will be skipped"
+fi
+
+# ---------- MariaDB / MySQL ----------
+if ! my_up; then
+  if [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then
+    say "installing MariaDB"
+    apt_install mariadb-server mariadb-client
+  fi
+  say "starting MariaDB"
+  as_root mkdir -p /run/mysqld && as_root chown mysql:mysql /run/mysqld 2>/dev/null || true
+  daemon=/usr/sbin/mariadbd; [ -x "$daemon" ] || daemon=/usr/sbin/mysqld
+  as_root start-stop-daemon --start --oknodo --background --exec "$daemon" -- --user=mysql
+  wait_for my_up || {
+    # a fresh Debian install lets root in only through the unix socket: allow an empty password on TCP
+    as_root mariadb -u root -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket; FLUSH PRIVILEGES;" 2>/dev/null || true
+    wait_for my_up
+  } || { say "MariaDB did not come up on $MY_HOST:$MY_PORT"; exit 1; }
+fi
+
+# client tools used by the schema-dump round-trip tests
+command -v pg_dump >/dev/null || apt_install postgresql-client
+command -v mysqldump >/dev/null || command -v mariadb-dump >/dev/null || apt_install mariadb-client
+exit 0

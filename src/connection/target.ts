@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import { ConnectionError } from '../errors.js';
+
+/** Which family of server a target speaks to. */
+export type DialectName = 'postgres' | 'mysql';
+
+/** Where to connect: a knex config plus a display form that never carries a password. */
+export interface Target {
+  dialect: DialectName;
+  knexConfig: Knex.Config;
+  /** The target as it may be printed: password replaced by `***`. */
+  display: string;
+  /** Secrets to scrub from any text that leaves the tool. */
+  secrets: string[];
+}
+
+/** How the user named the target on the command line. */
+export interface TargetOptions {
+  url?: string;
+  knexfile?: string;
+  env?: string;
+}
+
+const schemes: Record<string, DialectName> = {
+  'postgres:': 'postgres',
+  'postgresql:': 'postgres',
+  'mysql:': 'mysql',
+  'mariadb:': 'mysql',
+};
+
+const knexClients: Record<string, DialectName> = {
+  pg: 'postgres',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+};
+
+/** Replaces the password of a connection URL with `***`. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Replaces every secret in a text with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    out = out.split(secret).join('***');
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) out = out.split(encoded).join('***');
+  }
+  return out;
+}
+
+/** Builds a target from a `postgres://`, `postgresql://`, `mysql://` or `mariadb://` URL. */
+export function targetFromUrl(url: string): Target {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConnectionError(`not a valid database URL: ${maskUrl(url)}`);
+  }
+  const dialect = schemes[parsed.protocol];
+  if (!dialect) {
+    throw new ConnectionError(
+      `unsupported URL scheme ${parsed.protocol}// (use postgres://, postgresql://, mysql:// or mariadb://)`,
+    );
+  }
+  const password = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const connection: Record<string, unknown> = {
+    host: decodeURIComponent(parsed.hostname) || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : dialect === 'postgres' ? 5432 : 3306,
+    user: decodeURIComponent(parsed.username) || (dialect === 'postgres' ? 'postgres' : 'root'),
+    password,
+    database: database || undefined,
+  };
+  for (const [key, value] of parsed.searchParams) connection[key] = value;
+  if (dialect === 'mysql') connection.multipleStatements = false;
+  return {
+    dialect,
+    knexConfig: { client: dialect === 'postgres' ? 'pg' : 'mysql2', connection },
+    display: maskUrl(url),
+    secrets: password ? [password] : [],
+  };
+}
+
+/** Builds a target from a knexfile (`.js`, `.cjs`, `.mjs` or `.json`) and an environment name. */
+export async function targetFromKnexfile(file: string, env?: string): Promise<Target> {
+  const absolute = path.resolve(file);
+  if (!existsSync(absolute)) throw new ConnectionError(`knexfile not found: ${file}`);
+  let loaded: unknown;
+  try {
+    const module = await import(
+      pathToFileURL(absolute).href,
+      absolute.endsWith('.json') ? { with: { type: 'json' } } : {}
+    );
+    loaded = module.default ?? module;
+  } catch (error) {
+    throw new ConnectionError(`cannot load knexfile ${file}: ${(error as Error).message}`, error);
+  }
+  const all = loaded as Record<string, unknown>;
+  const envName = env ?? process.env.NODE_ENV ?? 'development';
+  const config = (typeof all.client === 'string' ? all : all[envName]) as Knex.Config | undefined;
+  if (!config || typeof config !== 'object') {
+    throw new ConnectionError(`knexfile ${file} has no configuration for environment "${envName}"`);
+  }
+  const client = typeof config.client === 'string' ? config.client : '';
+  const dialect = knexClients[client];
+  if (!dialect) throw new ConnectionError(`knexfile ${file}: unsupported client "${client}" (use pg or mysql2)`);
+  const connection = config.connection;
+  if (typeof connection === 'string') {
+    const fromUrl = targetFromUrl(connection);
+    return { ...fromUrl, knexConfig: { ...config, ...fromUrl.knexConfig } };
+  }
+  if (!connection || typeof connection !== 'object') {
+    throw new ConnectionError(`knexfile ${file}: environment "${envName}" has no connection settings`);
+  }
+  const settings = connection as Record<string, unknown>;
+  const password = typeof settings.password === 'string' ? settings.password : '';
+  const user = typeof settings.user === 'string' ? settings.user : '';
+  const scheme = dialect === 'postgres' ? 'postgres' : 'mysql';
+  const display = `${scheme}://${user}${password ? ':***' : ''}@${settings.host ?? '127.0.0.1'}${
+    settings.port ? `:${settings.port}` : ''
+  }/${settings.database ?? ''}`;
+  return {
+    dialect,
+    knexConfig: { ...config, client: dialect === 'postgres' ? 'pg' : 'mysql2' },
+    display,
+    secrets: password ? [password] : [],
+  };
+}
+
+/** Resolves `--url`, `DATABASE_URL` or `--knexfile/--env`, in that order. */
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  if (options.url) return targetFromUrl(options.url);
+  if (options.knexfile) return targetFromKnexfile(options.knexfile, options.env);
+  if (process.env.DATABASE_URL) return targetFromUrl(process.env.DATABASE_URL);
+  throw new ConnectionError('no database given: use --url, DATABASE_URL, or --knexfile');
+}

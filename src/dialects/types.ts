@@ -1,0 +1,61 @@
+import type { Database, ServerInfo } from '../connection/database.js';
+import type { PlanProblem } from '../errors.js';
+import type { Change, RenderedSql } from '../model/change.js';
+import type { Index } from '../model/index-model.js';
+import type { LiveSchema, LiveTable, TableRef } from '../model/schema.js';
+
+/** What a server can do; core code asks these instead of testing dialect names. */
+export interface Capabilities {
+  /** CREATE/DROP INDEX CONCURRENTLY (PostgreSQL). */
+  concurrentIndex: boolean;
+  /** DDL can run inside a transaction and be rolled back. */
+  transactionalDdl: boolean;
+  /** How an index is taken out of use without dropping it: MySQL INVISIBLE, MariaDB IGNORED. */
+  invisibleIndex: 'invisible' | 'ignored' | null;
+  /** Online ALTER algorithms, cheapest first (MySQL/MariaDB), empty where not applicable. */
+  onlineAlgorithms: string[];
+  /** Partial indexes (`where:`). */
+  partialIndex: boolean;
+  /** Covering columns (`include:`). */
+  includeColumns: boolean;
+  /** Prefix lengths on key parts (`length:`). */
+  prefixLength: boolean;
+  /** Expression key parts (`{expression: ...}`). */
+  expressionKeyParts: boolean;
+  /** NULLS FIRST/LAST on key parts. */
+  nullsOrder: boolean;
+  /** Access methods the plan may name in `using:`. */
+  methods: string[];
+  /** Longest index name. */
+  maxIdentifierLength: number;
+  /** Whether that limit counts bytes (PostgreSQL) or characters (MySQL). */
+  identifierLengthUnit: 'bytes' | 'characters';
+  /** Most key parts one index may have (null: no practical limit to check). */
+  maxKeyParts: number | null;
+}
+
+/** Everything that differs between PostgreSQL and MySQL/MariaDB, behind one interface. */
+export interface Dialect {
+  readonly server: ServerInfo;
+  readonly capabilities: Capabilities;
+  /** Quotes an identifier (always; never concatenate raw names). */
+  quoteIdent(name: string): string;
+  /** Quotes a string literal. */
+  quoteLiteral(value: string): string;
+  /**
+   * Reads the named tables with their columns and indexes, in a constant number of catalog
+   * queries whatever the number of tables or indexes.
+   */
+  introspect(db: Database, tables: readonly TableRef[]): Promise<LiveSchema>;
+  /**
+   * Returns the desired indexes with expressions and predicates in the server's canonical form, by
+   * building them on an empty session-local copy of the table and reading them back.
+   */
+  canonicalize(db: Database, indexes: readonly Index[]): Promise<Index[]>;
+  /** Flavor rules that need the live table: key length, TEXT/BLOB without prefix, virtual columns. */
+  validateIndex(index: Index, table: LiveTable): Omit<PlanProblem, 'file' | 'line' | 'column'>[];
+  /** Forward and reverse SQL of one change, with the online options of the flavor. */
+  renderChange(change: Change, table: LiveTable | undefined): RenderedSql;
+  /** The canonical one-line definition, as the server would print it (for diffs and reports). */
+  renderDefinition(index: Index): string;
+}

@@ -1,0 +1,37 @@
+import type { Index } from './index-model.js';
+import type { LiveIndex, TableRef } from './schema.js';
+
+/** What the diff decided for one managed index. */
+export type ChangeAction = 'create' | 'drop' | 'replace' | 'noop';
+
+/** One decision of the diff, before any SQL exists. */
+export interface Change {
+  action: ChangeAction;
+  table: TableRef;
+  /** Name of the managed index. */
+  index: string;
+  /** The desired definition (absent for `drop`). */
+  desired?: Index;
+  /** The live index under that name, if any. */
+  live?: LiveIndex;
+  /** Why a replace is needed: the definition differs, or the live index is INVALID. */
+  reason?: string;
+  /** Redundancy and data warnings found for this change. */
+  warnings: string[];
+}
+
+/** The SQL of one change: forward statements, their reverse, and whether the server does it online. */
+export interface RenderedSql {
+  sql: string[];
+  rollback: string[];
+  online: boolean;
+  /** Why the change is not online (e.g. FULLTEXT on MariaDB cannot use LOCK=NONE). */
+  onlineReason?: string;
+  /** False when the reverse cannot be derived exactly; then `rollback` is empty. */
+  reversible: boolean;
+  /** What lock the forward SQL takes and what it blocks, in a few words. */
+  lockImpact: string;
+}
+
+/** A change with its rendered SQL: what `plan` prints and `apply` runs. */
+export type PlannedChange = Change & RenderedSql;

@@ -1,0 +1,77 @@
+import { Index, type IndexDefinition } from './index-model.js';
+
+/** A table named by schema (PostgreSQL schema / MySQL database) and name. */
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+/** Key under which a table is kept in maps: `schema.name` with no quoting. */
+export function tableKey(ref: TableRef): string {
+  return `${ref.schema}.${ref.name}`;
+}
+
+/** One live column. */
+export interface LiveColumn {
+  name: string;
+  /** Full type as the server prints it, e.g. `character varying(140)`, `varchar(140)`. */
+  type: string;
+  /** Base type name in lower case, e.g. `varchar`, `text`, `int`. */
+  dataType: string;
+  nullable: boolean;
+  generated: 'stored' | 'virtual' | null;
+  /** Declared length in characters for character types. */
+  characterLength?: number;
+  /** Bytes per character of the column's character set (MySQL). */
+  bytesPerCharacter?: number;
+}
+
+/** Where a live index comes from when a constraint owns it. */
+export type IndexConstraint = 'primary' | 'unique' | 'exclusion' | null;
+
+/** Live-only facts about an index. */
+export interface LiveIndexFacts {
+  /** False for a PostgreSQL INVALID index (failed or interrupted concurrent build). */
+  valid: boolean;
+  /** False for a MySQL INVISIBLE / MariaDB IGNORED index. */
+  visible: boolean;
+  /** The constraint that owns the index, if any: such indexes are never dropped by the tool. */
+  constraint: IndexConstraint;
+  /** The server's own definition: `pg_get_indexdef` or the `SHOW CREATE TABLE` line. */
+  definition: string;
+  /** PostgreSQL index on a partitioned table. */
+  partitioned: boolean;
+  sizeBytes?: number;
+}
+
+/** An index read from the server, with its live-only facts. */
+export class LiveIndex extends Index {
+  readonly live: LiveIndexFacts;
+  constructor(definition: IndexDefinition, live: LiveIndexFacts) {
+    super(definition);
+    this.live = live;
+  }
+}
+
+/** One live table with its columns and indexes. */
+export interface LiveTable extends TableRef {
+  columns: LiveColumn[];
+  indexes: LiveIndex[];
+  estimatedRows: number;
+  totalBytes: number;
+  partitioned: boolean;
+  /** MySQL storage engine, e.g. InnoDB. */
+  engine?: string;
+  /** MySQL: the table has ON DELETE/UPDATE CASCADE or SET NULL foreign keys (forbids LOCK=NONE on MySQL). */
+  cascadingForeignKeys?: boolean;
+}
+
+/** The part of the live schema the plans talk about. */
+export interface LiveSchema {
+  tables: Map<string, LiveTable>;
+}
+
+/** Looks up a table by reference. */
+export function findTable(schema: LiveSchema, ref: TableRef): LiveTable | undefined {
+  return schema.tables.get(tableKey(ref));
+}

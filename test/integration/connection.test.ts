@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/connection/database.js';
+import { targetFromUrl } from '../../src/connection/target.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../support/databases.js';
+
+describe.each(testServers())('connection on $label', (server) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  it('detects flavor and version', async () => {
+    const expected = { pg15: 'postgres', pg18: 'postgres', mariadb: 'mariadb' }[server.label];
+    expect(test.db.server.flavor).toBe(expected);
+    expect(test.db.server.major).toBeGreaterThan(9);
+    if (server.label === 'pg18') expect(test.db.server.major).toBe(18);
+  });
+
+  it('gives sessions with their own server connection id', async () => {
+    const a = await test.db.session();
+    const b = await test.db.session();
+    expect(a.id).not.toBe(b.id);
+    await a.release();
+    await b.release();
+  });
+
+  it('never prints the password of a failed connection', async () => {
+    const url = new URL(server.adminUrl);
+    url.username = 'nobody_here';
+    url.password = 'S3cret-pw';
+    url.port = '1';
+    const error = await openDatabase(targetFromUrl(url.toString())).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('cannot connect');
+    expect((error as Error).message).not.toContain('S3cret-pw');
+  });
+});

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../../src/connection/database.js';
+import { targetFromUrl } from '../../src/connection/target.js';
+
+/** One server the integration suite runs against. */
+export interface TestServer {
+  /** Short label used in test names: pg15, pg18, mariadb. */
+  label: string;
+  dialect: 'postgres' | 'mysql';
+  /** Admin URL without a database. */
+  adminUrl: string;
+}
+
+/** The servers every integration suite loops over: system PostgreSQL, embedded PostgreSQL 18, MariaDB. */
+export function testServers(): TestServer[] {
+  const servers: TestServer[] = [
+    {
+      label: 'pg15',
+      dialect: 'postgres',
+      adminUrl: process.env.SAFE_INDEX_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
+    { label: 'pg18', dialect: 'postgres', adminUrl: inject('embeddedPgUrl') },
+    {
+      label: 'mariadb',
+      dialect: 'mysql',
+      adminUrl: process.env.SAFE_INDEX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',
+    },
+  ];
+  const only = process.env.SAFE_INDEX_TEST_ONLY?.split(',');
+  return only ? servers.filter((server) => only.includes(server.label)) : servers;
+}
+
+/** Servers of one dialect. */
+export function testServersOf(dialect: 'postgres' | 'mysql'): TestServer[] {
+  return testServers().filter((server) => server.dialect === dialect);
+}
+
+/** A fresh database on a test server; `url` points into it. */
+export interface TestDatabase {
+  server: TestServer;
+  name: string;
+  url: string;
+  /** An open connection to the test database (closed by `drop`). */
+  db: Database;
+  /** Runs SQL on the test database. */
+  exec(sql: string, bindings?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+function withDatabaseName(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates a new, empty database named after the test and returns a connection to it. */
+export async function createTestDatabase(server: TestServer, prefix = 'si'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = await openDatabase(targetFromUrl(server.adminUrl));
+  try {
+    await admin.query(server.dialect === 'postgres' ? `create database "${name}"` : `create database \`${name}\``);
+  } finally {
+    await admin.close();
+  }
+  const url = withDatabaseName(server.adminUrl, name);
+  const db = await openDatabase(targetFromUrl(url));
+  return {
+    server,
+    name,
+    url,
+    db,
+    exec: (sql, bindings) => db.query(sql, bindings),
+    drop: async () => {
+      await db.close();
+      const again = await openDatabase(targetFromUrl(server.adminUrl));
+      try {
+        await again.query(
+          server.dialect === 'postgres'
+            ? `drop database if exists "${name}" with (force)`
+            : `drop database if exists \`${name}\``,
+        );
+      } finally {
+        await again.close();
+      }
+    },
+  };
+}
