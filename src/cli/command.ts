@@ -1,0 +1,15 @@
+import type { Argv } from 'yargs';
+import type { CliIo, CommandOutcome } from './io.js';
+
+/** One CLI command: a yargs builder and a thin handler that calls core and renders its result. */
+export interface SafeIndexCommand<Args = Record<string, unknown>> {
+  command: string;
+  describe: string;
+  builder: (yargs: Argv) => Argv;
+  run: (args: Args, io: CliIo) => Promise<CommandOutcome>;
+}
+
+/** Declares a command; typed helper that keeps command files small. */
+export function defineCommand<Args>(command: SafeIndexCommand<Args>): SafeIndexCommand<Args> {
+  return command;
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+import { createInterface } from 'node:readline/promises';
+import pc from 'picocolors';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { redact } from '../connection/target.js';
+import { ExitCode, PlanError, SafeIndexError } from '../errors.js';
+import type { SafeIndexCommand } from './command.js';
+import { applyCommand } from './commands/apply.js';
+import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
+import { exportCommand } from './commands/export.js';
+import { historyCommand } from './commands/history.js';
+import { lintCommand } from './commands/lint.js';
+import { planCommand } from './commands/plan.js';
+import { rollbackCommand } from './commands/rollback.js';
+import type { CliIo, CommandOutcome } from './io.js';
+
+const commands: SafeIndexCommand<never>[] = [
+  planCommand,
+  applyCommand,
+  rollbackCommand,
+  historyCommand,
+  explainCommand,
+  lintCommand,
+  exportCommand,
+  demoCommand,
+] as SafeIndexCommand<never>[];
+
+/** Passwords that must never reach stdout or stderr, gathered from the command line and environment. */
+function knownSecrets(argv: string[]): string[] {
+  const secrets: string[] = [];
+  const urls = [process.env.DATABASE_URL, ...argv.filter((arg) => /^[a-z]+:\/\//i.test(arg))];
+  for (const [i, arg] of argv.entries()) if (arg === '--url' && argv[i + 1]) urls.push(argv[i + 1]);
+  for (const url of urls) {
+    if (!url) continue;
+    try {
+      const password = decodeURIComponent(new URL(url.replace(/^--url=/, '')).password);
+      if (password) secrets.push(password);
+    } catch {
+      // not a URL
+    }
+  }
+  return secrets;
+}
+
+function makeIo(secrets: string[]): CliIo {
+  const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  let progressShown = false;
+  const clean = (text: string) => redact(text, secrets);
+  return {
+    isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    color,
+    log(line) {
+      if (progressShown) process.stderr.write('\r\x1b[2K');
+      progressShown = false;
+      process.stderr.write(`${clean(line)}\n`);
+    },
+    progress(line) {
+      if (process.stderr.isTTY) {
+        process.stderr.write(`\r\x1b[2K${clean(line)}`);
+        progressShown = true;
+      } else {
+        process.stderr.write(`${clean(line)}\n`);
+      }
+    },
+    async confirm(question) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) return false;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await rl.question(`${question} [y/N] `);
+        return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+function describeError(error: unknown, wantJson: boolean): { text: string; exitCode: number } {
+  if (error instanceof PlanError) {
+    const text = wantJson
+      ? JSON.stringify({ errors: error.problems }, null, 2)
+      : error.problems
+          .map((p) => `error: ${p.file ? `${p.file}:${p.line ?? 0}:${p.column ?? 0}: ` : ''}${p.message}`)
+          .join('\n');
+    return { text, exitCode: error.exitCode };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const exitCode = error instanceof SafeIndexError ? error.exitCode : ExitCode.error;
+  const code = error instanceof SafeIndexError ? error.code : 'internal';
+  return {
+    text: wantJson ? JSON.stringify({ errors: [{ code, message }] }, null, 2) : `error: ${message}`,
+    exitCode,
+  };
+}
+
+/** Parses the command line, runs the command, prints its outcome and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const secrets = knownSecrets(argv);
+  const io = makeIo(secrets);
+  let outcome: CommandOutcome | undefined;
+  let failure: unknown;
+  const wantJson = argv.includes('json') && argv.some((arg) => arg === '--format' || arg.startsWith('--format='));
+  const parser = yargs(argv)
+    .scriptName('safe-index')
+    .usage('$0 <command> [options]\n\nDeclarative, online, measured and reversible index changes.')
+    .option('url', {
+      type: 'string',
+      describe: 'database URL (postgres://, mysql://, mariadb://); default DATABASE_URL',
+    })
+    .option('knexfile', { type: 'string', describe: 'read the connection from a knexfile' })
+    .option('env', { type: 'string', describe: 'knexfile environment (default NODE_ENV or development)' })
+    .option('format', {
+      choices: ['text', 'json', 'markdown', 'github'] as const,
+      default: 'text',
+      describe: 'output format',
+    })
+    .demandCommand(1, 'name a command')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      failure = error ?? new SafeIndexError('usage', message);
+    });
+  for (const command of commands) {
+    parser.command(command.command, command.describe, command.builder, async (args) => {
+      try {
+        outcome = await command.run(args as never, io);
+      } catch (error) {
+        failure = error;
+      }
+    });
+  }
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure) {
+    const { text, exitCode } = describeError(failure, wantJson);
+    if (wantJson) process.stdout.write(`${redact(text, secrets)}\n`);
+    else {
+      process.stderr.write(`${redact(io.color ? pc.red(text) : text, secrets)}\n`);
+      if (failure instanceof SafeIndexError && failure.code === 'usage')
+        process.stderr.write('Run safe-index --help for usage.\n');
+    }
+    return exitCode;
+  }
+  if (outcome) {
+    if (outcome.stdout)
+      process.stdout.write(redact(outcome.stdout.endsWith('\n') ? outcome.stdout : `${outcome.stdout}\n`, secrets));
+    return outcome.exitCode;
+  }
+  return ExitCode.ok;
+}
+
+const exitCode = await main(hideBin(process.argv));
+process.exitCode = exitCode;
