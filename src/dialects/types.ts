@@ -34,6 +34,9 @@ export interface Capabilities {
   maxKeyParts: number | null;
 }
 
+/** The server's canonical form of one desired index, or why the server refused it. */
+export type CanonicalResult = { index: Index } | { error: string };
+
 /** Everything that differs between PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
   readonly server: ServerInfo;
@@ -49,9 +52,10 @@ export interface Dialect {
   introspect(db: Database, tables: readonly TableRef[]): Promise<LiveSchema>;
   /**
    * Returns the desired indexes with expressions and predicates in the server's canonical form, by
-   * building them on an empty session-local copy of the table and reading them back.
+   * building them on an empty session-local copy of the table and reading them back. One result per
+   * input, in order; an index the server refuses to build yields its error message instead.
    */
-  canonicalize(db: Database, indexes: readonly Index[]): Promise<Index[]>;
+  canonicalize(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]>;
   /** Flavor rules that need the live table: key length, TEXT/BLOB without prefix, virtual columns. */
   validateIndex(index: Index, table: LiveTable): Omit<PlanProblem, 'file' | 'line' | 'column'>[];
   /** Forward and reverse SQL of one change, with the online options of the flavor. */
