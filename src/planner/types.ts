@@ -1,0 +1,29 @@
+import type { ServerInfo } from '../connection/database.js';
+import type { DialectName } from '../connection/target.js';
+import type { PlanProblem } from '../errors.js';
+import type { PlannedChange } from '../model/change.js';
+import type { LiveSchema } from '../model/schema.js';
+import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
+
+/** A planned change together with the plan entry it came from. */
+export type PlanStep = PlannedChange & { spec: PlanIndexSpec };
+
+/** Everything `plan` found: the changes with their SQL, and every problem. */
+export interface PlanReport {
+  dialect: DialectName;
+  server: ServerInfo;
+  /** Target as it may be printed (no password). */
+  target: string;
+  plan: IndexPlan;
+  live: LiveSchema;
+  changes: PlanStep[];
+  errors: PlanProblem[];
+  /** Notes that are not tied to one change (e.g. HypoPG absent for --what-if). */
+  notes: string[];
+}
+
+/** Options of the planning step. */
+export interface PlanOptions {
+  /** Look for rows that would violate a new unique index (one bounded query each). */
+  checkDuplicates?: boolean;
+}
