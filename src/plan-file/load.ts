@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
+import { parseDuration } from './duration.js';
+import { planFileSchema } from './schema.js';
+import {
+  defaultSettings,
+  type IndexPlan,
+  type PlanFileInfo,
+  type PlanIndexSpec,
+  type PlanSettings,
+  type VerifyQuery,
+} from './types.js';
+
+type Path = readonly PropertyKey[];
+
+/** Finds plan files (.yml/.yaml) under the given files or folders, sorted for a stable order. */
+export async function findPlanFiles(paths: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const given of paths) {
+    const info = await stat(given).catch(() => undefined);
+    if (!info) throw new PlanError([{ code: 'plan_not_found', message: `plan path not found: ${given}` }]);
+    if (info.isFile()) {
+      found.push(given);
+      continue;
+    }
+    const entries = await readdir(given, { recursive: true, withFileTypes: true });
+    const files = entries
+      .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .sort();
+    found.push(...files);
+  }
+  return [...new Set(found)];
+}
+
+/** Locates YAML nodes by path and turns offsets into file:line:col. */
+class SourceMap {
+  constructor(
+    private readonly file: string,
+    private readonly root: Node | null,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(offset: number): SourcePosition {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  /** Position of the value at `keys` (or of its key with `atKey`), or of its nearest existing parent. */
+  of(keys: Path, atKey = false): SourcePosition {
+    let node: unknown = this.root;
+    let best: SourcePosition = this.at(0);
+    for (const key of keys) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) best = this.at(pair.key.range[0]);
+        node = pair.value;
+        if (atKey && key === keys.at(-1)) return best;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+      } else break;
+      if (isNode(node) && node.range) best = this.at(node.range[0]);
+    }
+    return best;
+  }
+
+  /** Position of a key inside the map at `keys` (for unknown keys). */
+  ofKey(keys: Path, key: string): SourcePosition {
+    return this.of([...keys, key], true);
+  }
+}
+
+function problemsFromZod(error: z.ZodError, map: SourceMap, file: string): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  for (const issue of error.issues) {
+    const where = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+    const label = where ? `${where.replace(/^\./, '')}: ` : '';
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const at = map.ofKey(issue.path, key);
+        problems.push({ code: 'plan_unknown_key', message: `${label}unknown key "${key}"`, ...at, file });
+      }
+      continue;
+    }
+    problems.push({ code: 'plan_invalid_value', message: `${label}${issue.message}`, ...map.of(issue.path), file });
+  }
+  return problems;
+}
+
+interface ParsedFile {
+  info: PlanFileInfo;
+  settings: Partial<PlanSettings>;
+  indexes: PlanIndexSpec[];
+}
+
+function positionsOf(map: SourceMap, base: Path, value: object): Record<string, SourcePosition> {
+  const positions: Record<string, SourcePosition> = {};
+  const walk = (keys: PropertyKey[], node: unknown) => {
+    positions[keys.join('.')] = map.of([...base, ...keys]);
+    if (Array.isArray(node)) node.forEach((item, i) => walk([...keys, i], item));
+    else if (node && typeof node === 'object')
+      for (const [key, child] of Object.entries(node)) walk([...keys, key], child);
+  };
+  for (const [key, child] of Object.entries(value)) walk([key], child);
+  return positions;
+}
+
+/** Reads and validates one plan file; throws PlanError with file:line:col for every problem. */
+export async function loadPlanFile(file: string): Promise<ParsedFile> {
+  const text = await readFile(file, 'utf8');
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const map = new SourceMap(file, doc.contents as Node | null, lines);
+  if (doc.errors.length > 0) {
+    throw new PlanError(
+      doc.errors.map((error) => ({
+        code: 'plan_yaml',
+        message: `invalid YAML: ${error.message.split('\n')[0]}`,
+        ...map.at(error.pos[0]),
+        file,
+      })),
+    );
+  }
+  const parsed = planFileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw new PlanError(problemsFromZod(parsed.error, map, file));
+  const settings: Partial<PlanSettings> = {};
+  const raw = parsed.data.settings;
+  if (raw?.lock_timeout !== undefined) settings.lockTimeoutMs = parseDuration(raw.lock_timeout);
+  if (raw?.max_retries !== undefined) settings.maxRetries = raw.max_retries;
+  if (raw?.explain_runs !== undefined) settings.explainRuns = raw.explain_runs;
+  if (raw?.max_regression !== undefined) settings.maxRegression = raw.max_regression;
+  const indexes = parsed.data.indexes.map((entry, i): PlanIndexSpec => {
+    const base = ['indexes', i];
+    const verify = entry.verify.map(
+      (query, j): VerifyQuery => ({
+        name: query.name,
+        sql: query.sql,
+        ...(query.expect ? { expect: query.expect } : {}),
+        source: map.of([...base, 'verify', j, 'sql']),
+      }),
+    );
+    return {
+      name: entry.name,
+      table: entry.table,
+      ...(entry.schema !== undefined ? { schema: entry.schema } : {}),
+      columns: entry.columns ?? [],
+      unique: entry.unique,
+      ...(entry.using !== undefined ? { using: entry.using } : {}),
+      ...(entry.where !== undefined ? { where: entry.where } : {}),
+      include: entry.include,
+      state: entry.state,
+      ...(entry.purpose !== undefined ? { purpose: entry.purpose } : {}),
+      verify,
+      source: map.of(base),
+      positions: positionsOf(map, base, entry),
+    };
+  });
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  return { info: { path: file, sha256 }, settings, indexes };
+}
+
+/** Loads every plan file under `paths` (default `index-plans/`) and checks names are unique per table. */
+export async function loadPlans(paths: readonly string[] = ['index-plans']): Promise<IndexPlan> {
+  const files = await findPlanFiles(paths.length > 0 ? paths : ['index-plans']);
+  if (files.length === 0) {
+    throw new PlanError([{ code: 'plan_not_found', message: `no plan files (*.yml, *.yaml) in ${paths.join(', ')}` }]);
+  }
+  const problems: PlanProblem[] = [];
+  const parsed: ParsedFile[] = [];
+  for (const file of files) {
+    try {
+      parsed.push(await loadPlanFile(file));
+    } catch (error) {
+      if (error instanceof PlanError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  const settings: PlanSettings = { ...defaultSettings };
+  for (const file of parsed) Object.assign(settings, file.settings);
+  const indexes = parsed.flatMap((file) => file.indexes);
+  const seen = new Map<string, PlanIndexSpec>();
+  for (const index of indexes) {
+    const key = `${index.schema ?? ''}\u0000${index.table}\u0000${index.name}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.push({
+        code: 'plan_duplicate_name',
+        message: `index "${index.name}" on table "${index.table}" is declared twice (first at ${first.source.file}:${first.source.line}:${first.source.column})`,
+        ...(index.positions.name ?? index.source),
+        index: index.name,
+        table: index.table,
+      });
+    } else seen.set(key, index);
+  }
+  if (problems.length > 0) throw new PlanError(problems);
+  return { files: parsed.map((file) => file.info), settings, indexes };
+}
