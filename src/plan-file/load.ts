@@ -102,7 +102,7 @@ function positionsOf(map: SourceMap, base: Path, value: object): Record<string, 
   const positions: Record<string, SourcePosition> = {};
   const walk = (keys: PropertyKey[], node: unknown) => {
     positions[keys.join('.')] = map.of([...base, ...keys]);
-    if (Array.isArray(node)) node.forEach((item, i) => walk([...keys, i], item));
+    if (Array.isArray(node)) for (const [i, item] of node.entries()) walk([...keys, i], item);
     else if (node && typeof node === 'object')
       for (const [key, child] of Object.entries(node)) walk([...keys, key], child);
   };

@@ -50,7 +50,7 @@ indexes:
     });
     expect(index?.source).toMatchObject({ line: 5, column: 5 });
     expect(index?.positions['columns.2']).toMatchObject({ line: 7, column: 33 });
-    expect(index?.verify[0]).toMatchObject({ name: 'unpaid', expect: 'uses_index', source: { line: 11 } });
+    expect(index?.verify[0]).toMatchObject({ name: 'unpaid', expect: 'uses_index', source: { line: 10 } });
   });
 
   it('reports malformed YAML with file:line:col', async () => {
