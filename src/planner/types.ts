@@ -20,6 +20,16 @@ export interface PlanReport {
   errors: PlanProblem[];
   /** Notes that are not tied to one change (e.g. HypoPG absent for --what-if). */
   notes: string[];
+  /** Per table with changes: its index definitions before and after the plan (for review diffs). */
+  definitions: TableDefinitions[];
+}
+
+/** Index definitions of one table as the server prints them, before and after the plan. */
+export interface TableDefinitions {
+  schema: string;
+  table: string;
+  before: string[];
+  after: string[];
 }
 
 /** Options of the planning step. */

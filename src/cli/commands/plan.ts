@@ -1,12 +1,52 @@
-import { SafeIndexError } from '../../errors.js';
+import { planReport } from '../../api/plan.js';
+import { ExitCode } from '../../errors.js';
+import { inSync } from '../../planner/plan.js';
+import { renderPlanJson } from '../../report/plan-json.js';
 import { defineCommand } from '../command.js';
+import type { OutputFormat } from '../io.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { type TargetArgs, targetOptions } from '../target-options.js';
 
-/** `safe-index plan` (not built yet). */
-export const planCommand = defineCommand({
-  command: 'plan',
-  describe: 'plan (not built yet)',
-  builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'plan is not built yet');
+interface PlanArgs extends TargetArgs {
+  paths: string[];
+  format: OutputFormat;
+  checkDuplicates: boolean;
+  whatIf: boolean;
+}
+
+/** `safe-index plan`: the dry run. */
+export const planCommand = defineCommand<PlanArgs>({
+  command: 'plan [paths..]',
+  describe: 'dry run: introspect, validate, diff, print SQL and its rollback (exit 0 in sync, 2 pending, 1 error)',
+  builder: (yargs) =>
+    yargs
+      .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
+      .option('check-duplicates', {
+        type: 'boolean',
+        default: false,
+        describe: 'look for rows a new unique index would reject',
+      })
+      .option('what-if', {
+        type: 'boolean',
+        default: false,
+        describe: 'estimate with HypoPG hypothetical indexes (PostgreSQL)',
+      })
+      .example('$0 plan --url postgres://app@db/prod', 'plan every file under index-plans/')
+      .example('$0 plan index-plans/billing.yml --format markdown > plan.md', 'a pull-request comment')
+      .example('$0 plan --check-duplicates --format json', 'machine-readable, with duplicate-row checks'),
+  run: async (args, io) => {
+    const report = await planReport({
+      ...targetOptions(args),
+      paths: args.paths,
+      checkDuplicates: args.checkDuplicates,
+    });
+    const exitCode = report.errors.length > 0 ? ExitCode.error : inSync(report) ? ExitCode.ok : ExitCode.pending;
+    const render = {
+      json: renderPlanJson,
+      markdown: renderPlanMarkdown,
+      text: (r: typeof report) => renderPlanText(r, io.color),
+    };
+    return { stdout: (render[args.format] ?? render.text)(report), exitCode };
   },
 });

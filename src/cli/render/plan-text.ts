@@ -1,0 +1,51 @@
+import { createColors } from 'picocolors';
+import { formatProblem } from '../../errors.js';
+import type { PlanReport, PlanStep } from '../../planner/types.js';
+
+const symbols = { create: '+', drop: '-', replace: '~', noop: '=' } as const;
+
+/** Counts of changes per action, e.g. `1 to create, 0 to replace, 0 to drop, 2 in sync`. */
+export function planSummary(report: PlanReport): string {
+  const count = (action: PlanStep['action']) => report.changes.filter((change) => change.action === action).length;
+  const parts = [
+    `${count('create')} to create`,
+    `${count('replace')} to replace`,
+    `${count('drop')} to drop`,
+    `${count('noop')} in sync`,
+  ];
+  if (report.errors.length > 0) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+/** Renders the plan for a terminal (colour only when `color`). */
+export function renderPlanText(report: PlanReport, color: boolean): string {
+  const c = createColors(color);
+  const paint = { create: c.green, drop: c.red, replace: c.yellow, noop: c.dim } as const;
+  const lines: string[] = [
+    c.bold(`safe-index plan — ${report.server.flavor} ${report.server.version} at ${report.target}`),
+    '',
+  ];
+  for (const change of report.changes) {
+    const colour = paint[change.action];
+    const online = change.action === 'noop' ? '' : change.online ? c.green(' online') : c.red(' NOT ONLINE');
+    lines.push(
+      colour(`${symbols[change.action]} ${change.action.padEnd(7)} ${change.index}`) +
+        ` on ${change.table.schema}.${change.table.name}${online}`,
+    );
+    if (change.spec.purpose) lines.push(c.dim(`    purpose:  ${change.spec.purpose}`));
+    if (change.reason) lines.push(`    why:      ${change.reason}`);
+    if (change.action !== 'noop') {
+      lines.push(`    lock:     ${change.lockImpact}`);
+      change.sql.forEach((sql, i) => lines.push(`    ${i === 0 ? 'sql:     ' : '         '} ${sql};`));
+      if (change.reversible) {
+        change.rollback.forEach((sql, i) => lines.push(c.dim(`    ${i === 0 ? 'rollback:' : '         '} ${sql};`)));
+      } else lines.push(c.yellow('    rollback: not reversible'));
+    }
+    for (const warning of change.warnings) lines.push(c.yellow(`    ! ${warning}`));
+  }
+  if (report.changes.length > 0) lines.push('');
+  for (const note of report.notes) lines.push(c.dim(`note: ${note}`));
+  for (const problem of report.errors) lines.push(c.red(`error: ${formatProblem(problem)}`));
+  lines.push(c.bold(`Plan: ${planSummary(report)}.`));
+  return lines.join('\n');
+}

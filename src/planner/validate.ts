@@ -1,0 +1,93 @@
+import type { Dialect } from '../dialects/types.js';
+import type { PlanProblem, SourcePosition } from '../errors.js';
+import type { Index } from '../model/index-model.js';
+import type { LiveTable } from '../model/schema.js';
+import type { PlanIndexSpec } from '../plan-file/types.js';
+
+type Problem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
+
+function at(spec: PlanIndexSpec, key: string): SourcePosition {
+  return spec.positions[key] ?? spec.source;
+}
+
+function located(spec: PlanIndexSpec, key: string, problem: Problem): PlanProblem {
+  return { ...problem, ...at(spec, key), index: spec.name, table: spec.table };
+}
+
+function nameLength(name: string, unit: 'bytes' | 'characters'): number {
+  return unit === 'bytes' ? Buffer.byteLength(name, 'utf8') : [...name].length;
+}
+
+/** Checks a plan entry against the live table and the server's capabilities; returns located problems. */
+export function validateEntry(
+  spec: PlanIndexSpec,
+  index: Index,
+  table: LiveTable | undefined,
+  dialect: Dialect,
+): PlanProblem[] {
+  const caps = dialect.capabilities;
+  const problems: PlanProblem[] = [];
+  const flavor = `${dialect.server.flavor} ${dialect.server.version}`;
+  const add = (key: string, code: string, message: string) => problems.push(located(spec, key, { code, message }));
+
+  const limit = caps.maxIdentifierLength;
+  if (nameLength(spec.name, caps.identifierLengthUnit) > limit) {
+    add(
+      'name',
+      'name_too_long',
+      `index name "${spec.name}" is longer than ${limit} ${caps.identifierLengthUnit} (${flavor} would ${
+        caps.identifierLengthUnit === 'bytes' ? 'silently truncate it' : 'refuse it'
+      })`,
+    );
+  }
+  if (!table) {
+    add('table', 'unknown_table', `table "${index.schema}"."${spec.table}" does not exist`);
+    return problems;
+  }
+  if (spec.state === 'absent') return problems;
+
+  if (spec.using !== undefined && !caps.methods.includes(spec.using)) {
+    add(
+      'using',
+      'illegal_option',
+      `using: ${spec.using} is not available on ${flavor} (use ${caps.methods.join(', ')})`,
+    );
+  }
+  if (spec.where !== undefined && !caps.partialIndex) {
+    add('where', 'illegal_option', `where: partial indexes are not supported on ${flavor}`);
+  }
+  if (spec.include.length > 0 && !caps.includeColumns) {
+    add('include', 'illegal_option', `include: covering columns are not supported on ${flavor}`);
+  }
+  if (caps.maxKeyParts !== null && index.keyParts.length > caps.maxKeyParts) {
+    add(
+      'columns',
+      'too_many_key_parts',
+      `${index.keyParts.length} key parts; ${flavor} allows at most ${caps.maxKeyParts}`,
+    );
+  }
+  const columns = new Set(table.columns.map((column) => column.name));
+  index.keyParts.forEach((part, i) => {
+    const key = `columns.${i}`;
+    if (part.column !== undefined && !columns.has(part.column)) {
+      add(key, 'unknown_column', `column "${part.column}" does not exist in table "${spec.table}"`);
+    }
+    if (part.expression !== undefined && !caps.expressionKeyParts) {
+      add(key, 'illegal_option', `expression key parts are not supported on ${flavor}`);
+    }
+    if (part.length !== undefined && !caps.prefixLength) {
+      add(`${key}.length`, 'illegal_option', `length: prefix lengths are not supported on ${flavor}`);
+    }
+    if (part.nulls !== undefined && !caps.nullsOrder) {
+      add(`${key}.nulls`, 'illegal_option', `nulls: NULLS FIRST/LAST is not supported on ${flavor}`);
+    }
+  });
+  spec.include.forEach((column, i) => {
+    if (!columns.has(column)) {
+      add(`include.${i}`, 'unknown_column', `include column "${column}" does not exist in table "${spec.table}"`);
+    }
+  });
+  if (problems.length > 0) return problems;
+  for (const problem of dialect.validateIndex(index, table)) problems.push(located(spec, 'columns', problem));
+  return problems;
+}

@@ -1,0 +1,49 @@
+import type { PlanProblem } from '../errors.js';
+import type { PlanReport, PlanStep } from '../planner/types.js';
+
+/** A change as SPEC's JSON shows it (plus a few descriptive keys). */
+export function changeJson(change: PlanStep) {
+  return {
+    action: change.action,
+    table: change.table.name,
+    index: change.index,
+    sql: change.sql,
+    rollback: change.rollback,
+    online: change.online,
+    warnings: change.warnings,
+    schema: change.table.schema,
+    reversible: change.reversible,
+    lock_impact: change.lockImpact,
+    ...(change.reason ? { reason: change.reason } : {}),
+    ...(change.onlineReason ? { online_reason: change.onlineReason } : {}),
+    ...(change.spec.purpose ? { purpose: change.spec.purpose } : {}),
+  };
+}
+
+/** An error as SPEC's JSON shows it. */
+export function problemJson(problem: PlanProblem) {
+  return {
+    message: problem.message,
+    code: problem.code,
+    ...(problem.file ? { file: problem.file, line: problem.line, column: problem.column } : {}),
+    ...(problem.index ? { index: problem.index } : {}),
+    ...(problem.table ? { table: problem.table } : {}),
+  };
+}
+
+/** The `plan --format json` document. */
+export function planJson(report: PlanReport) {
+  return {
+    dialect: report.dialect,
+    server_version: report.server.version,
+    flavor: report.server.flavor,
+    changes: report.changes.map(changeJson),
+    errors: report.errors.map(problemJson),
+    ...(report.notes.length > 0 ? { notes: report.notes } : {}),
+  };
+}
+
+/** Renders the plan as the JSON document of SPEC. */
+export function renderPlanJson(report: PlanReport): string {
+  return JSON.stringify(planJson(report), null, 2);
+}
