@@ -85,7 +85,6 @@ export type PlanFileInput = z.infer<typeof planFileSchema>;
 /** JSON Schema of the plan format, for editors. */
 export function planJsonSchema(): unknown {
   return {
-    $id: 'https://safe-index.dev/schema/index-plan.schema.json',
     title: 'safe-index plan',
     ...(z.toJSONSchema(planFileSchema, { io: 'input' }) as object),
   };
