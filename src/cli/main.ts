@@ -1,8 +1,6 @@
-#!/usr/bin/env node
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { redact } from '../connection/target.js';
 import { ExitCode, PlanError, SafeIndexError } from '../errors.js';
 import type { SafeIndexCommand } from './command.js';
@@ -44,29 +42,47 @@ function knownSecrets(argv: string[]): string[] {
   return secrets;
 }
 
-function makeIo(secrets: string[]): CliIo {
-  const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+/** Where the CLI writes; the real process streams by default, captured ones in tests. */
+export interface Terminal {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+}
+
+/** The process's own terminal. */
+export const processTerminal: Terminal = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  stdinIsTTY: Boolean(process.stdin.isTTY),
+};
+
+function makeIo(secrets: string[], term: Terminal): CliIo {
+  const color = term.stderrIsTTY && !process.env.NO_COLOR;
   let progressShown = false;
   const clean = (text: string) => redact(text, secrets);
   return {
-    isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
+    isTTY: term.stdoutIsTTY && term.stdinIsTTY,
+    stderrIsTTY: term.stderrIsTTY,
     color,
     log(line) {
-      if (progressShown) process.stderr.write('\r\x1b[2K');
+      if (progressShown) term.stderr('\r\x1b[2K');
       progressShown = false;
-      process.stderr.write(`${clean(line)}\n`);
+      term.stderr(`${clean(line)}\n`);
     },
     progress(line) {
-      if (process.stderr.isTTY) {
-        process.stderr.write(`\r\x1b[2K${clean(line)}`);
+      if (term.stderrIsTTY) {
+        term.stderr(`\r\x1b[2K${clean(line)}`);
         progressShown = true;
       } else {
-        process.stderr.write(`${clean(line)}\n`);
+        term.stderr(`${clean(line)}\n`);
       }
     },
     async confirm(question) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) return false;
+      if (!term.stdinIsTTY || !term.stdoutIsTTY) return false;
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await rl.question(`${question} [y/N] `);
@@ -97,9 +113,9 @@ function describeError(error: unknown, wantJson: boolean): { text: string; exitC
 }
 
 /** Parses the command line, runs the command, prints its outcome and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], term: Terminal = processTerminal): Promise<number> {
   const secrets = knownSecrets(argv);
-  const io = makeIo(secrets);
+  const io = makeIo(secrets, term);
   let outcome: CommandOutcome | undefined;
   let failure: unknown;
   const wantJson = argv.includes('json') && argv.some((arg) => arg === '--format' || arg.startsWith('--format='));
@@ -123,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .version()
+    .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       failure = error ?? new SafeIndexError('usage', message);
@@ -143,21 +160,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (failure) {
     const { text, exitCode } = describeError(failure, wantJson);
-    if (wantJson) process.stdout.write(`${redact(text, secrets)}\n`);
+    if (wantJson) term.stdout(`${redact(text, secrets)}\n`);
     else {
-      process.stderr.write(`${redact(io.color ? pc.red(text) : text, secrets)}\n`);
+      term.stderr(`${redact(io.color ? pc.red(text) : text, secrets)}\n`);
       if (failure instanceof SafeIndexError && failure.code === 'usage')
-        process.stderr.write('Run safe-index --help for usage.\n');
+        term.stderr('Run safe-index --help for usage.\n');
     }
     return exitCode;
   }
   if (outcome) {
     if (outcome.stdout)
-      process.stdout.write(redact(outcome.stdout.endsWith('\n') ? outcome.stdout : `${outcome.stdout}\n`, secrets));
+      term.stdout(redact(outcome.stdout.endsWith('\n') ? outcome.stdout : `${outcome.stdout}\n`, secrets));
     return outcome.exitCode;
   }
   return ExitCode.ok;
 }
-
-const exitCode = await main(hideBin(process.argv));
-process.exitCode = exitCode;
