@@ -1,7 +1,25 @@
 import type { ServerInfo } from '../../connection/database.js';
 import type { Dialect } from '../types.js';
+import { canonicalizeMysql } from './canonicalize.js';
+import { renderKeyLine } from './definition.js';
+import { flavorFeatures, mysqlCapabilities } from './flavor.js';
+import { introspectMysql } from './introspect.js';
+import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
+import { renderMysqlChange } from './render-change.js';
+import { validateMysqlIndex } from './validate.js';
 
-/** Placeholder until the mysql dialect lands. */
-export function createMysqlDialect(_server: ServerInfo): Dialect {
-  throw new Error('mysql dialect not built yet');
+/** The MySQL/MariaDB dialect; the flavor and version of `server` decide what is legal. */
+export function createMysqlDialect(server: ServerInfo): Dialect {
+  const features = flavorFeatures(server);
+  return {
+    server,
+    capabilities: mysqlCapabilities(features),
+    quoteIdent: quoteMysqlIdent,
+    quoteLiteral: quoteMysqlLiteral,
+    introspect: (db, tables) => introspectMysql(db, tables, features),
+    canonicalize: (db, indexes) => canonicalizeMysql(db, indexes),
+    validateIndex: (index, table) => validateMysqlIndex(index, table, features),
+    renderChange: (change, table) => renderMysqlChange(change, table, features),
+    renderDefinition: (index) => renderKeyLine(index, features),
+  };
 }

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import type { Database, ServerInfo, Session } from '../../connection/database.js';
+import type {
+  BuildProgress,
+  ClassifiedFailure,
+  DdlSessionOptions,
+  DialectExecutor,
+  LockWait,
+  OrphanCheck,
+} from '../executor-types.js';
+
+interface MysqlError {
+  errno?: number;
+  code?: string;
+  message?: string;
+  sqlMessage?: string;
+}
+
+const remedies: Record<number, Omit<ClassifiedFailure, 'message'>> = {
+  1062: {
+    kind: 'duplicate_key',
+    remedy: 'remove the duplicate rows (plan --check-duplicates lists them) or drop `unique`',
+  },
+  1205: { kind: 'lock_timeout', remedy: 'find the long transaction holding the table and retry' },
+  1213: { kind: 'lock_timeout', remedy: 'retry' },
+  1799: {
+    kind: 'online_log_overflow',
+    remedy: 'raise innodb_online_alter_log_max_size or apply when the table receives fewer writes',
+  },
+  1845: {
+    kind: 'not_online',
+    remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
+  },
+  1846: {
+    kind: 'not_online',
+    remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
+  },
+  1857: {
+    kind: 'not_online',
+    remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
+  },
+  3178: { kind: 'not_online', remedy: 'index a stored generated column instead of a virtual one' },
+  1071: { kind: 'key_too_long', remedy: 'use a prefix `length:` on long string columns or index fewer columns' },
+  1070: { kind: 'key_too_long', remedy: 'an index may have at most 16 key parts' },
+  1317: { kind: 'canceled' },
+  3024: { kind: 'canceled' },
+};
+
+function classifyMysql(error: unknown): ClassifiedFailure {
+  const my = (error ?? {}) as MysqlError;
+  const message = my.sqlMessage ?? my.message ?? String(error);
+  const known = my.errno === undefined ? undefined : remedies[my.errno];
+  if (!known) return { kind: 'other', message: my.errno ? `${message} (error ${my.errno})` : message };
+  const text =
+    known.kind === 'duplicate_key'
+      ? `duplicate key: ${message}`
+      : known.kind === 'lock_timeout'
+        ? `lock wait timed out: ${message}`
+        : `${message} (error ${my.errno})`;
+  return { ...known, message: text };
+}
+
+/** The GET_LOCK name: per database, since MySQL user locks are server-wide; at most 64 characters. */
+function runLockName(database: string): string {
+  const name = `safe_index:${database}`;
+  return name.length <= 64 ? name : `safe_index:${createHash('sha256').update(database).digest('hex').slice(0, 40)}`;
+}
+
+/** MySQL/MariaDB execution: lock_wait_timeout, GET_LOCK, error classes, progress. */
+export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
+  const lockName = runLockName(server.database);
+  return {
+    ddlSessionSql(options: DdlSessionOptions): string[] {
+      // lock_wait_timeout is whole seconds, at least 1; it bounds the metadata-lock waits of the ALTER
+      const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
+      const statements = [`SET SESSION lock_wait_timeout = ${seconds}`];
+      if (server.flavor === 'mariadb') statements.push('SET SESSION max_statement_time = 0');
+      return statements;
+    },
+    monitorEnforcesLockTimeout: () => false,
+    async tryRunLock(session: Session) {
+      const [row] = await session.query<{ ok: number | null }>('select get_lock(?, 0) as ok', [lockName]);
+      return Number(row?.ok) === 1;
+    },
+    async releaseRunLock(session: Session) {
+      await session.query('select release_lock(?)', [lockName]);
+    },
+    async runLockHolder(db: Database) {
+      const [row] = await db.query<{ id: number | null }>('select is_used_lock(?) as id', [lockName]);
+      return row?.id == null ? null : Number(row.id);
+    },
+    async liveConnections(db: Database, ids: readonly number[]) {
+      const rows = await db.query<{ id: number }>('select id from information_schema.processlist');
+      const live = new Set(rows.map((row) => Number(row.id)));
+      return new Set(ids.filter((id) => live.has(id)));
+    },
+    async stopOrphan(db: Database, orphan: OrphanCheck) {
+      const rows = await db.query('select id from information_schema.processlist where id = ? and info = ?', [
+        orphan.connectionId,
+        orphan.statement,
+      ]);
+      if (rows.length === 0) return false;
+      await db.query('kill ?', [orphan.connectionId]);
+      for (let i = 0; i < 100; i += 1) {
+        const left = await db.query('select id from information_schema.processlist where id = ?', [
+          orphan.connectionId,
+        ]);
+        if (left.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return true;
+    },
+    invalidIndexes: async () => [],
+    dropInvalidIndexes: async () => {},
+    classify: classifyMysql,
+    async progress(monitor: Session, id: number): Promise<BuildProgress | null> {
+      if (server.flavor === 'mariadb') {
+        const [row] = await monitor.query<{ state: string | null; progress: number | string | null }>(
+          'select state, progress from information_schema.processlist where id = ?',
+          [id],
+        );
+        if (!row) return null;
+        const percent = Number(row.progress);
+        return { phase: row.state ?? 'running', percent: percent > 0 ? percent : undefined };
+      }
+      try {
+        const [row] = await monitor.query<{ event_name: string; done: number | null; estimated: number | null }>(
+          `select s.event_name, s.work_completed as done, s.work_estimated as estimated
+             from performance_schema.events_stages_current s
+             join performance_schema.threads t on t.thread_id = s.thread_id
+            where t.processlist_id = ?`,
+          [id],
+        );
+        if (!row) return null;
+        const percent = Number(row.estimated) > 0 ? (100 * Number(row.done)) / Number(row.estimated) : undefined;
+        return { phase: row.event_name.replace(/^stage\/innodb\//, ''), percent };
+      } catch {
+        return null;
+      }
+    },
+    async lockWait(monitor: Session, id: number): Promise<LockWait | null> {
+      const [row] = await monitor.query<{ state: string | null }>(
+        'select state from information_schema.processlist where id = ?',
+        [id],
+      );
+      return row?.state && /metadata lock|lock wait/i.test(row.state) ? { kind: 'table', blockers: [] } : null;
+    },
+    // the server itself bounds metadata-lock waits with lock_wait_timeout
+    cancelTableLockWait: async () => false,
+  };
+}

@@ -1,0 +1,86 @@
+import type { ServerInfo } from '../../connection/database.js';
+import type { Capabilities } from '../types.js';
+
+/** What one MySQL or MariaDB server version can do; the only place that reads flavor and version. */
+export interface FlavorFeatures {
+  flavor: 'mysql' | 'mariadb';
+  /** How an index is taken out of use: MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED. */
+  invisibleIndex: 'invisible' | 'ignored' | null;
+  /** Functional key parts `((expr))`: MySQL 8.0.13+. */
+  expressionKeyParts: boolean;
+  /** `DESC` key parts are stored descending (MySQL 8.0+, MariaDB 10.8+); older servers ignore DESC. */
+  descendingKeys: boolean;
+  /** Online ALTER algorithms, cheapest first. */
+  onlineAlgorithms: string[];
+  /**
+   * Algorithm for adding and dropping secondary indexes online. MariaDB: NOCOPY, which is what
+   * ADD/DROP INDEX really are there and, unlike INPLACE, makes the server refuse rather than silently
+   * rebuild the clustered index; both take LOCK=NONE. MySQL has no NOCOPY: INPLACE.
+   */
+  indexAlgorithm: 'NOCOPY' | 'INPLACE';
+  /** MySQL refuses LOCK=NONE for an index on a virtual generated column (error 3178); MariaDB allows it. */
+  virtualColumnIndexBlocks: boolean;
+  /** MySQL refuses LOCK=NONE on a table with ON ... CASCADE / SET NULL foreign keys; MariaDB 10.11 allows it. */
+  cascadingForeignKeysBlock: boolean;
+  /** The error the server raises when FULLTEXT is asked for LOCK=NONE. */
+  fulltextLockError: string;
+  /** The error the server raises when SPATIAL is asked for LOCK=NONE. */
+  spatialLockError: string;
+}
+
+function atLeast(server: ServerInfo, major: number, minor: number, patch = 0): boolean {
+  if (server.major !== major) return server.major > major;
+  if (server.minor !== minor) return server.minor > minor;
+  return server.patch >= patch;
+}
+
+/** The features of the connected MySQL/MariaDB server, decided by flavor and version. */
+export function flavorFeatures(server: ServerInfo): FlavorFeatures {
+  if (server.flavor === 'mariadb') {
+    return {
+      flavor: 'mariadb',
+      invisibleIndex: atLeast(server, 10, 6) ? 'ignored' : null,
+      expressionKeyParts: false,
+      descendingKeys: atLeast(server, 10, 8),
+      onlineAlgorithms: ['INSTANT', 'NOCOPY', 'INPLACE'],
+      indexAlgorithm: 'NOCOPY',
+      virtualColumnIndexBlocks: false,
+      cascadingForeignKeysBlock: false,
+      fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',
+      spatialLockError:
+        'error 1846 "LOCK=NONE is not supported. Reason: Do not support online operation on table with GIS index"',
+    };
+  }
+  return {
+    flavor: 'mysql',
+    invisibleIndex: atLeast(server, 8, 0) ? 'invisible' : null,
+    expressionKeyParts: atLeast(server, 8, 0, 13),
+    descendingKeys: atLeast(server, 8, 0),
+    onlineAlgorithms: ['INSTANT', 'INPLACE'],
+    indexAlgorithm: 'INPLACE',
+    virtualColumnIndexBlocks: true,
+    cascadingForeignKeysBlock: true,
+    fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',
+    spatialLockError:
+      'error 1846 "LOCK=NONE is not supported. Reason: Do not support online operation on table with GIS index"',
+  };
+}
+
+/** Capabilities of a MySQL/MariaDB server for core code. */
+export function mysqlCapabilities(features: FlavorFeatures): Capabilities {
+  return {
+    concurrentIndex: false,
+    transactionalDdl: false,
+    invisibleIndex: features.invisibleIndex,
+    onlineAlgorithms: [...features.onlineAlgorithms],
+    partialIndex: false,
+    includeColumns: false,
+    prefixLength: true,
+    expressionKeyParts: features.expressionKeyParts,
+    nullsOrder: false,
+    methods: ['btree', 'hash', 'fulltext', 'spatial'],
+    maxIdentifierLength: 64,
+    identifierLengthUnit: 'characters',
+    maxKeyParts: 16,
+  };
+}

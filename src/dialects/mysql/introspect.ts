@@ -1,0 +1,163 @@
+import type { Database, Row } from '../../connection/database.js';
+import { Index } from '../../model/index-model.js';
+import {
+  type LiveColumn,
+  LiveIndex,
+  type LiveSchema,
+  type LiveTable,
+  type TableRef,
+  tableKey,
+} from '../../model/schema.js';
+import { renderKeyLine } from './definition.js';
+import type { FlavorFeatures } from './flavor.js';
+import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromStatistics } from './index-rows.js';
+
+/** A `WHERE` filter for a list of tables: the schemas (so the server opens only their folders) and the pairs. */
+interface TableFilter {
+  sql: string;
+  bindings: string[];
+}
+
+function tableFilter(tables: readonly TableRef[], schemaColumn: string, tableColumn: string): TableFilter {
+  const schemas = [...new Set(tables.map((table) => table.schema))];
+  const schemaList = schemas.map(() => '?').join(',');
+  const pairList = tables.map(() => '(?,?)').join(',');
+  return {
+    sql: `${schemaColumn} in (${schemaList}) and (${schemaColumn}, ${tableColumn}) in (${pairList})`,
+    bindings: [...schemas, ...tables.flatMap((table) => [table.schema, table.name])],
+  };
+}
+
+/** Flavor-specific STATISTICS columns: only those that exist on this server. */
+function visibilityColumns(features: FlavorFeatures): string {
+  const columns: string[] = [];
+  if (features.invisibleIndex === 'ignored') columns.push('IGNORED as ignored');
+  if (features.invisibleIndex === 'invisible') columns.push('IS_VISIBLE as is_visible');
+  if (features.expressionKeyParts) columns.push('EXPRESSION as expression');
+  return columns.map((column) => `, ${column}`).join('');
+}
+
+async function readTables(db: Database, filter: TableFilter): Promise<Row[]> {
+  return db.query(
+    `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, ENGINE as engine, TABLE_ROWS as table_rows,
+       DATA_LENGTH as data_length, INDEX_LENGTH as index_length, CREATE_OPTIONS as create_options
+     from information_schema.TABLES where ${filter.sql}`,
+    filter.bindings,
+  );
+}
+
+async function readColumns(db: Database, filter: TableFilter): Promise<Row[]> {
+  return db.query(
+    `select c.TABLE_SCHEMA as table_schema, c.TABLE_NAME as table_name, c.COLUMN_NAME as column_name,
+       c.COLUMN_TYPE as column_type, c.DATA_TYPE as data_type, c.IS_NULLABLE as is_nullable, c.EXTRA as extra,
+       c.CHARACTER_MAXIMUM_LENGTH as character_length, cs.MAXLEN as max_bytes
+     from information_schema.COLUMNS c
+     left join information_schema.CHARACTER_SETS cs on cs.CHARACTER_SET_NAME = c.CHARACTER_SET_NAME
+     where ${filter.sql} order by c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
+    filter.bindings,
+  );
+}
+
+async function readStatistics(db: Database, filter: TableFilter, features: FlavorFeatures): Promise<Row[]> {
+  return db.query(
+    `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, INDEX_NAME as index_name,
+       SEQ_IN_INDEX as seq, COLUMN_NAME as column_name, COLLATION as collation, SUB_PART as sub_part,
+       INDEX_TYPE as index_type, NON_UNIQUE as non_unique, INDEX_COMMENT as index_comment${visibilityColumns(features)}
+     from information_schema.STATISTICS where ${filter.sql}
+     order by TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+    filter.bindings,
+  );
+}
+
+async function readCascadingForeignKeys(db: Database, filter: TableFilter): Promise<Row[]> {
+  return db.query(
+    `select distinct CONSTRAINT_SCHEMA as table_schema, TABLE_NAME as table_name
+     from information_schema.REFERENTIAL_CONSTRAINTS
+     where ${filter.sql}
+       and (DELETE_RULE in ('CASCADE', 'SET NULL') or UPDATE_RULE in ('CASCADE', 'SET NULL'))`,
+    filter.bindings,
+  );
+}
+
+function keyOf(row: Row): string {
+  return tableKey({ schema: String(row.table_schema), name: String(row.table_name) });
+}
+
+function generatedOf(extra: string): LiveColumn['generated'] {
+  if (/VIRTUAL/i.test(extra)) return 'virtual';
+  if (/STORED|PERSISTENT/i.test(extra)) return 'stored';
+  return null;
+}
+
+function columnOf(row: Row): LiveColumn {
+  const column: LiveColumn = {
+    name: String(row.column_name),
+    type: String(row.column_type),
+    dataType: String(row.data_type).toLowerCase(),
+    nullable: row.is_nullable === 'YES',
+    generated: generatedOf(String(row.extra ?? '')),
+  };
+  if (row.character_length !== null && row.character_length !== undefined) {
+    column.characterLength = Number(row.character_length);
+  }
+  if (row.max_bytes !== null && row.max_bytes !== undefined) column.bytesPerCharacter = Number(row.max_bytes);
+  return column;
+}
+
+function liveIndexOf(table: LiveTable, parts: IndexPartRow[], features: FlavorFeatures): LiveIndex {
+  const definition = new Index(indexFromParts(table.schema, table.name, parts));
+  const { comment, visible } = parts[0]!;
+  return new LiveIndex(definition, {
+    valid: true,
+    visible,
+    constraint: isPrimaryKey(definition.name) ? 'primary' : null,
+    definition: renderKeyLine(definition, features, { comment, visible }),
+    partitioned: false,
+  });
+}
+
+/** Reads tables, columns, indexes and cascading foreign keys in four catalog queries, whatever their number. */
+export async function introspectMysql(
+  db: Database,
+  tables: readonly TableRef[],
+  features: FlavorFeatures,
+): Promise<LiveSchema> {
+  const schema: LiveSchema = { tables: new Map() };
+  if (tables.length === 0) return schema;
+  const plain = tableFilter(tables, 'TABLE_SCHEMA', 'TABLE_NAME');
+  const [tableRows, columnRows, statisticRows, cascadeRows] = await Promise.all([
+    readTables(db, plain),
+    readColumns(db, tableFilter(tables, 'c.TABLE_SCHEMA', 'c.TABLE_NAME')),
+    readStatistics(db, plain, features),
+    readCascadingForeignKeys(db, tableFilter(tables, 'CONSTRAINT_SCHEMA', 'TABLE_NAME')),
+  ]);
+  const cascading = new Set(cascadeRows.map(keyOf));
+  for (const row of tableRows) {
+    const key = keyOf(row);
+    schema.tables.set(key, {
+      schema: String(row.table_schema),
+      name: String(row.table_name),
+      columns: [],
+      indexes: [],
+      estimatedRows: Number(row.table_rows ?? 0),
+      totalBytes: Number(row.data_length ?? 0) + Number(row.index_length ?? 0),
+      partitioned: /partitioned/i.test(String(row.create_options ?? '')),
+      engine: row.engine === null ? undefined : String(row.engine),
+      cascadingForeignKeys: cascading.has(key),
+    });
+  }
+  for (const row of columnRows) schema.tables.get(keyOf(row))?.columns.push(columnOf(row));
+  const partsByTable = new Map<string, IndexPartRow[]>();
+  for (const row of statisticRows) {
+    const key = keyOf(row);
+    const parts = partsByTable.get(key);
+    if (parts) parts.push(partFromStatistics(row));
+    else partsByTable.set(key, [partFromStatistics(row)]);
+  }
+  for (const [key, parts] of partsByTable) {
+    const table = schema.tables.get(key);
+    if (!table) continue;
+    for (const group of groupByIndex(parts).values()) table.indexes.push(liveIndexOf(table, group, features));
+  }
+  return schema;
+}

@@ -1,0 +1,144 @@
+import type { Change, RenderedSql } from '../../model/change.js';
+import type { Index } from '../../model/index-model.js';
+import type { LiveIndex, LiveTable } from '../../model/schema.js';
+import { renderKeyParts } from './definition.js';
+import type { FlavorFeatures } from './flavor.js';
+import { qualifiedTable, quoteMysqlIdent } from './quote.js';
+
+/** The ALGORITHM/LOCK clauses of one ALTER and, when they are not LOCK=NONE, why. */
+interface AlterMode {
+  clauses: string;
+  online: boolean;
+  reason?: string;
+  lockImpact: string;
+}
+
+const onlineImpact = 'brief metadata lock at start and end; reads and writes continue';
+const sharedImpact = 'LOCK=SHARED: writes wait for the whole build; reads continue';
+
+function isInnodb(table: LiveTable | undefined): boolean {
+  return (table?.engine ?? 'InnoDB').toLowerCase() === 'innodb';
+}
+
+function blocking(reason: string, algorithm = 'INPLACE'): AlterMode {
+  const lockImpact = algorithm === 'COPY' ? `table copied under ${sharedImpact}` : sharedImpact;
+  return { clauses: `ALGORITHM=${algorithm}, LOCK=SHARED`, online: false, reason, lockImpact };
+}
+
+/** Why an ALTER on this table can never take LOCK=NONE, whatever it does. */
+function tableBlocker(table: LiveTable | undefined, features: FlavorFeatures): AlterMode | null {
+  if (!isInnodb(table)) {
+    return blocking(`the ${table?.engine} engine changes indexes only by copying the table (error 1845)`, 'COPY');
+  }
+  if (features.cascadingForeignKeysBlock && table?.cascadingForeignKeys) {
+    return blocking(
+      'the table has ON DELETE/UPDATE CASCADE or SET NULL foreign keys: MySQL refuses LOCK=NONE (error 1846)',
+    );
+  }
+  return null;
+}
+
+function usesVirtualColumn(index: Index, table: LiveTable | undefined): boolean {
+  const virtual = new Set(
+    table?.columns.filter((column) => column.generated === 'virtual').map((column) => column.name.toLowerCase()),
+  );
+  return index.keyParts.some((part) => part.column !== undefined && virtual.has(part.column.toLowerCase()));
+}
+
+/** How adding this index runs: the cheapest online algorithm, or the legal blocking clauses and why. */
+function addMode(index: Index, table: LiveTable | undefined, features: FlavorFeatures): AlterMode {
+  const blocker = tableBlocker(table, features);
+  if (blocker) return blocker;
+  if (index.method === 'fulltext') return blocking(`FULLTEXT cannot be built online: ${features.fulltextLockError}`);
+  if (index.method === 'spatial') return blocking(`SPATIAL cannot be built online: ${features.spatialLockError}`);
+  if (features.virtualColumnIndexBlocks && usesVirtualColumn(index, table)) {
+    return blocking('an index on a virtual generated column cannot be built with LOCK=NONE on MySQL (error 3178)');
+  }
+  return { clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`, online: true, lockImpact: onlineImpact };
+}
+
+/** How dropping an index runs: metadata only on InnoDB, unless the table forbids LOCK=NONE. */
+function dropMode(table: LiveTable | undefined, features: FlavorFeatures): AlterMode {
+  return (
+    tableBlocker(table, features) ?? {
+      clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`,
+      online: true,
+      lockImpact: onlineImpact,
+    }
+  );
+}
+
+/** The stricter of two modes (a replace both drops and adds). */
+function stricter(a: AlterMode, b: AlterMode): AlterMode {
+  return a.online ? b : a;
+}
+
+/** `[UNIQUE |FULLTEXT |SPATIAL ]INDEX `name` (...) [USING HASH]` for ALTER TABLE ... ADD. */
+export function renderAddClause(index: Index): string {
+  const kind = { fulltext: 'FULLTEXT ', spatial: 'SPATIAL ' }[index.method] ?? (index.unique ? 'UNIQUE ' : '');
+  const using = index.method === 'hash' ? ' USING HASH' : '';
+  return `${kind}INDEX ${quoteMysqlIdent(index.name)} ${renderKeyParts(index)}${using}`;
+}
+
+function alter(change: Change, actions: string[], mode: AlterMode): string {
+  return `ALTER TABLE ${qualifiedTable(change.table.schema, change.table.name)} ${actions.join(', ')}, ${mode.clauses}`;
+}
+
+function dropAction(name: string): string {
+  return `DROP INDEX ${quoteMysqlIdent(name)}`;
+}
+
+/** The live key as SHOW CREATE TABLE printed it, usable after ADD (keeps COMMENT and IGNORED/INVISIBLE). */
+function liveAddAction(live: LiveIndex): string {
+  return `ADD ${live.live.definition.trim()}`;
+}
+
+function refused(reason: string): RenderedSql {
+  return { sql: [], rollback: [], online: false, onlineReason: reason, reversible: false, lockImpact: 'not run' };
+}
+
+function ownedByConstraint(live: LiveIndex | undefined): string | null {
+  if (!live?.live.constraint) return null;
+  return `\`${live.name}\` is the table's ${live.live.constraint === 'primary' ? 'PRIMARY KEY' : 'constraint index'}: safe-index never drops or rebuilds it`;
+}
+
+function result(sql: string, rollback: string, mode: AlterMode): RenderedSql {
+  const rendered: RenderedSql = {
+    sql: [sql],
+    rollback: [rollback],
+    online: mode.online,
+    reversible: true,
+    lockImpact: mode.lockImpact,
+  };
+  if (mode.reason) rendered.onlineReason = mode.reason;
+  return rendered;
+}
+
+/** Forward and reverse ALTER TABLE statements of one change, with the flavor's online clauses. */
+export function renderMysqlChange(change: Change, table: LiveTable | undefined, features: FlavorFeatures): RenderedSql {
+  const { desired, live } = change;
+  if (change.action === 'noop') {
+    return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
+  }
+  if (change.action === 'create' && desired) {
+    const mode = addMode(desired, table, features);
+    const sql = alter(change, [`ADD ${renderAddClause(desired)}`], mode);
+    return result(sql, alter(change, [dropAction(desired.name)], dropMode(table, features)), mode);
+  }
+  if (!live) throw new Error(`${change.action} of \`${change.index}\` needs the live index`);
+  const refusal = ownedByConstraint(live);
+  if (refusal) return refused(refusal);
+  const restoreMode = stricter(dropMode(table, features), addMode(live, table, features));
+  if (change.action === 'drop') {
+    const mode = dropMode(table, features);
+    const rollback = alter(change, [liveAddAction(live)], restoreMode);
+    return result(alter(change, [dropAction(live.name)], mode), rollback, mode);
+  }
+  if (change.action === 'replace' && desired) {
+    const mode = stricter(dropMode(table, features), addMode(desired, table, features));
+    const sql = alter(change, [dropAction(live.name), `ADD ${renderAddClause(desired)}`], mode);
+    const rollback = alter(change, [dropAction(live.name), liveAddAction(live)], restoreMode);
+    return result(sql, rollback, mode);
+  }
+  throw new Error(`cannot render ${change.action} of \`${change.index}\` without a desired index`);
+}
