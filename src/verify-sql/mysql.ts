@@ -1,0 +1,76 @@
+import sqlParser from 'node-sql-parser';
+import { type VerifySqlCheck, withoutTerminator } from './types.js';
+
+const parser = new sqlParser.Parser();
+
+const readOnlyTypes = new Set(['select']);
+/** Statement types (as node-sql-parser names them) that write, lock or change the session, wherever nested. */
+const writingTypes = new Set([
+  'insert',
+  'replace',
+  'update',
+  'delete',
+  'create',
+  'drop',
+  'alter',
+  'truncate',
+  'rename',
+  'set',
+  'call',
+  'lock',
+  'unlock',
+  'grant',
+  'load_data',
+  'use',
+  'transaction',
+  'exec',
+  'execute',
+  'declare',
+]);
+
+function findWriter(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findWriter(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  const record = node as Record<string, unknown>;
+  if (typeof record.type === 'string' && writingTypes.has(record.type.toLowerCase())) {
+    return `a ${record.type.toUpperCase()} statement`;
+  }
+  const into = record.into as { position?: unknown; keyword?: unknown } | undefined;
+  if (into && typeof into === 'object' && into.position) {
+    return `SELECT ... INTO ${String(into.keyword ?? '').toUpperCase() || '...'}`.trim();
+  }
+  if (record.locking_read) return `a locking read (${String(record.locking_read)})`;
+  for (const value of Object.values(record)) {
+    const found = findWriter(value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Checks a MySQL/MariaDB verify query with node-sql-parser: one read-only SELECT or WITH query. */
+export function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): VerifySqlCheck {
+  let ast: unknown;
+  try {
+    ast = parser.astify(sql, { database: flavor === 'mariadb' ? 'MariaDB' : 'MySQL' });
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    return { ok: false, reason: `not a query the MySQL/MariaDB parser accepts: ${message.slice(0, 200)}` };
+  }
+  const statements = (Array.isArray(ast) ? ast : [ast]) as Array<{ type?: string }>;
+  if (statements.length !== 1) {
+    return { ok: false, reason: `a verify query must be exactly one statement, found ${statements.length}` };
+  }
+  const type = String(statements[0]!.type ?? 'unknown').toLowerCase();
+  if (!readOnlyTypes.has(type)) {
+    return { ok: false, reason: `a verify query must be a SELECT or WITH ... SELECT, not ${type.toUpperCase()}` };
+  }
+  const writer = findWriter(statements[0]);
+  if (writer) return { ok: false, reason: `a verify query must be read-only; it contains ${writer}` };
+  return { ok: true, statement: withoutTerminator(sql) };
+}
