@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { familyOf } from './dialect.js';
+import { mysqlFacts } from './mysql/facts.js';
+import { postgresFacts } from './postgres/facts.js';
+import { builtinChecks, lintRules } from './rules/index.js';
+import { parseMysqlFile } from './source/parse-mysql.js';
+import { parsePostgresFile } from './source/parse-postgres.js';
+import type { ParsedFile } from './source/parsed-file.js';
+import { applySuppressions } from './suppression.js';
+import type { Finding, FindingLevel, LintDialect, LintReport, LintRunOptions } from './types.js';
+
+/** Everything that decides how files are linted. */
+export interface LintOptions extends LintRunOptions {
+  dialect: LintDialect;
+  /** Level overrides from the config file; `off` drops the rule. */
+  levels: Record<string, FindingLevel | 'off'>;
+}
+
+/** Ids of every rule and built-in check (what suppressions and the config may name). */
+export const knownRuleIds: ReadonlySet<string> = new Set([
+  ...lintRules.map((rule) => rule.id),
+  ...Object.values(builtinChecks).map((check) => check.id),
+]);
+
+/** Parses a file's SQL with the parser of its dialect. */
+export async function parseMigration(path: string, text: string, dialect: LintDialect): Promise<ParsedFile> {
+  return familyOf(dialect) === 'postgres'
+    ? parsePostgresFile(path, text)
+    : parseMysqlFile(path, text, dialect as 'mysql' | 'mariadb');
+}
+
+/** Lints the SQL text of one migration file. */
+export async function lintSql(path: string, text: string, options: LintOptions): Promise<Omit<LintReport, 'files'>> {
+  const file = await parseMigration(path, text, options.dialect);
+  const facts = file.family === 'postgres' ? postgresFacts(file) : mysqlFacts(file);
+  const raw: Finding[] = [];
+  const levelOf = (id: string, level: FindingLevel) => options.levels[id] ?? level;
+  for (const rule of lintRules) {
+    const level = levelOf(rule.id, rule.level);
+    if (level === 'off' || !rule.families.includes(file.family)) continue;
+    for (const hit of rule.check(file, { options, facts })) {
+      const statement = file.statements[hit.statement]!;
+      raw.push({
+        file: path,
+        line: statement.line,
+        column: statement.column,
+        level,
+        rule: rule.id,
+        message: hit.message ?? rule.message,
+        help: rule.help,
+      });
+    }
+  }
+  const outcome = applySuppressions(file, raw, knownRuleIds);
+  const parseLevel = levelOf(builtinChecks.parseError.id, builtinChecks.parseError.level);
+  if (parseLevel !== 'off') {
+    for (const problem of file.problems) {
+      const message = `The ${options.dialect} parser cannot read this statement, so it was not checked: ${problem.message}`;
+      outcome.findings.push({
+        file: path,
+        line: problem.line,
+        column: problem.column,
+        level: parseLevel,
+        rule: builtinChecks.parseError.id,
+        message,
+        help: builtinChecks.parseError.help,
+      });
+    }
+  }
+  const suppressionLevel = levelOf(builtinChecks.invalidSuppression.id, builtinChecks.invalidSuppression.level);
+  if (suppressionLevel !== 'off') {
+    for (const { comment, message } of outcome.problems) {
+      outcome.findings.push({
+        file: path,
+        line: comment.line,
+        column: comment.column,
+        level: suppressionLevel,
+        rule: builtinChecks.invalidSuppression.id,
+        message: `${message}; it suppresses nothing`,
+        help: builtinChecks.invalidSuppression.help,
+      });
+    }
+  }
+  return { findings: sortFindings(outcome.findings), suppressed: sortFindings(outcome.suppressed) };
+}
+
+/** Lints SQL migration files, in the order given. */
+export async function lintFiles(paths: readonly string[], options: LintOptions): Promise<LintReport> {
+  const report: LintReport = { files: [], findings: [], suppressed: [] };
+  for (const path of paths) {
+    const result = await lintSql(path, await readFile(path, 'utf8'), options);
+    report.files.push(path);
+    report.findings.push(...result.findings);
+    report.suppressed.push(...result.suppressed);
+  }
+  return report;
+}
+
+/** Orders findings by file position, then rule id. */
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+}
+
+/** Whether any finding is at error level (the CLI then exits 1). */
+export function hasErrors(report: Pick<LintReport, 'findings'>): boolean {
+  return report.findings.some((finding) => finding.level === 'error');
+}

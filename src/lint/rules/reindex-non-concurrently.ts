@@ -1,0 +1,17 @@
+import { nodeAs, reindexIsConcurrent } from '../postgres/ast.js';
+import { postgresRule } from './rule.js';
+
+/** PostgreSQL: REINDEX without CONCURRENTLY. */
+export const reindexNonConcurrently = postgresRule(
+  {
+    id: 'reindex-non-concurrently',
+    level: 'error',
+    message:
+      'REINDEX without CONCURRENTLY locks out writes to the table (and reads that would use the index) for the whole rebuild',
+    help: 'Use REINDEX (CONCURRENTLY) or REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction block',
+  },
+  (file) =>
+    file.statements.flatMap((statement, index) =>
+      nodeAs(statement.ast, 'ReindexStmt') && !reindexIsConcurrent(statement.ast) ? [{ statement: index }] : [],
+    ),
+);
