@@ -42,6 +42,8 @@ export interface LiveIndexFacts {
   /** PostgreSQL index on a partitioned table. */
   partitioned: boolean;
   sizeBytes?: number;
+  /** False when the model of this index does not print back to `definition` exactly: do not trust it. */
+  roundTrips?: boolean;
 }
 
 /** An index read from the server, with its live-only facts. */
@@ -60,6 +62,8 @@ export interface LiveTable extends TableRef {
   estimatedRows: number;
   totalBytes: number;
   partitioned: boolean;
+  /** PostgreSQL: the direct partitions of a partitioned table, when every one is a plain table. */
+  partitions?: TableRef[];
   /** MySQL storage engine, e.g. InnoDB. */
   engine?: string;
   /** MySQL: the table has ON DELETE/UPDATE CASCADE or SET NULL foreign keys (forbids LOCK=NONE on MySQL). */

@@ -1,7 +1,58 @@
 import type { ServerInfo } from '../../connection/database.js';
-import type { Dialect } from '../types.js';
+import type { Index } from '../../model/index-model.js';
+import { LiveIndex } from '../../model/schema.js';
+import type { Capabilities, Dialect } from '../types.js';
+import { canonicalizeIndexes } from './canonicalize.js';
+import { formatDefinition, piecesOf } from './definition.js';
+import {
+  defaultQuotedKeywords,
+  maxIdentifierBytes,
+  quoteIdent,
+  quoteIdentLikeServer,
+  quoteLiteral,
+} from './identifiers.js';
+import { introspectTables } from './introspect.js';
+import { renderPostgresChange } from './render.js';
+import { maxIndexColumns, validatePostgresIndex } from './validate.js';
 
-/** Placeholder until the postgres dialect lands. */
-export function createPostgresDialect(_server: ServerInfo): Dialect {
-  throw new Error('postgres dialect not built yet');
+/** What PostgreSQL 12+ can do with indexes. */
+export const postgresCapabilities: Capabilities = {
+  concurrentIndex: true,
+  transactionalDdl: true,
+  invisibleIndex: null,
+  onlineAlgorithms: [],
+  partialIndex: true,
+  includeColumns: true,
+  prefixLength: false,
+  expressionKeyParts: true,
+  nullsOrder: true,
+  methods: ['btree', 'hash', 'gin', 'gist', 'brin', 'spgist'],
+  maxIdentifierLength: maxIdentifierBytes,
+  identifierLengthUnit: 'bytes',
+  maxKeyParts: maxIndexColumns,
+};
+
+/** The PostgreSQL dialect for one connected server. */
+export function createPostgresDialect(server: ServerInfo): Dialect {
+  // the server's own list, learnt at introspection; until then the PostgreSQL 15 list
+  let quotedKeywords: ReadonlySet<string> = defaultQuotedKeywords;
+  return {
+    server,
+    capabilities: postgresCapabilities,
+    quoteIdent,
+    quoteLiteral,
+    async introspect(db, tables) {
+      const result = await introspectTables(db.query, tables);
+      if (result.quotedKeywords.size > 0) quotedKeywords = result.quotedKeywords;
+      return result.schema;
+    },
+    canonicalize: (db, indexes) => canonicalizeIndexes(db, indexes),
+    validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
+    renderChange: renderPostgresChange,
+    renderDefinition(index: Index) {
+      if (index instanceof LiveIndex) return index.live.definition;
+      const quote = (name: string) => quoteIdentLikeServer(name, quotedKeywords);
+      return formatDefinition(piecesOf(index, quote, { concurrently: false, only: false, forDdl: false }));
+    },
+  };
 }

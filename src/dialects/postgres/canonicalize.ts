@@ -1,0 +1,100 @@
+import type { Database, Session } from '../../connection/database.js';
+import { Index } from '../../model/index-model.js';
+import { type TableRef, tableKey } from '../../model/schema.js';
+import type { CanonicalResult } from '../types.js';
+import { formatDefinition, piecesOf } from './definition.js';
+import { quoteIdent, quoteQualified } from './identifiers.js';
+import { readIndexes } from './index-reader.js';
+
+/** The server's message without the statement knex puts in front of it. */
+function serverMessage(error: unknown, sql: string): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const prefix = `${sql} - `;
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
+/** Runs `sql` under a savepoint; on failure rolls back to it and returns the server's message. */
+async function tryStatement(session: Session, sql: string): Promise<string | undefined> {
+  const wrapped = `SAVEPOINT si_canon; ${sql}; RELEASE SAVEPOINT si_canon`;
+  try {
+    await session.query(wrapped);
+    return undefined;
+  } catch (error) {
+    await session.query('ROLLBACK TO SAVEPOINT si_canon; RELEASE SAVEPOINT si_canon');
+    return serverMessage(error, wrapped);
+  }
+}
+
+/** A plain model copy of an index read back from the scratch table, under its desired name. */
+function plainIndex(index: Index, name: string): Index {
+  return new Index({
+    schema: index.schema,
+    table: index.table,
+    name,
+    unique: index.unique,
+    method: index.method,
+    keyParts: index.keyParts,
+    include: index.include,
+    ...(index.where === undefined ? {} : { where: index.where }),
+  });
+}
+
+/**
+ * Builds every desired index on an empty temporary copy of its table (one per distinct table) in a
+ * transaction that is rolled back, and reads them back with the introspection reader: the server's
+ * own text for expressions and predicates, or its error message when it refuses the definition.
+ */
+export async function canonicalizeIndexes(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]> {
+  if (indexes.length === 0) return [];
+  const session = await db.session();
+  const results: CanonicalResult[] = indexes.map(() => ({ error: 'not built' }));
+  try {
+    await session.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+    const scratch = new Map<string, { name: string; ref: TableRef; error?: string }>();
+    for (const index of indexes) {
+      const key = tableKey({ schema: index.schema, name: index.table });
+      if (scratch.has(key)) continue;
+      const name = `si_canon_t${scratch.size + 1}`;
+      const error = await tryStatement(
+        session,
+        `CREATE TEMP TABLE ${quoteIdent(name)} (LIKE ${quoteQualified(index.schema, index.table)})`,
+      );
+      scratch.set(key, { name, ref: { schema: index.schema, name: index.table }, ...(error ? { error } : {}) });
+    }
+    const built = new Map<string, number>();
+    for (const [position, index] of indexes.entries()) {
+      const table = scratch.get(tableKey({ schema: index.schema, name: index.table }))!;
+      if (table.error) {
+        results[position] = { error: table.error };
+        continue;
+      }
+      const tempName = `si_canon_i${position + 1}`;
+      const pieces = piecesOf(index, quoteIdent, { concurrently: false, only: false, name: tempName, forDdl: true });
+      const error = await tryStatement(
+        session,
+        formatDefinition({ ...pieces, table: `pg_temp.${quoteIdent(table.name)}` }),
+      );
+      if (error) results[position] = { error };
+      else built.set(tempName, position);
+    }
+    if (built.size > 0) {
+      const oidRows = await session.query<{ oid: string; name: string }>(
+        'select c.oid::bigint::text as oid, c.relname as name from pg_class c ' +
+          "where c.relnamespace = pg_my_temp_schema() and c.relkind = 'r' and c.relname like 'si\\_canon\\_t%'",
+      );
+      const refByName = new Map([...scratch.values()].map((table) => [table.name, table.ref]));
+      const tables = new Map(
+        oidRows.flatMap((row) => (refByName.has(row.name) ? [[row.oid, refByName.get(row.name)!]] : [])),
+      );
+      const readBack = await readIndexes(session.query, tables);
+      for (const index of [...readBack.values()].flat()) {
+        const position = built.get(index.name);
+        if (position !== undefined) results[position] = { index: plainIndex(index, indexes[position]!.name) };
+      }
+    }
+  } finally {
+    await session.query('ROLLBACK').catch(() => {});
+    await session.release();
+  }
+  return results;
+}

@@ -1,0 +1,45 @@
+import type { LiveIndex, TableRef } from '../../model/schema.js';
+import { quoteIdent } from './identifiers.js';
+
+/**
+ * A captured pg_get_indexdef cut at its fixed points: `CREATE [UNIQUE] INDEX ` (head), the index name
+ * as the server quoted it, then ` ON [ONLY] <schema>.<table>` and the tail from ` USING ` on. The cut is
+ * found by matching the name and table in both quotings the server may have chosen, never by parsing.
+ */
+export interface LiveDefinitionParts {
+  head: string;
+  /** Everything after the table: ` USING method (...) ...`. */
+  tail: string;
+}
+
+function spellings(name: string): string[] {
+  return [quoteIdent(name), name];
+}
+
+/** Cuts a live index's definition into head and tail, or undefined when it does not have the expected shape. */
+export function splitLiveDefinition(live: LiveIndex, table: TableRef): LiveDefinitionParts | undefined {
+  const text = live.live.definition;
+  const head = ['CREATE UNIQUE INDEX ', 'CREATE INDEX '].find((prefix) => text.startsWith(prefix));
+  if (!head) return undefined;
+  for (const name of spellings(live.name)) {
+    for (const schema of spellings(table.schema)) {
+      for (const relation of spellings(table.name)) {
+        for (const only of ['ONLY ', '']) {
+          const prefix = `${head}${name} ON ${only}${schema}.${relation} USING `;
+          if (text.startsWith(prefix)) return { head, tail: text.slice(prefix.length - ' USING '.length) };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The live definition rebuilt concurrently under `name` on `table` (a partition, or the table itself). */
+export function concurrentFromLive(parts: LiveDefinitionParts, name: string, table: TableRef): string {
+  return `${parts.head}CONCURRENTLY ${quoteIdent(name)} ON ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${parts.tail}`;
+}
+
+/** The live definition's catalog-only parent entry `ON ONLY` a partitioned table, under `name`. */
+export function onlyFromLive(parts: LiveDefinitionParts, name: string, table: TableRef): string {
+  return `${parts.head}${quoteIdent(name)} ON ONLY ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${parts.tail}`;
+}

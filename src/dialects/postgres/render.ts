@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import type { Change, RenderedSql } from '../../model/change.js';
+import type { Index } from '../../model/index-model.js';
+import type { LiveIndex, LiveTable, TableRef } from '../../model/schema.js';
+import { formatDefinition, piecesOf } from './definition.js';
+import { fitIdentifier, quoteIdent, quoteQualified } from './identifiers.js';
+import { concurrentFromLive, onlyFromLive, splitLiveDefinition } from './live-definition.js';
+
+/** Writes the CREATE INDEX statements of one definition, under any name, on any table. */
+interface IndexBuilder {
+  /** `CREATE ... INDEX CONCURRENTLY name ON table ...` */
+  concurrent(name: string, on: TableRef): string;
+  /** `CREATE ... INDEX name ON ONLY table ...` (partitioned parent, catalog only) */
+  only(name: string, on: TableRef): string;
+  /** `CREATE ... INDEX name ON table ...` (blocking build) */
+  blocking(name: string, on: TableRef): string;
+}
+
+/** Statements that build an index, and whether they run online. */
+interface BuildSql {
+  sql: string[];
+  online: boolean;
+  onlineReason?: string;
+}
+
+const lockOfBuild = 'SHARE UPDATE EXCLUSIVE on the table: reads and writes continue; waits for older transactions';
+const lockOfPartitionedBuild =
+  'brief SHARE lock on the parent for the ON ONLY catalog entry (writes wait only for it), then ' +
+  'SHARE UPDATE EXCLUSIVE per partition during each concurrent build; brief ACCESS EXCLUSIVE on each new partition index at ATTACH';
+const lockOfDrop = 'SHARE UPDATE EXCLUSIVE (DROP INDEX CONCURRENTLY): reads and writes continue';
+const lockOfPartitionedDrop = 'ACCESS EXCLUSIVE on the parent and every partition while the catalog entries go (brief)';
+
+function builderOfDesired(index: Index): IndexBuilder {
+  const statement = (name: string, on: TableRef, concurrently: boolean, only: boolean) =>
+    formatDefinition({
+      ...piecesOf(index, quoteIdent, { concurrently, only, name, forDdl: true }),
+      table: quoteQualified(on.schema, on.name),
+    });
+  return {
+    concurrent: (name, on) => statement(name, on, true, false),
+    only: (name, on) => statement(name, on, false, true),
+    blocking: (name, on) => statement(name, on, false, false),
+  };
+}
+
+function builderOfLive(live: LiveIndex, table: TableRef): IndexBuilder | undefined {
+  const parts = splitLiveDefinition(live, table);
+  if (!parts) return undefined;
+  return {
+    concurrent: (name, on) => concurrentFromLive(parts, name, on),
+    only: (name, on) => onlyFromLive(parts, name, on),
+    blocking: (name, on) => `${parts.head}${quoteIdent(name)} ON ${quoteQualified(on.schema, on.name)}${parts.tail}`,
+  };
+}
+
+/**
+ * Name of the index built on the n-th partition for the parent index `name`. A short digest of the
+ * definition keeps the old and new partition indexes of a replace apart.
+ */
+export function partitionIndexName(name: string, position: number, definition: string): string {
+  const digest = createHash('sha256').update(definition).digest('hex').slice(0, 6);
+  return fitIdentifier(name, `_p${position + 1}_${digest}`);
+}
+
+/** Temporary name a replacement is built under before it is renamed (fits 63 bytes). */
+export function temporaryName(name: string): string {
+  return fitIdentifier(name, '_si_new');
+}
+
+/** The build of `name` on `ref`: concurrent, or the ON ONLY + per-partition + ATTACH pattern. */
+function buildSql(builder: IndexBuilder, name: string, ref: TableRef, table: LiveTable | undefined): BuildSql {
+  if (!table?.partitioned) return { sql: [builder.concurrent(name, ref)], online: true };
+  if (!table.partitions) {
+    return {
+      sql: [builder.blocking(name, ref)],
+      online: false,
+      onlineReason:
+        `partitioned table ${ref.schema}.${ref.name} has partitions that are partitioned or foreign themselves; ` +
+        'only a plain CREATE INDEX on the parent is rendered, and it blocks writes on every partition for the whole build',
+    };
+  }
+  const sql = [builder.only(name, ref)];
+  const fingerprint = builder.only('', ref);
+  table.partitions.forEach((partition, position) => {
+    const partName = partitionIndexName(name, position, fingerprint);
+    sql.push(builder.concurrent(partName, partition));
+    sql.push(
+      `ALTER INDEX ${quoteQualified(ref.schema, name)} ATTACH PARTITION ${quoteQualified(partition.schema, partName)}`,
+    );
+  });
+  return { sql, online: true };
+}
+
+function dropSql(ref: TableRef, name: string, partitioned: boolean): string {
+  return `DROP INDEX ${partitioned ? '' : 'CONCURRENTLY '}${quoteQualified(ref.schema, name)}`;
+}
+
+function renameSql(ref: TableRef, from: string, to: string): string {
+  return `ALTER INDEX ${quoteQualified(ref.schema, from)} RENAME TO ${quoteIdent(to)}`;
+}
+
+const partitionedDropReason =
+  'DROP INDEX CONCURRENTLY is not supported on a partitioned index; DROP INDEX takes ACCESS EXCLUSIVE ' +
+  'on the parent and every partition (catalog only, brief, but it queues reads and writes while it waits)';
+
+function constraintRefusal(live: LiveIndex): RenderedSql {
+  const kind = { primary: 'PRIMARY KEY', unique: 'UNIQUE', exclusion: 'EXCLUDE' }[live.live.constraint ?? 'unique'];
+  return {
+    sql: [],
+    rollback: [],
+    online: false,
+    onlineReason: `index ${live.name} backs a ${kind} constraint: it cannot be dropped with DROP INDEX, and this tool does not alter constraints`,
+    reversible: false,
+    lockImpact: 'not done',
+  };
+}
+
+function renderCreate(desired: Index, table: LiveTable | undefined): RenderedSql {
+  const ref = { schema: desired.schema, name: desired.table };
+  const build = buildSql(builderOfDesired(desired), desired.name, ref, table);
+  return {
+    ...build,
+    rollback: [dropSql(ref, desired.name, table?.partitioned ?? false)],
+    reversible: true,
+    lockImpact: table?.partitioned ? lockOfPartitionedBuild : lockOfBuild,
+  };
+}
+
+function renderDrop(live: LiveIndex, table: LiveTable | undefined): RenderedSql {
+  if (live.live.constraint) return constraintRefusal(live);
+  const ref = { schema: live.schema, name: live.table };
+  const partitioned = live.live.partitioned;
+  const head = {
+    sql: [dropSql(ref, live.name, partitioned)],
+    online: !partitioned,
+    ...(partitioned ? { onlineReason: partitionedDropReason } : {}),
+    lockImpact: partitioned ? lockOfPartitionedDrop : lockOfDrop,
+  };
+  // an INVALID index was never usable: undoing its drop means nothing to rebuild
+  if (!live.live.valid) return { ...head, rollback: [], reversible: true };
+  const builder = builderOfLive(live, ref);
+  if (!builder) return { ...head, rollback: [], reversible: false };
+  const rebuild = buildSql(builder, live.name, ref, partitioned ? table : undefined);
+  return { ...head, rollback: rebuild.sql, reversible: true };
+}
+
+function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undefined): RenderedSql {
+  if (live.live.constraint) return constraintRefusal(live);
+  const ref = { schema: desired.schema, name: desired.table };
+  const partitioned = live.live.partitioned;
+  const dropOld = dropSql(ref, live.name, partitioned);
+  const notOnline = partitioned ? { online: false, onlineReason: partitionedDropReason } : {};
+  const lockImpact = partitioned ? `${lockOfPartitionedBuild}; then ${lockOfPartitionedDrop}` : lockOfBuild;
+  if (!live.live.valid) {
+    // the INVALID index is dropped first and not rebuilt by the reverse: the reverse only removes the new one
+    const build = buildSql(builderOfDesired(desired), desired.name, ref, table);
+    return {
+      sql: [dropOld, ...build.sql],
+      rollback: [dropSql(ref, desired.name, table?.partitioned ?? false)],
+      online: build.online,
+      ...(build.onlineReason ? { onlineReason: build.onlineReason } : {}),
+      ...notOnline,
+      reversible: true,
+      lockImpact,
+    };
+  }
+  const temp = temporaryName(desired.name);
+  const build = buildSql(builderOfDesired(desired), temp, ref, table);
+  const liveBuilder = builderOfLive(live, ref);
+  const reverse = liveBuilder ? buildSql(liveBuilder, temp, ref, partitioned ? table : undefined) : undefined;
+  return {
+    sql: [...build.sql, dropOld, renameSql(ref, temp, desired.name)],
+    rollback: reverse
+      ? [...reverse.sql, dropSql(ref, desired.name, table?.partitioned ?? false), renameSql(ref, temp, live.name)]
+      : [],
+    online: build.online,
+    ...(build.onlineReason ? { onlineReason: build.onlineReason } : {}),
+    ...notOnline,
+    reversible: reverse !== undefined,
+    lockImpact,
+  };
+}
+
+/** Forward and reverse SQL of one change; never a blocking statement without `online: false` and a reason. */
+export function renderPostgresChange(change: Change, table: LiveTable | undefined): RenderedSql {
+  switch (change.action) {
+    case 'noop':
+      return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
+    case 'create':
+      return renderCreate(required(change.desired, change), table);
+    case 'drop':
+      return renderDrop(required(change.live, change), table);
+    case 'replace':
+      return renderReplace(required(change.desired, change), required(change.live, change), table);
+  }
+}
+
+function required<T>(value: T | undefined, change: Change): T {
+  if (value === undefined) throw new Error(`${change.action} of ${change.index} lacks the index it needs`);
+  return value;
+}
