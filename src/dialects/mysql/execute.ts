@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database, ServerInfo, Session } from '../../connection/database.js';
+import type { ServerInfo, Session } from '../../connection/database.js';
 import type {
   BuildProgress,
   ClassifiedFailure,
@@ -7,6 +7,7 @@ import type {
   DialectExecutor,
   LockWait,
   OrphanCheck,
+  Queryable,
 } from '../executor-types.js';
 
 interface MysqlError {
@@ -85,16 +86,16 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
     async releaseRunLock(session: Session) {
       await session.query('select release_lock(?)', [lockName]);
     },
-    async runLockHolder(db: Database) {
+    async runLockHolder(db: Queryable) {
       const [row] = await db.query<{ id: number | null }>('select is_used_lock(?) as id', [lockName]);
       return row?.id == null ? null : Number(row.id);
     },
-    async liveConnections(db: Database, ids: readonly number[]) {
+    async liveConnections(db: Queryable, ids: readonly number[]) {
       const rows = await db.query<{ id: number }>('select id from information_schema.processlist');
       const live = new Set(rows.map((row) => Number(row.id)));
       return new Set(ids.filter((id) => live.has(id)));
     },
-    async stopOrphan(db: Database, orphan: OrphanCheck) {
+    async stopOrphan(db: Queryable, orphan: OrphanCheck) {
       const rows = await db.query('select id from information_schema.processlist where id = ? and info = ?', [
         orphan.connectionId,
         orphan.statement,

@@ -1,0 +1,83 @@
+import type { Session } from '../connection/database.js';
+import type { TableRef } from '../model/schema.js';
+
+/** Anything that runs a statement: the pool (`Database`) or one `Session`. */
+export type Queryable = Pick<Session, 'query'>;
+
+/** How a DDL statement treats transactions that keep it waiting (PostgreSQL CIC's old-snapshot waits). */
+export type BlockersPolicy = 'wait' | 'abort';
+
+/** Session settings of the connection that runs DDL. */
+export interface DdlSessionOptions {
+  lockTimeoutMs: number;
+  blockers: BlockersPolicy;
+}
+
+/** What went wrong with one statement, in the tool's own terms. */
+export type FailureKind =
+  | 'lock_timeout'
+  | 'duplicate_key'
+  | 'not_online'
+  | 'key_too_long'
+  | 'online_log_overflow'
+  | 'canceled'
+  | 'other';
+
+/** A classified driver error: what happened, and what the user can do about it. */
+export interface ClassifiedFailure {
+  kind: FailureKind;
+  message: string;
+  remedy?: string;
+}
+
+/** How far a running DDL statement has come, as the server reports it. */
+export interface BuildProgress {
+  phase: string;
+  /** 0..100 when the server gives numbers it can relate, else undefined. */
+  percent?: number;
+  detail?: string;
+}
+
+/** What a running DDL statement is waiting for right now. */
+export interface LockWait {
+  /** `table`: a lock on the table or index itself; `blockers`: other transactions to finish. */
+  kind: 'table' | 'blockers';
+  /** Who it waits for, printable (pid, user, age, query head). */
+  blockers: string[];
+}
+
+/** A connection that may still be running a statement of an interrupted run. */
+export interface OrphanCheck {
+  connectionId: number;
+  statement: string;
+}
+
+/** Dialect-specific execution: session settings, the run lock, cleanup, error classes, progress. */
+export interface DialectExecutor {
+  /** Statements that prepare a DDL session (also written at the top of rollback scripts). */
+  ddlSessionSql(options: DdlSessionOptions): string[];
+  /** True when `wait` relies on the monitor to bound table-lock waits (the session timeout is lifted). */
+  monitorEnforcesLockTimeout(options: DdlSessionOptions): boolean;
+  /** Tries once to take the tool's run lock on a session that is not in a transaction. */
+  tryRunLock(session: Session): Promise<boolean>;
+  /** Releases the run lock. */
+  releaseRunLock(session: Session): Promise<void>;
+  /** Connection id of the session holding the run lock, if the server can tell. */
+  runLockHolder(db: Queryable): Promise<number | null>;
+  /** Which of the given connection ids are still connected. */
+  liveConnections(db: Queryable, ids: readonly number[]): Promise<Set<number>>;
+  /** Ends a connection of an interrupted run that is still running one of its statements. */
+  stopOrphan(db: Queryable, orphan: OrphanCheck): Promise<boolean>;
+  /** Names of INVALID indexes on a table (failed concurrent builds); empty where none can exist. */
+  invalidIndexes(db: Queryable, table: TableRef): Promise<string[]>;
+  /** Drops INVALID indexes left by a failed statement. */
+  dropInvalidIndexes(session: Session, table: TableRef, names: readonly string[]): Promise<void>;
+  /** Classifies a driver error. */
+  classify(error: unknown): ClassifiedFailure;
+  /** Reads the progress of the statement running on connection `id`. */
+  progress(monitor: Session, id: number): Promise<BuildProgress | null>;
+  /** Reads what the statement on connection `id` waits for, if anything. */
+  lockWait(monitor: Session, id: number): Promise<LockWait | null>;
+  /** Cancels the statement running on connection `id` if it is still waiting for a table lock. */
+  cancelTableLockWait(monitor: Session, id: number): Promise<boolean>;
+}

@@ -1,0 +1,137 @@
+import os from 'node:os';
+import type { Database } from '../connection/database.js';
+import { createDialectExecutor } from '../dialects/executor.js';
+import { createDialect } from '../dialects/index.js';
+import { SafeIndexError } from '../errors.js';
+import { ensureStateTables } from '../state/migrate.js';
+import { createRun, updateRun } from '../state/runs.js';
+import { openExecution } from './connections.js';
+import { markInterruptedRuns, repairInterruptedRuns } from './recovery.js';
+import { renderRollbackScript, writeRollbackScript } from './rollback-script.js';
+import { acquireRunLock } from './run-lock.js';
+import { runForward, runReverse } from './run-steps.js';
+import {
+  type ApplyResult,
+  type ExecutionSettings,
+  type ExecutionSink,
+  type ExecutionStep,
+  type PreparedApply,
+  type RunProblem,
+  silentSink,
+  type VerifyEntry,
+  type VerifyHook,
+} from './types.js';
+
+/** How `apply` runs. */
+export interface ApplyOptions {
+  settings: ExecutionSettings;
+  /** How long to wait for another run's lock. */
+  waitMs: number;
+  /** Directory that receives `<run-id>.sql`. */
+  rollbackDir: string;
+  /** Undo the steps of this run that were applied when a later step fails (default true). */
+  rollbackOnFailure?: boolean;
+  /** Plans the steps; called once the run lock is held, so it sees what an earlier run did. */
+  prepare(): Promise<PreparedApply>;
+  /** Asked before any statement runs when there is something to do; false aborts the run. */
+  confirm?(steps: readonly ExecutionStep[]): Promise<boolean>;
+  /** Before/after measurement around the DDL. */
+  verify?: VerifyHook;
+  sink?: ExecutionSink;
+}
+
+/** Who runs the tool, for the run record. */
+function whoAmI(): { clientUser: string; clientHost: string } {
+  let user = process.env.USER ?? 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry: keep the environment's name
+  }
+  return { clientUser: user, clientHost: os.hostname() };
+}
+
+/**
+ * Applies planned steps online under the run lock: records the run and each step, retries lock
+ * timeouts, undoes this run's steps on failure (unless told not to), and writes the rollback script.
+ */
+export async function executeApply(db: Database, options: ApplyOptions): Promise<ApplyResult> {
+  const sink = options.sink ?? silentSink;
+  const executor = createDialectExecutor(db.server);
+  const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
+    sink.log(`waiting for the run lock: ${holder}`),
+  );
+  try {
+    await ensureStateTables(db);
+    const stale = await markInterruptedRuns(db, executor, true);
+    for (const run of stale) sink.log(`run ${run.id} was interrupted; marked interrupted`);
+    const connections = await openExecution(db, executor, options.settings, sink);
+    try {
+      if (stale.length > 0) {
+        const repaired = await repairInterruptedRuns(db, executor, createDialect(db.server), connections.ddl, stale);
+        for (const line of repaired) sink.log(line);
+      }
+      const prepared = await options.prepare();
+      const steps = prepared.steps.filter((step) => step.action !== 'noop');
+      if (steps.length > 0 && options.confirm && !(await options.confirm(steps))) {
+        throw new SafeIndexError('aborted', 'apply aborted: not confirmed (use --yes to skip the question)');
+      }
+      const runId = await createRun(
+        db,
+        {
+          command: 'apply',
+          ...whoAmI(),
+          target: db.target.display,
+          flavor: db.server.flavor,
+          serverVersion: db.server.version,
+          planFiles: prepared.planFiles,
+          lockConnectionId: lock.connectionId,
+        },
+        steps.map((step, ordinal) => ({ ...step, ordinal })),
+      );
+      const errors: RunProblem[] = [];
+      let verify: VerifyEntry[] = [];
+      let outcomes: ApplyResult['steps'] = [];
+      if (steps.length > 0) {
+        await options.verify?.before(steps);
+        const forward = await runForward(db, connections, runId, steps);
+        outcomes = forward.outcomes;
+        if (forward.problem) errors.push(forward.problem);
+        else if (options.verify) {
+          const measured = await options.verify.after(steps);
+          verify = measured.entries;
+          errors.push(...measured.problems);
+        }
+        if (errors.length > 0 && options.rollbackOnFailure !== false) {
+          const applied = outcomes.flatMap((o, ordinal) => (o.status === 'applied' ? [{ ordinal, step: o.step }] : []));
+          if (applied.length > 0) sink.log(`undoing the ${applied.length} step(s) this run applied`);
+          const reverse = await runReverse(db, connections, runId, applied);
+          for (const { ordinal } of applied.slice(applied.length - reverse.undone))
+            outcomes[ordinal]!.status = 'rolled_back';
+          if (reverse.problem) errors.push({ ...reverse.problem, message: `undo failed: ${reverse.problem.message}` });
+        }
+      }
+      const status = errors.length > 0 ? 'failed' : steps.length === 0 ? 'noop' : 'applied';
+      const stillApplied = outcomes.filter((o) => o.status === 'applied').map((o) => o.step);
+      const script = renderRollbackScript(
+        { runId, date: new Date(), target: db.target.display, server: db.server },
+        stillApplied,
+        executor,
+        options.settings,
+      );
+      const rollbackFile = await writeRollbackScript(options.rollbackDir, runId, script);
+      await updateRun(db, runId, {
+        status,
+        finishedAt: new Date(),
+        rollbackFile,
+        rollbackScript: script,
+        error: errors.length > 0 ? errors.map((e) => e.message).join('\n') : null,
+      });
+      return { runId, status, steps: outcomes, rollbackFile, errors, verify };
+    } finally {
+      await connections.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}

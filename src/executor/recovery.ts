@@ -1,0 +1,63 @@
+import type { Database, Session } from '../connection/database.js';
+import type { DialectExecutor } from '../dialects/executor-types.js';
+import type { Dialect } from '../dialects/types.js';
+import { type RunRecord, runningRuns, runSteps, updateRun, updateStep } from '../state/runs.js';
+
+const interruptedMessage = 'interrupted: the process running it ended before it finished';
+
+/**
+ * Marks runs left `running` whose lock connection is gone as `interrupted` (their running step as
+ * failed). With `holdingLock`, every `running` run is stale, since its holder would hold the lock.
+ */
+export async function markInterruptedRuns(
+  db: Database,
+  executor: DialectExecutor,
+  holdingLock: boolean,
+): Promise<RunRecord[]> {
+  const running = await runningRuns(db);
+  if (running.length === 0) return [];
+  const ids = running.map((run) => run.lockConnectionId).filter((id): id is number => id !== null);
+  const live = holdingLock ? new Set<number>() : await executor.liveConnections(db, ids);
+  const stale = running.filter((run) => run.lockConnectionId === null || !live.has(run.lockConnectionId));
+  for (const run of stale) {
+    for (const step of await runSteps(db, run.id)) {
+      if (step.status === 'running')
+        await updateStep(db, run.id, step.ordinal, { status: 'failed', error: interruptedMessage });
+    }
+    await updateRun(db, run.id, { status: 'interrupted', finishedAt: new Date(), error: interruptedMessage });
+  }
+  return stale;
+}
+
+/**
+ * Repairs what interrupted runs left, while holding the run lock: stops their statements still
+ * running on the server, and drops INVALID indexes their steps created (named in the step's SQL).
+ */
+export async function repairInterruptedRuns(
+  db: Database,
+  executor: DialectExecutor,
+  dialect: Pick<Dialect, 'quoteIdent'>,
+  ddl: Session,
+  runs: readonly RunRecord[],
+): Promise<string[]> {
+  const repaired: string[] = [];
+  for (const run of runs) {
+    for (const step of await runSteps(db, run.id)) {
+      if (step.error !== interruptedMessage) continue;
+      if (step.connectionId !== null) {
+        for (const statement of [...step.sql, ...step.rollback]) {
+          if (await executor.stopOrphan(db, { connectionId: step.connectionId, statement })) {
+            repaired.push(`stopped connection ${step.connectionId} still running: ${statement}`);
+          }
+        }
+      }
+      const invalid = await executor.invalidIndexes(db, step.table);
+      const ours = invalid.filter((name) => step.sql.some((sql) => sql.includes(dialect.quoteIdent(name))));
+      if (ours.length > 0) {
+        await executor.dropInvalidIndexes(ddl, step.table, ours);
+        repaired.push(`dropped INVALID index ${ours.join(', ')} left by run ${run.id}`);
+      }
+    }
+  }
+  return repaired;
+}

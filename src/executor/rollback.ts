@@ -1,0 +1,108 @@
+import type { Database } from '../connection/database.js';
+import { createDialectExecutor } from '../dialects/executor.js';
+import { SafeIndexError } from '../errors.js';
+import type { ChangeAction } from '../model/change.js';
+import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
+import { getRun, latestUndoableRun, type RunRecord, runSteps, type StepRecord, updateRun } from '../state/runs.js';
+import { openExecution } from './connections.js';
+import { markInterruptedRuns } from './recovery.js';
+import { acquireRunLock } from './run-lock.js';
+import { runReverse } from './run-steps.js';
+import { type ExecutionSettings, type ExecutionSink, type RunProblem, silentSink } from './types.js';
+
+/** How `rollback` runs. */
+export interface RollbackOptions {
+  /** The run to undo; default the newest run that still has applied steps. */
+  runId?: number;
+  /** Only report the statements that would run. */
+  dryRun?: boolean;
+  settings: ExecutionSettings;
+  waitMs: number;
+  sink?: ExecutionSink;
+}
+
+/** One step to undo, with its reverse statements. */
+export interface UndoStep {
+  ordinal: number;
+  action: string;
+  table: string;
+  index: string;
+  sql: string[];
+}
+
+/** Outcome of `rollback`. */
+export interface RollbackResult {
+  /** The run undone (null: nothing to undo). */
+  runId: number | null;
+  status: 'rolled_back' | 'nothing_to_undo' | 'dry_run' | 'failed';
+  steps: UndoStep[];
+  errors: RunProblem[];
+}
+
+async function chooseRun(db: Database, runId: number | undefined): Promise<RunRecord | undefined> {
+  if (runId === undefined) return latestUndoableRun(db);
+  const run = await getRun(db, runId);
+  if (!run) throw new SafeIndexError('no_such_run', `run ${runId} is not recorded in this database`);
+  return run;
+}
+
+function undoSteps(steps: readonly StepRecord[]): UndoStep[] {
+  return steps
+    .filter((step) => step.status === 'applied')
+    .reverse()
+    .map((step) => ({
+      ordinal: step.ordinal,
+      action: step.action,
+      table: step.table.name,
+      index: step.index,
+      sql: step.rollback,
+    }));
+}
+
+/** Undoes a recorded run online: reverse statements of its applied steps, last first, under the run lock. */
+export async function executeRollback(db: Database, options: RollbackOptions): Promise<RollbackResult> {
+  const sink = options.sink ?? silentSink;
+  if (options.dryRun) {
+    if (!(await stateTablesExist(db))) return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
+    const run = await chooseRun(db, options.runId);
+    const steps = run ? undoSteps(await runSteps(db, run.id)) : [];
+    if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
+    return { runId: run.id, status: 'dry_run', steps, errors: [] };
+  }
+  const executor = createDialectExecutor(db.server);
+  const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
+    sink.log(`waiting for the run lock: ${holder}`),
+  );
+  try {
+    await ensureStateTables(db);
+    await markInterruptedRuns(db, executor, true);
+    const run = await chooseRun(db, options.runId);
+    const records = run ? await runSteps(db, run.id) : [];
+    const steps = undoSteps(records);
+    if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
+    const irreversible = records.filter((step) => step.status === 'applied' && step.rollback.length === 0);
+    if (irreversible.length > 0) {
+      throw new SafeIndexError(
+        'irreversible',
+        `run ${run.id} cannot be undone: ${irreversible.map((s) => `${s.action} ${s.index}`).join(', ')} has no reverse SQL`,
+      );
+    }
+    const connections = await openExecution(db, executor, options.settings, sink);
+    try {
+      const applied = records
+        .filter((step) => step.status === 'applied')
+        .map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } }));
+      const reverse = await runReverse(db, connections, run.id, applied);
+      if (reverse.problem) {
+        await updateRun(db, run.id, { error: `rollback failed: ${reverse.problem.message}` });
+        return { runId: run.id, status: 'failed', steps, errors: [reverse.problem] };
+      }
+      await updateRun(db, run.id, { status: 'rolled_back', rolledBackAt: new Date() });
+      return { runId: run.id, status: 'rolled_back', steps, errors: [] };
+    } finally {
+      await connections.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}

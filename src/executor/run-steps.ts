@@ -1,0 +1,97 @@
+import type { Database } from '../connection/database.js';
+import { updateStep } from '../state/runs.js';
+import { runStatements, type StatementContext, StatementFailure } from './statements.js';
+import type { ExecutionStep, RunProblem, StepOutcome } from './types.js';
+
+/** Label of a step in logs and messages. */
+export function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forward'): string {
+  const verb = direction === 'forward' ? step.action : `undo ${step.action}`;
+  return `${verb} ${step.index} on ${step.table.name}`;
+}
+
+/** The problem a failed statement reports. */
+export function problemOf(step: ExecutionStep, error: unknown): RunProblem {
+  if (error instanceof StatementFailure) {
+    return { message: error.message, code: error.failure.kind, index: step.index, table: step.table.name };
+  }
+  return {
+    message: (error as Error).message ?? String(error),
+    code: 'other',
+    index: step.index,
+    table: step.table.name,
+  };
+}
+
+/**
+ * Runs the forward statements of a run's steps in order, recording each step; stops at the first
+ * failure and leaves the rest `not_run`. Returns one outcome per step.
+ */
+export async function runForward(
+  db: Database,
+  context: StatementContext,
+  runId: number,
+  steps: readonly ExecutionStep[],
+): Promise<{ outcomes: StepOutcome[]; problem?: RunProblem }> {
+  const outcomes: StepOutcome[] = steps.map((step) => ({ step, status: 'not_run', attempts: 0, durationMs: null }));
+  for (const [ordinal, step] of steps.entries()) {
+    const outcome = outcomes[ordinal]!;
+    const started = Date.now();
+    const label = stepLabel(step);
+    context.sink.log(`${label} ...`);
+    await updateStep(db, runId, ordinal, { status: 'running', startedAt: new Date(), connectionId: context.ddl.id });
+    try {
+      outcome.attempts = await runStatements(context, step.sql, step.table, label, (done, attempts) =>
+        updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
+      );
+      outcome.status = 'applied';
+      outcome.durationMs = Date.now() - started;
+      await updateStep(db, runId, ordinal, {
+        status: 'applied',
+        finishedAt: new Date(),
+        durationMs: outcome.durationMs,
+        attempts: outcome.attempts,
+      });
+      context.sink.log(`${label}: done in ${outcome.durationMs}ms`);
+    } catch (error) {
+      const problem = problemOf(step, error);
+      outcome.status = 'failed';
+      outcome.durationMs = Date.now() - started;
+      outcome.attempts = error instanceof StatementFailure ? error.attempts : outcome.attempts + 1;
+      outcome.error = problem.message;
+      await updateStep(db, runId, ordinal, {
+        status: 'failed',
+        finishedAt: new Date(),
+        durationMs: outcome.durationMs,
+        attempts: outcome.attempts,
+        error: problem.message,
+      });
+      return { outcomes, problem };
+    }
+  }
+  return { outcomes };
+}
+
+/**
+ * Runs the reverse statements of the given applied steps, last first, marking each `rolled_back`.
+ * Stops at the first failure (the remaining steps stay `applied`).
+ */
+export async function runReverse(
+  db: Database,
+  context: StatementContext,
+  runId: number,
+  applied: readonly { ordinal: number; step: ExecutionStep }[],
+): Promise<{ undone: number; problem?: RunProblem }> {
+  let undone = 0;
+  for (const { ordinal, step } of [...applied].reverse()) {
+    const label = stepLabel(step, 'reverse');
+    context.sink.log(`${label} ...`);
+    try {
+      await runStatements(context, step.rollback, step.table, label, async () => {});
+      await updateStep(db, runId, ordinal, { status: 'rolled_back' });
+      undone += 1;
+    } catch (error) {
+      return { undone, problem: problemOf(step, error) };
+    }
+  }
+  return { undone };
+}

@@ -1,0 +1,84 @@
+import type { BlockersPolicy } from '../dialects/executor-types.js';
+import type { ChangeAction } from '../model/change.js';
+import type { TableRef } from '../model/schema.js';
+import type { PlanFileInfo } from '../plan-file/types.js';
+import type { StepStatus } from '../state/runs.js';
+
+/** One change as the executor runs it: forward statements and their reverse (a `PlanStep` fits). */
+export interface ExecutionStep {
+  action: ChangeAction;
+  table: TableRef;
+  index: string;
+  sql: string[];
+  rollback: string[];
+  online: boolean;
+}
+
+/** How statements are run: per-statement lock timeout, retries of lock timeouts, old-transaction policy. */
+export interface ExecutionSettings {
+  lockTimeoutMs: number;
+  maxRetries: number;
+  blockers: BlockersPolicy;
+}
+
+/** Where the executor reports what it is doing (stderr in the CLI). */
+export interface ExecutionSink {
+  log(line: string): void;
+  progress(line: string): void;
+  /** Least time between two progress lines (short on a TTY, long in logs). */
+  progressIntervalMs: number;
+}
+
+/** A sink that says nothing (library use, tests). */
+export const silentSink: ExecutionSink = { log() {}, progress() {}, progressIntervalMs: 60_000 };
+
+/** What happened to one step of a run. */
+export interface StepOutcome {
+  step: ExecutionStep;
+  status: StepStatus;
+  attempts: number;
+  durationMs: number | null;
+  error?: string;
+}
+
+/** One problem of a run, as reported in `errors`. */
+export interface RunProblem {
+  message: string;
+  code: string;
+  index?: string;
+  table?: string;
+}
+
+/** The timings of one verify query before and after the change (filled by the EXPLAIN-evidence work). */
+export interface VerifyEntry {
+  index: string;
+  query: string;
+  before: { median_ms: number; uses_index: boolean };
+  after: { median_ms: number; uses_index: boolean };
+  speedup: number;
+}
+
+/**
+ * Before/after measurement around the DDL: `before` runs once the lock is held and before any
+ * statement, `after` once every step is applied; problems it returns fail the run.
+ */
+export interface VerifyHook {
+  before(steps: readonly ExecutionStep[]): Promise<void>;
+  after(steps: readonly ExecutionStep[]): Promise<{ entries: VerifyEntry[]; problems: RunProblem[] }>;
+}
+
+/** What `prepare` hands the engine once the run lock is held: the steps and where they came from. */
+export interface PreparedApply {
+  steps: ExecutionStep[];
+  planFiles: PlanFileInfo[];
+}
+
+/** Outcome of `apply`. */
+export interface ApplyResult {
+  runId: number;
+  status: 'applied' | 'noop' | 'failed';
+  steps: StepOutcome[];
+  rollbackFile: string;
+  errors: RunProblem[];
+  verify: VerifyEntry[];
+}

@@ -1,0 +1,38 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import type { Database } from '../connection/database.js';
+
+/** Table where knex records which of the tool's migrations ran (its lock table adds `_lock`). */
+export const migrationsTable = 'safe_index_migrations';
+
+/** Every table the tool owns in the target database. */
+export const stateTables = ['safe_index_runs', 'safe_index_steps', migrationsTable, `${migrationsTable}_lock`];
+
+// `migrations/` sits at the package root: two levels above both src/state/ and dist/state/.
+const migrationsDirectory = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+interface MigrationModule {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Reads the plain-JavaScript migrations of `migrations/` at runtime, in file-name order. */
+const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    const files = await readdir(migrationsDirectory);
+    return files.filter((file) => /^\d+_.*\.m?js$/.test(file)).sort();
+  },
+  getMigrationName: (file) => file,
+  getMigration: async (file) => (await import(pathToFileURL(`${migrationsDirectory}${file}`).href)) as MigrationModule,
+};
+
+/** Creates or upgrades the tool's state tables. Call it while holding the run lock. */
+export async function ensureStateTables(db: Database): Promise<void> {
+  await db.knex.migrate.latest({ migrationSource, tableName: migrationsTable });
+}
+
+/** Whether the state tables exist yet (read-only commands do not create them). */
+export async function stateTablesExist(db: Database): Promise<boolean> {
+  return db.knex.schema.hasTable('safe_index_steps');
+}

@@ -1,0 +1,231 @@
+import type { Database } from '../connection/database.js';
+import type { TableRef } from '../model/schema.js';
+import type { PlanFileInfo } from '../plan-file/types.js';
+
+/** Outcome of a recorded run. `running` while it holds the run lock. */
+export type RunStatus = 'running' | 'applied' | 'failed' | 'rolled_back' | 'interrupted' | 'noop';
+
+/** Outcome of one step; `running` only while its statement executes. */
+export type StepStatus = 'not_run' | 'running' | 'applied' | 'failed' | 'rolled_back';
+
+/** One recorded apply run. */
+export interface RunRecord {
+  id: number;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  rolledBackAt: Date | null;
+  clientUser: string;
+  clientHost: string;
+  target: string;
+  flavor: string;
+  serverVersion: string;
+  planFiles: PlanFileInfo[];
+  lockConnectionId: number | null;
+  rollbackFile: string | null;
+  rollbackScript: string | null;
+  error: string | null;
+}
+
+/** One recorded step of a run: the change, its SQL both ways, and what happened. */
+export interface StepRecord {
+  runId: number;
+  ordinal: number;
+  action: string;
+  table: TableRef;
+  index: string;
+  sql: string[];
+  rollback: string[];
+  online: boolean;
+  status: StepStatus;
+  statementsDone: number;
+  attempts: number;
+  connectionId: number | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  error: string | null;
+}
+
+/** What a new run records about itself. */
+export type NewRun = Pick<
+  RunRecord,
+  'clientUser' | 'clientHost' | 'target' | 'flavor' | 'serverVersion' | 'planFiles' | 'lockConnectionId'
+> & { command: 'apply' };
+
+/** What a new step records before it runs. */
+export type NewStep = Pick<StepRecord, 'ordinal' | 'action' | 'table' | 'index' | 'sql' | 'rollback' | 'online'>;
+
+type Row = Record<string, unknown>;
+
+const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
+const num = (value: unknown): number | null => (value == null ? null : Number(value));
+
+function toRun(row: Row): RunRecord {
+  return {
+    id: Number(row.id),
+    status: row.status as RunStatus,
+    startedAt: new Date(row.started_at as string),
+    finishedAt: date(row.finished_at),
+    rolledBackAt: date(row.rolled_back_at),
+    clientUser: String(row.client_user),
+    clientHost: String(row.client_host),
+    target: String(row.target),
+    flavor: String(row.flavor),
+    serverVersion: String(row.server_version),
+    planFiles: JSON.parse(String(row.plan_files)) as PlanFileInfo[],
+    lockConnectionId: num(row.lock_connection_id),
+    rollbackFile: (row.rollback_file as string | null) ?? null,
+    rollbackScript: (row.rollback_script as string | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+function toStep(row: Row): StepRecord {
+  return {
+    runId: Number(row.run_id),
+    ordinal: Number(row.ordinal),
+    action: String(row.action),
+    table: { schema: String(row.table_schema), name: String(row.table_name) },
+    index: String(row.index_name),
+    sql: JSON.parse(String(row.sql)) as string[],
+    rollback: JSON.parse(String(row.rollback_sql)) as string[],
+    online: Boolean(Number(row.online)),
+    status: row.status as StepStatus,
+    statementsDone: Number(row.statements_done),
+    attempts: Number(row.attempts),
+    connectionId: num(row.connection_id),
+    startedAt: date(row.started_at),
+    finishedAt: date(row.finished_at),
+    durationMs: num(row.duration_ms),
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+/** Records a new run with status `running` and its steps as `not_run`; returns the run id. */
+export async function createRun(db: Database, run: NewRun, steps: readonly NewStep[]): Promise<number> {
+  const inserted = await db
+    .knex('safe_index_runs')
+    .insert({
+      command: run.command,
+      status: 'running',
+      started_at: new Date(),
+      client_user: run.clientUser,
+      client_host: run.clientHost,
+      target: run.target,
+      flavor: run.flavor,
+      server_version: run.serverVersion,
+      plan_files: JSON.stringify(run.planFiles),
+      lock_connection_id: run.lockConnectionId,
+    })
+    .returning('id');
+  const first = inserted[0] as number | { id: number };
+  const id = typeof first === 'object' ? Number(first.id) : Number(first);
+  if (steps.length > 0) {
+    await db.knex('safe_index_steps').insert(
+      steps.map((step) => ({
+        run_id: id,
+        ordinal: step.ordinal,
+        action: step.action,
+        table_schema: step.table.schema,
+        table_name: step.table.name,
+        index_name: step.index,
+        sql: JSON.stringify(step.sql),
+        rollback_sql: JSON.stringify(step.rollback),
+        online: step.online,
+        status: 'not_run',
+      })),
+    );
+  }
+  return id;
+}
+
+/** Updates what happened to one step. */
+export async function updateStep(
+  db: Database,
+  runId: number,
+  ordinal: number,
+  patch: Partial<
+    Pick<
+      StepRecord,
+      'status' | 'statementsDone' | 'attempts' | 'connectionId' | 'startedAt' | 'finishedAt' | 'durationMs' | 'error'
+    >
+  >,
+): Promise<void> {
+  const columns: Row = {};
+  if (patch.status !== undefined) columns.status = patch.status;
+  if (patch.statementsDone !== undefined) columns.statements_done = patch.statementsDone;
+  if (patch.attempts !== undefined) columns.attempts = patch.attempts;
+  if (patch.connectionId !== undefined) columns.connection_id = patch.connectionId;
+  if (patch.startedAt !== undefined) columns.started_at = patch.startedAt;
+  if (patch.finishedAt !== undefined) columns.finished_at = patch.finishedAt;
+  if (patch.durationMs !== undefined) columns.duration_ms = patch.durationMs;
+  if (patch.error !== undefined) columns.error = patch.error;
+  await db.knex('safe_index_steps').where({ run_id: runId, ordinal }).update(columns);
+}
+
+/** Updates a run's outcome. */
+export async function updateRun(
+  db: Database,
+  runId: number,
+  patch: Partial<
+    Pick<RunRecord, 'status' | 'finishedAt' | 'rolledBackAt' | 'rollbackFile' | 'rollbackScript' | 'error'>
+  >,
+): Promise<void> {
+  const columns: Row = {};
+  if (patch.status !== undefined) columns.status = patch.status;
+  if (patch.finishedAt !== undefined) columns.finished_at = patch.finishedAt;
+  if (patch.rolledBackAt !== undefined) columns.rolled_back_at = patch.rolledBackAt;
+  if (patch.rollbackFile !== undefined) columns.rollback_file = patch.rollbackFile;
+  if (patch.rollbackScript !== undefined) columns.rollback_script = patch.rollbackScript;
+  if (patch.error !== undefined) columns.error = patch.error;
+  await db.knex('safe_index_runs').where({ id: runId }).update(columns);
+}
+
+/** One run by id. */
+export async function getRun(db: Database, id: number): Promise<RunRecord | undefined> {
+  const [row] = await db.knex('safe_index_runs').where({ id }).select('*');
+  return row ? toRun(row) : undefined;
+}
+
+/** Every run, newest first. */
+export async function listRuns(db: Database, limit = 1000): Promise<RunRecord[]> {
+  const rows = await db.knex('safe_index_runs').orderBy('id', 'desc').limit(limit).select('*');
+  return rows.map(toRun);
+}
+
+/** Runs still marked `running`. */
+export async function runningRuns(db: Database): Promise<RunRecord[]> {
+  const rows = await db.knex('safe_index_runs').where({ status: 'running' }).select('*');
+  return rows.map(toRun);
+}
+
+/** The steps of a run in order. */
+export async function runSteps(db: Database, runId: number): Promise<StepRecord[]> {
+  const rows = await db.knex('safe_index_steps').where({ run_id: runId }).orderBy('ordinal').select('*');
+  return rows.map(toStep);
+}
+
+/** Step counts per run, for listings. */
+export async function stepCounts(db: Database): Promise<Map<number, number>> {
+  const rows = (await db.knex('safe_index_steps').groupBy('run_id').select('run_id').count({ n: '*' })) as Row[];
+  return new Map(rows.map((row) => [Number(row.run_id), Number(row.n)]));
+}
+
+/** The newest run that still has applied steps (applied, failed or interrupted part-way). */
+export async function latestUndoableRun(db: Database): Promise<RunRecord | undefined> {
+  const [row] = await db
+    .knex('safe_index_runs')
+    .whereIn('status', ['applied', 'failed', 'interrupted'])
+    .whereExists((q) =>
+      q
+        .select(db.knex.raw('1'))
+        .from('safe_index_steps')
+        .whereRaw('safe_index_steps.run_id = safe_index_runs.id')
+        .where('safe_index_steps.status', 'applied'),
+    )
+    .orderBy('id', 'desc')
+    .limit(1)
+    .select('*');
+  return row ? toRun(row) : undefined;
+}
