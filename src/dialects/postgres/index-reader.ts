@@ -49,7 +49,8 @@ select i.indrelid::bigint::text as table_oid, ic.relname as name, quote_ident(ic
   (select sum(pg_relation_size(p.relid)) from pg_partition_tree(i.indexrelid) p)::text as size_bytes,
   con.contype::text as constraint_type,
   keys.list as keys
-from pg_index i
+from (select value::oid as oid from json_array_elements_text(?::json)) as wanted
+join pg_index i on i.indrelid = wanted.oid
 join pg_class ic on ic.oid = i.indexrelid
 join pg_class tc on tc.oid = i.indrelid
 join pg_namespace tn on tn.oid = tc.relnamespace
@@ -58,7 +59,7 @@ left join pg_constraint con
   on con.conindid = i.indexrelid and con.conrelid = i.indrelid and con.contype in ('p', 'u', 'x')
 cross join lateral (
   select json_agg(json_build_object(
-    'text', pg_get_indexdef(i.indexrelid, k.n, false),
+    'text', pg_get_indexdef(i.indexrelid, k.n::int, false),
     'column', a.attname,
     'key', k.n <= i.indnkeyatts,
     'desc', k.n <= i.indnkeyatts and (i.indoption[k.n - 1] & 1) <> 0,
@@ -76,8 +77,8 @@ cross join lateral (
       when pg_collation_is_visible(co.oid) then quote_ident(co.collname)
       else quote_ident(con_ns.nspname) || '.' || quote_ident(co.collname) end
   ) order by k.n) as list
-  from generate_series(1, i.indnatts::int) as k(n)
-  left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[k.n - 1] and i.indkey[k.n - 1] <> 0
+  from unnest(i.indkey::int2[]) with ordinality as k(attnum, n)
+  left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum and k.attnum <> 0
   left join pg_attribute ia on ia.attrelid = i.indexrelid and ia.attnum = k.n
   left join lateral (
     select coalesce(nullif(t.typbasetype, 0), t.oid) as base from pg_type t where t.oid = coalesce(a.atttypid, ia.atttypid)
@@ -87,7 +88,6 @@ cross join lateral (
   left join pg_collation co on k.n <= i.indnkeyatts and co.oid = i.indcollation[k.n - 1]
   left join pg_namespace con_ns on con_ns.oid = co.collnamespace
 ) keys
-where i.indrelid in (select value::oid from json_array_elements_text(?::json))
 order by i.indrelid, ic.relname`;
 
 const constraintKinds: Record<string, IndexConstraint> = { p: 'primary', u: 'unique', x: 'exclusion' };
