@@ -1,12 +1,59 @@
-import { SafeIndexError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
+import { renderLintReport } from '../../lint/render/index.js';
 import { defineCommand } from '../command.js';
 
-/** `safe-index lint` (not built yet). */
-export const lintCommand = defineCommand({
-  command: 'lint',
-  describe: 'lint (not built yet)',
-  builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'lint is not built yet');
+interface LintArgs {
+  files?: string[];
+  dialect?: 'postgres' | 'mysql' | 'mariadb';
+  url?: string;
+  format: 'text' | 'json' | 'markdown' | 'github';
+  'assume-in-transaction'?: boolean;
+  plans?: string;
+  config?: string;
+  knex?: string;
+}
+
+/** `safe-index lint <files..>`: migration-safety lint of SQL migration files (and knex migrations). */
+export const lintCommand = defineCommand<LintArgs>({
+  command: 'lint [files..]',
+  describe: 'migration-safety lint of SQL migration files',
+  builder: (yargs) =>
+    yargs
+      .positional('files', { type: 'string', array: true, describe: 'SQL migration files' })
+      .option('dialect', {
+        choices: ['postgres', 'mysql', 'mariadb'] as const,
+        describe: 'SQL dialect (default: from --url / DATABASE_URL)',
+      })
+      .option('assume-in-transaction', {
+        type: 'boolean',
+        describe: 'the migration runner wraps each file in a transaction',
+      })
+      .option('plans', {
+        type: 'string',
+        describe: 'index plans folder: index names must follow its naming convention',
+      })
+      .option('config', { type: 'string', describe: 'config file with a lint: section (default .safe-index.yml)' })
+      .option('knex', {
+        type: 'string',
+        describe: 'knex migrations folder: capture the SQL each up() would send and lint it',
+      }),
+  run: async (args, io) => {
+    const { runLint } = await import('../../lint/index.js');
+    const report = await runLint({
+      files: args.files ?? [],
+      dialect: args.dialect,
+      url: args.url ?? process.env.DATABASE_URL,
+      assumeInTransaction: args['assume-in-transaction'],
+      plans: args.plans,
+      config: args.config,
+      knex: args.knex,
+    });
+    for (const note of report.notes) io.log(`note: ${note}`);
+    const format = args.format === 'json' || args.format === 'github' ? args.format : 'text';
+    const errors = report.findings.some((finding) => finding.level === 'error');
+    return {
+      stdout: renderLintReport(report, format, io.color && io.isTTY),
+      exitCode: errors ? ExitCode.error : ExitCode.ok,
+    };
   },
 });

@@ -1,6 +1,6 @@
 import type { Node } from 'libpg-query';
 import type { PostgresFile } from '../source/parsed-file.js';
-import type { FileFacts, IndexCreation } from '../types.js';
+import type { FileFacts } from '../types.js';
 import { addedKeyConstraints, alterTableCommands, nodeAs, relationKey, sameRelation } from './ast.js';
 
 /** A table the file itself creates, and whether it is partitioned. */
