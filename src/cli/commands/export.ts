@@ -1,12 +1,37 @@
-import { SafeIndexError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
+import { exportPlan } from '../../export/export-plan.js';
+import { renderExportYaml } from '../../export/plan-yaml.js';
 import { defineCommand } from '../command.js';
+import type { OutputFormat } from '../io.js';
+import { type TargetArgs, targetOptions } from '../target-options.js';
 
-/** `safe-index export` (not built yet). */
-export const exportCommand = defineCommand({
+interface ExportArgs extends TargetArgs {
+  table: string[];
+  format: OutputFormat;
+}
+
+/** `safe-index export`: the live indexes as a plan file. */
+export const exportCommand = defineCommand<ExportArgs>({
   command: 'export',
-  describe: 'export (not built yet)',
-  builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'export is not built yet');
+  describe: 'print the live indexes of the named tables as a plan YAML (constraint indexes are listed as comments)',
+  builder: (yargs) =>
+    yargs
+      .option('table', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'table in the default schema (repeatable; default: every table that has indexes)',
+      })
+      .example('$0 export --url postgres://app@db/prod > index-plans/current.yml', 'every table that has indexes')
+      .example('$0 export --table "tabSales Invoice" --table tabMember', 'two tables')
+      .example('$0 export --format json', 'entries and skipped indexes as JSON'),
+  run: async (args, io) => {
+    const result = await exportPlan({ ...targetOptions(args), tables: args.table });
+    io.log(`exported ${result.indexes.length} index(es); ${result.skipped.length} left out (listed as comments)`);
+    const stdout =
+      args.format === 'json'
+        ? JSON.stringify({ indexes: result.indexes, skipped: result.skipped }, null, 2)
+        : renderExportYaml(result);
+    return { stdout, exitCode: ExitCode.ok };
   },
 });
