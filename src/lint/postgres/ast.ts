@@ -62,9 +62,11 @@ export function reindexIsConcurrent(node: Node): boolean {
 }
 
 function isFalse(arg: Node | undefined): boolean {
-  const constant = nodeAs(arg, 'A_Const');
-  const text = constant?.sval?.sval ?? (constant?.boolval ? String(constant.boolval.boolval ?? false) : undefined);
-  return text !== undefined && ['false', 'off', '0'].includes(text.toLowerCase());
+  if (!arg) return false;
+  const text = nodeAs(arg, 'String')?.sval;
+  if (text !== undefined) return ['false', 'off', '0', 'no'].includes(text.toLowerCase());
+  const integer = nodeAs(arg, 'Integer');
+  return integer !== undefined && !integer.ival;
 }
 
 /** Names of the indexes a DROP INDEX statement removes. */
