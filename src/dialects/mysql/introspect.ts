@@ -104,6 +104,14 @@ function columnOf(row: Row): LiveColumn {
   return column;
 }
 
+/**
+ * MEMORY tables print `USING HASH|BTREE` only when the index declared it, which the catalog does not say;
+ * their definitions are a best guess. (A COMMENT is printed, but the index model cannot carry it.)
+ */
+function declaredMethodUnknown(table: LiveTable): boolean {
+  return ['memory', 'heap'].includes((table.engine ?? '').toLowerCase());
+}
+
 function liveIndexOf(table: LiveTable, parts: IndexPartRow[], features: FlavorFeatures): LiveIndex {
   const definition = new Index(indexFromParts(table.schema, table.name, parts));
   const { comment, visible } = parts[0]!;
@@ -113,6 +121,7 @@ function liveIndexOf(table: LiveTable, parts: IndexPartRow[], features: FlavorFe
     constraint: isPrimaryKey(definition.name) ? 'primary' : null,
     definition: renderKeyLine(definition, features, { comment, visible }),
     partitioned: false,
+    roundTrips: comment === '' && !declaredMethodUnknown(table),
   });
 }
 

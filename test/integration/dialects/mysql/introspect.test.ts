@@ -60,6 +60,7 @@ describe.each(testServersOf('mysql'))('mysql introspection on $label', (server) 
       expect([...lines.keys()].sort()).toEqual(table.indexes.map((index) => index.name).sort());
       for (const index of table.indexes) {
         expect(index.live.definition).toBe(lines.get(index.name));
+        expect(index.live.roundTrips).toBe(true);
         expect(dialect.renderDefinition(new Index(index))).toBe(lines.get(index.name));
         compared += 1;
       }
