@@ -44,6 +44,8 @@ export interface LiveIndexFacts {
   sizeBytes?: number;
   /** False when the model of this index does not print back to `definition` exactly: do not trust it. */
   roundTrips?: boolean;
+  /** PostgreSQL: the partitioned index this partition's index is attached to (it cannot be dropped alone). */
+  parentIndex?: string;
 }
 
 /** An index read from the server, with its live-only facts. */

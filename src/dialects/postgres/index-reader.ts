@@ -33,6 +33,7 @@ interface CatalogIndex extends Row {
   predicate: string | null;
   size_bytes: string | null;
   constraint_type: string | null;
+  parent_index: string | null;
   keys: CatalogKey[];
 }
 
@@ -48,6 +49,9 @@ select i.indrelid::bigint::text as table_oid, ic.relname as name, quote_ident(ic
   pg_get_expr(i.indpred, i.indrelid) as predicate,
   (select sum(pg_relation_size(p.relid)) from pg_partition_tree(i.indexrelid) p)::text as size_bytes,
   con.contype::text as constraint_type,
+  (select quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) from pg_inherits h
+     join pg_class pc on pc.oid = h.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+    where h.inhrelid = i.indexrelid) as parent_index,
   keys.list as keys
 from (select value::oid as oid from json_array_elements_text(?::json)) as wanted
 join pg_index i on i.indrelid = wanted.oid
@@ -150,6 +154,7 @@ function liveIndexOf(row: CatalogIndex, ref: TableRef): LiveIndex {
     partitioned: row.is_partitioned,
     sizeBytes: Number(row.size_bytes ?? 0),
     roundTrips: reprint(row, keyParts) === row.definition,
+    ...(row.parent_index === null ? {} : { parentIndex: row.parent_index }),
   });
 }
 

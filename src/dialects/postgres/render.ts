@@ -103,16 +103,21 @@ const partitionedDropReason =
   'DROP INDEX CONCURRENTLY is not supported on a partitioned index; DROP INDEX takes ACCESS EXCLUSIVE ' +
   'on the parent and every partition (catalog only, brief, but it queues reads and writes while it waits)';
 
-function constraintRefusal(live: LiveIndex): RenderedSql {
-  const kind = { primary: 'PRIMARY KEY', unique: 'UNIQUE', exclusion: 'EXCLUDE' }[live.live.constraint ?? 'unique'];
-  return {
-    sql: [],
-    rollback: [],
-    online: false,
-    onlineReason: `index ${live.name} backs a ${kind} constraint: it cannot be dropped with DROP INDEX, and this tool does not alter constraints`,
-    reversible: false,
-    lockImpact: 'not done',
-  };
+/** Why DROP INDEX cannot remove this index at all, if it cannot. */
+function undroppableReason(live: LiveIndex): string | undefined {
+  if (live.live.constraint) {
+    const kind = { primary: 'PRIMARY KEY', unique: 'UNIQUE', exclusion: 'EXCLUDE' }[live.live.constraint];
+    return `index ${live.name} backs a ${kind} constraint: it cannot be dropped with DROP INDEX, and this tool does not alter constraints`;
+  }
+  if (live.live.parentIndex) {
+    return `index ${live.name} is attached to the partitioned index ${live.live.parentIndex}: it can only go with its parent`;
+  }
+  return undefined;
+}
+
+/** A change that cannot be done at all: no SQL, not online, not reversible (core must refuse it even with --allow-blocking). */
+function refusal(reason: string): RenderedSql {
+  return { sql: [], rollback: [], online: false, onlineReason: reason, reversible: false, lockImpact: 'not done' };
 }
 
 function renderCreate(desired: Index, table: LiveTable | undefined): RenderedSql {
@@ -127,7 +132,8 @@ function renderCreate(desired: Index, table: LiveTable | undefined): RenderedSql
 }
 
 function renderDrop(live: LiveIndex, table: LiveTable | undefined): RenderedSql {
-  if (live.live.constraint) return constraintRefusal(live);
+  const refused = undroppableReason(live);
+  if (refused) return refusal(refused);
   const ref = { schema: live.schema, name: live.table };
   const partitioned = live.live.partitioned;
   const head = {
@@ -145,7 +151,8 @@ function renderDrop(live: LiveIndex, table: LiveTable | undefined): RenderedSql 
 }
 
 function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undefined): RenderedSql {
-  if (live.live.constraint) return constraintRefusal(live);
+  const refused = undroppableReason(live);
+  if (refused) return refusal(refused);
   const ref = { schema: desired.schema, name: desired.table };
   const partitioned = live.live.partitioned;
   const dropOld = dropSql(ref, live.name, partitioned);

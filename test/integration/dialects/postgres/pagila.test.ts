@@ -107,6 +107,11 @@ describe.each(testServersOf('postgres'))('postgres dialect on $label with Pagila
     expect(byName.get('extra_opclass')?.keyParts[0]?.opclass).toBe('text_pattern_ops');
     expect(byName.get('extra_collation')?.keyParts[0]?.collation).toBe('"C"');
     expect(byName.get('extra_partitioned')?.live.partitioned).toBe(true);
+    const children = allIndexes().filter((index) => index.live.parentIndex === 'public.extra_partitioned');
+    expect(children.map((index) => index.table).sort()).toEqual(
+      tableOf('payment').partitions?.map((part) => part.name),
+    );
+    expect(byName.get('idx_fk_payment_p2022_01_customer_id')?.live.parentIndex).toBeUndefined();
     for (const index of allIndexes()) {
       expect(index.live.definition).toBe(await definitionOf(test, 'public', index.name));
       expect(index.live.valid).toBe(true);

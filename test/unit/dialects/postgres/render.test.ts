@@ -253,6 +253,22 @@ describe('postgres renderChange: drop and replace', () => {
     expect(rendered.onlineReason).toContain('PRIMARY KEY');
   });
 
+  it('refuses to drop an index attached to a partitioned parent index', () => {
+    const child = live(
+      { table: 'payment_2024', name: 'payment_2024_customer_idx' },
+      {
+        parentIndex: 'public.payment_customer',
+        definition: 'CREATE INDEX payment_2024_customer_idx ON public.payment_2024 USING btree (customer)',
+      },
+    );
+    const rendered = dialect.renderChange(
+      { action: 'drop', table: invoice, index: child.name, live: child, warnings: [] },
+      table('payment_2024'),
+    );
+    expect(rendered).toMatchObject({ sql: [], rollback: [], online: false, reversible: false });
+    expect(rendered.onlineReason).toContain('public.payment_customer');
+  });
+
   it('drops a partitioned index without CONCURRENTLY and says it is not online; the reverse uses the partition pattern', () => {
     const parent = live(
       { table: 'payment', name: 'payment_customer' },
