@@ -19,6 +19,8 @@ export interface RollbackOptions {
   settings: ExecutionSettings;
   waitMs: number;
   sink?: ExecutionSink;
+  /** Asked before anything runs; false aborts. */
+  confirm?(runId: number, steps: number): Promise<boolean>;
 }
 
 /** One step to undo, with its reverse statements. */
@@ -86,6 +88,9 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         'irreversible',
         `run ${run.id} cannot be undone: ${irreversible.map((s) => `${s.action} ${s.index}`).join(', ')} has no reverse SQL`,
       );
+    }
+    if (options.confirm && !(await options.confirm(run.id, steps.length))) {
+      throw new SafeIndexError('aborted', 'rollback aborted: not confirmed (use --yes to skip the question)');
     }
     const connections = await openExecution(db, executor, options.settings, sink);
     try {

@@ -1,12 +1,96 @@
-import { SafeIndexError } from '../../errors.js';
+import type { Argv } from 'yargs';
+import type { BlockersPolicy } from '../../dialects/executor-types.js';
+import { ExitCode } from '../../errors.js';
+import { applyPlans } from '../../executor/apply-plans.js';
+import type { ExecutionSink } from '../../executor/types.js';
+import { parseDuration } from '../../plan-file/duration.js';
 import { defineCommand } from '../command.js';
+import type { CliIo, OutputFormat } from '../io.js';
+import { renderApplyJson } from '../render/apply-json.js';
+import { renderApplyText } from '../render/apply-text.js';
+import { type TargetArgs, targetOptions } from '../target-options.js';
 
-/** `safe-index apply` (not built yet). */
-export const applyCommand = defineCommand({
-  command: 'apply',
-  describe: 'apply (not built yet)',
-  builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'apply is not built yet');
+/** Flags `apply` and `rollback` share. */
+export interface RunArgs extends TargetArgs {
+  format: OutputFormat;
+  yes: boolean;
+  rollbackDir: string;
+  lockTimeout?: number;
+  wait: number;
+  blockers: BlockersPolicy;
+}
+
+/** Declares the flags `apply` and `rollback` share. */
+export function runOptions(yargs: Argv): Argv {
+  return yargs
+    .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation (asked only on a TTY)' })
+    .option('rollback-dir', { type: 'string', default: 'rollbacks', describe: 'directory that receives <run-id>.sql' })
+    .option('lock-timeout', {
+      type: 'string',
+      coerce: parseDuration,
+      describe: 'longest wait of one DDL statement for a table lock, e.g. 5s (default: plan, else 5s)',
+    })
+    .option('wait', {
+      type: 'string',
+      default: '0s',
+      coerce: parseDuration,
+      describe: "how long to wait for another run's lock, e.g. 2m",
+    })
+    .option('blockers', {
+      choices: ['wait', 'abort'] as const,
+      default: 'wait',
+      describe:
+        'PostgreSQL: wait for old transactions a concurrent build must outlive, or give up after --lock-timeout',
+    });
+}
+
+/** Where the engine reports progress: stderr, redrawn on a TTY, periodic lines otherwise. */
+export function sinkFor(io: CliIo): ExecutionSink {
+  return { log: io.log, progress: io.progress, progressIntervalMs: io.stderrIsTTY ? 200 : 5_000 };
+}
+
+interface ApplyArgs extends RunArgs {
+  paths: string[];
+  allowBlocking: boolean;
+  rollbackOnFailure: boolean;
+}
+
+/** `safe-index apply`: run the plan online, record the run, write its rollback script. */
+export const applyCommand = defineCommand<ApplyArgs>({
+  command: 'apply [paths..]',
+  describe: 'run the plan online, record the run and write its rollback script (exit 0 applied or noop, 1 failed)',
+  builder: (yargs) =>
+    runOptions(yargs)
+      .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
+      .option('allow-blocking', {
+        type: 'boolean',
+        default: false,
+        describe: 'permit changes the server cannot make online',
+      })
+      .option('rollback-on-failure', {
+        type: 'boolean',
+        default: true,
+        describe: 'undo what this run applied when a later step fails (--no-rollback-on-failure keeps it)',
+      })
+      .example('$0 apply --url postgres://app@db/prod --yes', 'apply every plan under index-plans/'),
+  run: async (args, io) => {
+    const report = await applyPlans({
+      ...targetOptions(args),
+      paths: args.paths,
+      lockTimeoutMs: args.lockTimeout,
+      waitMs: args.wait,
+      rollbackDir: args.rollbackDir,
+      allowBlocking: args.allowBlocking,
+      blockers: args.blockers,
+      rollbackOnFailure: args.rollbackOnFailure,
+      sink: sinkFor(io),
+      confirm:
+        args.yes || !io.isTTY
+          ? undefined
+          : (steps) =>
+              io.confirm(`apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`),
+    });
+    const stdout = args.format === 'json' ? renderApplyJson(report) : renderApplyText(report, io.color);
+    return { stdout, exitCode: report.result.status === 'failed' ? ExitCode.error : ExitCode.ok };
   },
 });

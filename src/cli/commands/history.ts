@@ -1,12 +1,24 @@
-import { SafeIndexError } from '../../errors.js';
+import { withDatabase } from '../../connection/with-database.js';
+import { ExitCode } from '../../errors.js';
+import { readHistory } from '../../executor/history.js';
 import { defineCommand } from '../command.js';
+import type { OutputFormat } from '../io.js';
+import { renderHistoryJson } from '../render/history-json.js';
+import { renderHistoryText } from '../render/history-text.js';
+import { type TargetArgs, targetOptions } from '../target-options.js';
 
-/** `safe-index history` (not built yet). */
-export const historyCommand = defineCommand({
+interface HistoryArgs extends TargetArgs {
+  format: OutputFormat;
+}
+
+/** `safe-index history`: the recorded runs, newest first. */
+export const historyCommand = defineCommand<HistoryArgs>({
   command: 'history',
-  describe: 'history (not built yet)',
+  describe: 'list recorded runs, newest first',
   builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'history is not built yet');
+  run: async (args, io) => {
+    const entries = await withDatabase(targetOptions(args), (db) => readHistory(db));
+    const stdout = args.format === 'json' ? renderHistoryJson(entries) : renderHistoryText(entries, io.color);
+    return { stdout, exitCode: ExitCode.ok };
   },
 });

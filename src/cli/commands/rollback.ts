@@ -1,12 +1,37 @@
-import { SafeIndexError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
+import { rollbackRun } from '../../executor/rollback-request.js';
 import { defineCommand } from '../command.js';
+import { renderRollbackJson } from '../render/apply-json.js';
+import { renderRollbackText } from '../render/apply-text.js';
+import { targetOptions } from '../target-options.js';
+import { type RunArgs, runOptions, sinkFor } from './apply.js';
 
-/** `safe-index rollback` (not built yet). */
-export const rollbackCommand = defineCommand({
+interface RollbackArgs extends RunArgs {
+  run?: number;
+  dryRun: boolean;
+}
+
+/** `safe-index rollback`: undo the latest applied run (or `--run ID`) online. */
+export const rollbackCommand = defineCommand<RollbackArgs>({
   command: 'rollback',
-  describe: 'rollback (not built yet)',
-  builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'rollback is not built yet');
+  describe: 'undo the latest applied run, or --run ID, online (exit 0 done or nothing to undo, 1 failed)',
+  builder: (yargs) =>
+    runOptions(yargs)
+      .option('run', { type: 'number', describe: 'the run to undo (default: the latest with applied changes)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' }),
+  run: async (args, io) => {
+    const result = await rollbackRun({
+      ...targetOptions(args),
+      runId: args.run,
+      dryRun: args.dryRun,
+      lockTimeoutMs: args.lockTimeout,
+      waitMs: args.wait,
+      blockers: args.blockers,
+      sink: sinkFor(io),
+      confirm:
+        args.yes || !io.isTTY ? undefined : (runId, count) => io.confirm(`undo ${count} change(s) of run ${runId}?`),
+    });
+    const stdout = args.format === 'json' ? renderRollbackJson(result) : renderRollbackText(result, io.color);
+    return { stdout, exitCode: result.status === 'failed' ? ExitCode.error : ExitCode.ok };
   },
 });

@@ -1,0 +1,37 @@
+import type { ApplyReport } from '../../executor/apply-plans.js';
+import type { RollbackResult } from '../../executor/rollback.js';
+import { changeJson } from '../../report/plan-json.js';
+
+/** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
+export function renderApplyJson({ plan, result }: ApplyReport): string {
+  const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome.status]));
+  return JSON.stringify(
+    {
+      run: result.runId,
+      status: result.status,
+      changes: plan.changes.map((change) => ({
+        ...changeJson(change),
+        status: change.action === 'noop' ? 'noop' : (statusOf.get(change) ?? 'not_run'),
+      })),
+      verify: result.verify,
+      rollback_file: result.rollbackFile,
+      errors: result.errors,
+    },
+    null,
+    2,
+  );
+}
+
+/** The `rollback --format json` document. */
+export function renderRollbackJson(result: RollbackResult): string {
+  return JSON.stringify(
+    {
+      run: result.runId,
+      status: result.status,
+      steps: result.steps.map((step) => ({ action: step.action, table: step.table, index: step.index, sql: step.sql })),
+      errors: result.errors,
+    },
+    null,
+    2,
+  );
+}

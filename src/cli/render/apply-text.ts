@@ -1,0 +1,59 @@
+import pc from 'picocolors';
+import type { ApplyReport } from '../../executor/apply-plans.js';
+import type { RollbackResult } from '../../executor/rollback.js';
+
+const paint = (color: boolean) => (color ? pc : pc.createColors(false));
+
+/** `apply` as text: one line per change with its outcome, problems, and the rollback script. */
+export function renderApplyText({ plan, result }: ApplyReport, color: boolean): string {
+  const c = paint(color);
+  const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome]));
+  const lines: string[] = [];
+  const headline = {
+    applied: c.green(`run ${result.runId}: applied`),
+    noop: c.green(`run ${result.runId}: nothing to do, every index is in sync`),
+    failed: c.red(`run ${result.runId}: failed`),
+  }[result.status];
+  lines.push(headline);
+  for (const change of plan.changes) {
+    if (change.action === 'noop') continue;
+    const outcome = statusOf.get(change);
+    const status = outcome?.status ?? 'not_run';
+    const painted = status === 'applied' ? c.green(status) : status === 'failed' ? c.red(status) : c.yellow(status);
+    const timing = outcome?.durationMs != null ? ` in ${outcome.durationMs}ms` : '';
+    const tries = outcome && outcome.attempts > 1 ? `, ${outcome.attempts} attempts` : '';
+    lines.push(`  ${change.action} ${change.index} on ${change.table.name}: ${painted}${timing}${tries}`);
+  }
+  for (const entry of result.verify) {
+    lines.push(
+      `  verify ${entry.query}: ${entry.before.median_ms}ms -> ${entry.after.median_ms}ms (x${entry.speedup.toFixed(2)})`,
+    );
+  }
+  for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
+  lines.push(`rollback script: ${result.rollbackFile}`);
+  return lines.join('\n');
+}
+
+/** `rollback` as text: what was (or would be) undone. */
+export function renderRollbackText(result: RollbackResult, color: boolean): string {
+  const c = paint(color);
+  if (result.status === 'nothing_to_undo') {
+    return result.runId === null ? 'nothing to undo' : `nothing to undo in run ${result.runId}`;
+  }
+  const lines: string[] = [];
+  if (result.status === 'dry_run') {
+    lines.push(`-- rollback of run ${result.runId} (dry run: nothing executed)`);
+    for (const step of result.steps) {
+      lines.push(`-- undo ${step.action} ${step.index} on ${step.table}`, ...step.sql.map((sql) => `${sql};`));
+    }
+    return lines.join('\n');
+  }
+  lines.push(
+    result.status === 'rolled_back'
+      ? c.green(`run ${result.runId}: rolled back`)
+      : c.red(`run ${result.runId}: rollback failed`),
+  );
+  for (const step of result.steps) lines.push(`  undo ${step.action} ${step.index} on ${step.table}`);
+  for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,70 @@
+import type { TargetOptions } from '../connection/target.js';
+import { withDatabase } from '../connection/with-database.js';
+import type { BlockersPolicy } from '../dialects/executor-types.js';
+import { NotOnlineError, PlanError } from '../errors.js';
+import { loadPlans } from '../plan-file/load.js';
+import { buildPlan } from '../planner/plan.js';
+import type { PlanReport, PlanStep } from '../planner/types.js';
+import { executeApply } from './apply.js';
+import type { ApplyResult, ExecutionSink, VerifyHook } from './types.js';
+
+/** Everything `apply` needs: target, plans, flags. */
+export interface ApplyRequest extends TargetOptions {
+  paths?: string[];
+  /** Overrides the plans' `lock_timeout`. */
+  lockTimeoutMs?: number;
+  waitMs: number;
+  rollbackDir: string;
+  allowBlocking: boolean;
+  blockers: BlockersPolicy;
+  rollbackOnFailure: boolean;
+  confirm?(steps: readonly PlanStep[]): Promise<boolean>;
+  verify?: VerifyHook;
+  sink?: ExecutionSink;
+}
+
+/** The plan that was applied and what became of it. */
+export interface ApplyReport {
+  plan: PlanReport;
+  result: ApplyResult;
+}
+
+/** Refuses a plan with errors, and changes that cannot run online unless blocking is allowed. */
+function checkRunnable(report: PlanReport, allowBlocking: boolean): void {
+  if (report.errors.length > 0) throw new PlanError(report.errors);
+  const blocking = report.changes.filter((change) => change.action !== 'noop' && !change.online);
+  if (blocking.length > 0 && !allowBlocking) {
+    const list = blocking.map((c) => `${c.action} ${c.index} on ${c.table.name}: ${c.onlineReason ?? 'not online'}`);
+    throw new NotOnlineError(
+      `refusing changes that cannot run online (give --allow-blocking to run them anyway):\n  ${list.join('\n  ')}`,
+    );
+  }
+}
+
+/** Loads the plans, then under the run lock plans against the live schema and applies the changes. */
+export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
+  const plan = await loadPlans(request.paths ?? []);
+  const settings = {
+    lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs,
+    maxRetries: plan.settings.maxRetries,
+    blockers: request.blockers,
+  };
+  return withDatabase(request, async (db, dialect) => {
+    let report: PlanReport | undefined;
+    const result = await executeApply(db, {
+      settings,
+      waitMs: request.waitMs,
+      rollbackDir: request.rollbackDir,
+      rollbackOnFailure: request.rollbackOnFailure,
+      sink: request.sink,
+      verify: request.verify,
+      prepare: async () => {
+        report = await buildPlan(db, dialect, plan);
+        checkRunnable(report, request.allowBlocking);
+        return { steps: report.changes, planFiles: plan.files };
+      },
+      confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
+    });
+    return { plan: report!, result };
+  });
+}
