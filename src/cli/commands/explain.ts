@@ -1,12 +1,43 @@
-import { SafeIndexError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
+import { explainPassed, explainReport } from '../../evidence/explain-now.js';
 import { defineCommand } from '../command.js';
+import type { OutputFormat } from '../io.js';
+import { renderExplainJson } from '../render/evidence-json.js';
+import { renderExplainReportMarkdown } from '../render/evidence-markdown.js';
+import { renderExplainText } from '../render/evidence-text.js';
+import { type TargetArgs, targetOptions } from '../target-options.js';
 
-/** `safe-index explain` (not built yet). */
-export const explainCommand = defineCommand({
-  command: 'explain',
-  describe: 'explain (not built yet)',
-  builder: (yargs) => yargs,
-  run: async () => {
-    throw new SafeIndexError('not_built', 'explain is not built yet');
+interface ExplainArgs extends TargetArgs {
+  paths: string[];
+  format: OutputFormat;
+  runs?: number;
+}
+
+/** `safe-index explain`: time the verify queries now, changing nothing. */
+export const explainCommand = defineCommand<ExplainArgs>({
+  command: 'explain [paths..]',
+  describe: 'time the verify queries now (read-only, rolled back), print plans and medians (exit 1: an expect not met)',
+  builder: (yargs) =>
+    yargs
+      .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
+      .option('runs', { type: 'number', describe: "timed runs per query (default: the plans' explain_runs)" })
+      .example('$0 explain --url postgres://app@db/prod', 'time every verify query under index-plans/')
+      .example('$0 explain index-plans/billing.yml --format markdown', 'a pull-request comment'),
+  run: async (args, io) => {
+    const report = await explainReport({
+      ...targetOptions(args),
+      paths: args.paths,
+      ...(args.runs !== undefined ? { runs: args.runs } : {}),
+      log: (line) => io.progress(line),
+    });
+    const render = {
+      json: renderExplainJson,
+      markdown: renderExplainReportMarkdown,
+      text: (r: typeof report) => renderExplainText(r, io.color),
+    };
+    return {
+      stdout: (render[args.format] ?? render.text)(report),
+      exitCode: explainPassed(report) ? ExitCode.ok : ExitCode.error,
+    };
   },
 });

@@ -1,0 +1,72 @@
+import type { ServerInfo, Session } from '../connection/database.js';
+import type { TableRef } from '../model/schema.js';
+import { createMysqlExplain } from './mysql/explain.js';
+import { createPostgresExplain } from './postgres/explain.js';
+
+/** Buffer or page counts of one executed plan, where the server reports them. */
+export interface PlanBuffers {
+  /** PostgreSQL shared blocks found in the buffer cache. */
+  sharedHit?: number;
+  /** PostgreSQL shared blocks read from disk (or the OS cache). */
+  sharedRead?: number;
+  /** MariaDB `r_engine_stats.pages_accessed`, summed over tables. */
+  pagesAccessed?: number;
+}
+
+/** What one instrumented execution of a query showed. */
+export interface PlanFacts {
+  /** Execution time as the server measured it, in milliseconds (planning excluded). */
+  executionMs: number;
+  /** Planning/optimization time, where the server reports it. */
+  planningMs?: number;
+  /** Names of the indexes the plan reads, in plan order, without duplicates. */
+  indexes: string[];
+  /** The root of the plan: PostgreSQL node type, MySQL iterator, MariaDB access type of the first table. */
+  topNode: string;
+  /** How each table is read, in plan order, e.g. `Index Scan using idx on t`, `t: ref (idx)`. */
+  accessPaths: string[];
+  /** Rows the scans read (before filters), where the server reports them. */
+  rowsExamined?: number;
+  buffers?: PlanBuffers;
+}
+
+/** What the planner expects of a query without running it (for what-if estimates). */
+export interface PlanEstimate {
+  /** The planner's total cost (arbitrary units, comparable only on the same server). */
+  totalCost: number;
+  indexes: string[];
+  accessPaths: string[];
+}
+
+/** Hypothetical indexes the planner considers in plain EXPLAIN (PostgreSQL HypoPG). */
+export interface HypotheticalIndexes {
+  /** Null when hypothetical indexes can be used in this database, else why not (printable). */
+  unavailableReason(session: Session): Promise<string | null>;
+  /** Creates a session-local hypothetical index from a CREATE INDEX statement; returns the name plans print. */
+  create(session: Session, createIndexSql: string): Promise<string>;
+  /** Plain EXPLAIN (no execution) of a statement. */
+  estimate(session: Session, statement: string): Promise<PlanEstimate>;
+  /** Removes every hypothetical index of the session. */
+  reset(session: Session): Promise<void>;
+}
+
+/** The EXPLAIN side of a dialect: read-only timing transactions, instrumented runs, statistics, what-if. */
+export interface ExplainDialect {
+  /** Statements that open a read-only transaction whose statements time out after `timeoutMs`. */
+  beginReadOnlySql(timeoutMs: number): string[];
+  /** Ends that transaction without keeping anything. */
+  readonly rollbackSql: string;
+  /** The instrumented statements one timed run sends (for reports), e.g. `EXPLAIN (ANALYZE, ...) <query>`. */
+  analyzeSql(statement: string): string[];
+  /** Executes a checked read-only statement once under instrumentation and reads its plan. */
+  analyze(session: Session, statement: string): Promise<PlanFacts>;
+  /** Refreshes the optimizer statistics of a table (`ANALYZE` / `ANALYZE TABLE`). */
+  refreshStatisticsSql(table: TableRef): string;
+  /** Hypothetical indexes, where the dialect has them at all (the extension may still be absent). */
+  readonly hypothetical: HypotheticalIndexes | null;
+}
+
+/** The EXPLAIN dialect of a connected server. */
+export function createExplainDialect(server: ServerInfo): ExplainDialect {
+  return server.dialect === 'postgres' ? createPostgresExplain() : createMysqlExplain(server);
+}

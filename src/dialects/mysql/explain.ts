@@ -1,0 +1,42 @@
+import type { ServerInfo, Session } from '../../connection/database.js';
+import type { TableRef } from '../../model/schema.js';
+import type { ExplainDialect } from '../explain-types.js';
+import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
+import { qualifiedTable } from './quote.js';
+
+async function firstColumn(session: Session, sql: string): Promise<unknown> {
+  const [row] = await session.query(sql);
+  return row ? Object.values(row)[0] : undefined;
+}
+
+/**
+ * EXPLAIN support for MySQL/MariaDB. MariaDB: `ANALYZE FORMAT=JSON` (executes, reports r_* times).
+ * MySQL 8.0.18+: `EXPLAIN ANALYZE` for times and rows, plus `EXPLAIN FORMAT=JSON` for keys and access types.
+ * No hypothetical indexes.
+ */
+export function createMysqlExplain(server: ServerInfo): ExplainDialect {
+  const mariadb = server.flavor === 'mariadb';
+  const analyzeSql = (statement: string) =>
+    mariadb
+      ? [`ANALYZE FORMAT=JSON ${statement}`]
+      : [`EXPLAIN ANALYZE ${statement}`, `EXPLAIN FORMAT=JSON ${statement}`];
+  return {
+    beginReadOnlySql: (timeoutMs) => [
+      mariadb
+        ? `SET SESSION max_statement_time = ${(Math.max(1, Math.round(timeoutMs)) / 1000).toFixed(3)}`
+        : `SET SESSION max_execution_time = ${Math.max(1, Math.round(timeoutMs))}`,
+      'START TRANSACTION READ ONLY',
+    ],
+    rollbackSql: 'ROLLBACK',
+    analyzeSql,
+    async analyze(session, statement) {
+      const [analyze, explain] = analyzeSql(statement);
+      if (mariadb) return parseMariadbAnalyze(await firstColumn(session, analyze!));
+      const facts = parseMysqlAnalyzeTree(String(await firstColumn(session, analyze!)));
+      const shape = parseMysqlExplainJson(await firstColumn(session, explain!));
+      return { ...facts, indexes: shape.indexes.length > 0 ? shape.indexes : facts.indexes };
+    },
+    refreshStatisticsSql: (table: TableRef) => `ANALYZE TABLE ${qualifiedTable(table.schema, table.name)}`,
+    hypothetical: null,
+  };
+}

@@ -1,0 +1,111 @@
+import type { ExplainEntry, MeasuredQuery, QueryMeasurement, VerifyFailure, VerifyJudgement } from './types.js';
+
+/** What counts as failing evidence. */
+export interface JudgeOptions {
+  /** A query slower than before by more than this fraction fails (the plan's `max_regression`). */
+  maxRegression: number;
+  /**
+   * Slowdowns smaller than this many milliseconds are timer noise and never count as a regression
+   * (default 1 ms: sub-millisecond queries jitter by more than any sensible fraction).
+   */
+  noiseFloorMs?: number;
+}
+
+/** Default noise floor of the regression gate, ms. */
+export const defaultNoiseFloorMs = 1;
+
+/** Whether a measured plan reads the named index. */
+export function usesIndex(measurement: QueryMeasurement | undefined, index: string): boolean | undefined {
+  return measurement ? measurement.indexes.includes(index) : undefined;
+}
+
+/** Timer resolution the reports use (1 µs): a median of 0 is read as this, so a speedup always exists. */
+export const timerResolutionMs = 0.001;
+
+/** `before / after` of the medians; undefined when either side was not measured. */
+export function speedupOf(before?: QueryMeasurement, after?: QueryMeasurement): number | undefined {
+  if (!before || !after) return undefined;
+  return Math.max(before.medianMs, timerResolutionMs) / Math.max(after.medianMs, timerResolutionMs);
+}
+
+function formatMs(ms: number): string {
+  return `${ms < 10 ? ms.toFixed(3) : ms.toFixed(1)} ms`;
+}
+
+/** The failures of one query: an unmet `expect: uses_index`, a regression beyond the limit, or an error. */
+function failuresOf(judgement: Omit<VerifyJudgement, 'failures'>, after: MeasuredQuery, options: JudgeOptions) {
+  const failures: VerifyFailure[] = [];
+  const { target, before } = judgement;
+  if (!after.outcome.ok) {
+    failures.push({ kind: 'error', message: `after the change the query fails: ${after.outcome.error}` });
+    return failures;
+  }
+  if (target.query.expect === 'uses_index' && target.state === 'present' && !judgement.usesIndexAfter) {
+    const used = after.outcome.measurement.indexes;
+    failures.push({
+      kind: 'expect_unmet',
+      message: `expected the plan to use index "${target.index}", it reads ${used.length > 0 ? used.map((i) => `"${i}"`).join(', ') : 'no index'} (${after.outcome.measurement.accessPaths.join('; ') || after.outcome.measurement.topNode})`,
+    });
+  }
+  const afterMs = after.outcome.measurement.medianMs;
+  if (before) {
+    const limit = before.medianMs * (1 + options.maxRegression);
+    const slower = afterMs - before.medianMs;
+    if (afterMs > limit && slower > (options.noiseFloorMs ?? defaultNoiseFloorMs)) {
+      failures.push({
+        kind: 'regression',
+        message: `slower than before: median ${formatMs(before.medianMs)} -> ${formatMs(afterMs)} (+${((afterMs / before.medianMs - 1) * 100).toFixed(0)}%, max_regression ${(options.maxRegression * 100).toFixed(0)}%)`,
+      });
+    }
+  }
+  return failures;
+}
+
+/**
+ * Judges each verify query from its measurements before and after the change (same order, same
+ * targets): medians, speedup, whether the judged index is used, plan change, and failures.
+ */
+export function judgeVerify(
+  before: readonly MeasuredQuery[],
+  after: readonly MeasuredQuery[],
+  options: JudgeOptions,
+): VerifyJudgement[] {
+  return after.map((measuredAfter, i) => {
+    const measuredBefore = before[i];
+    const target = measuredAfter.target;
+    const beforeMeasurement = measuredBefore?.outcome.ok ? measuredBefore.outcome.measurement : undefined;
+    const afterMeasurement = measuredAfter.outcome.ok ? measuredAfter.outcome.measurement : undefined;
+    const speedup = speedupOf(beforeMeasurement, afterMeasurement);
+    const judgement: Omit<VerifyJudgement, 'failures'> = {
+      target,
+      ...(beforeMeasurement ? { before: beforeMeasurement } : {}),
+      ...(afterMeasurement ? { after: afterMeasurement } : {}),
+      ...(speedup !== undefined ? { speedup } : {}),
+      ...(beforeMeasurement ? { usesIndexBefore: usesIndex(beforeMeasurement, target.index) } : {}),
+      ...(afterMeasurement ? { usesIndexAfter: usesIndex(afterMeasurement, target.index) } : {}),
+      planChanged:
+        !!beforeMeasurement &&
+        !!afterMeasurement &&
+        beforeMeasurement.accessPaths.join('\n') !== afterMeasurement.accessPaths.join('\n'),
+      ...(measuredBefore && !measuredBefore.outcome.ok ? { beforeError: measuredBefore.outcome.error } : {}),
+    };
+    return { ...judgement, failures: failuresOf(judgement, measuredAfter, options) };
+  });
+}
+
+/** Judges queries timed once, now (the `explain` command): only `expect: uses_index` and errors can fail. */
+export function judgeNow(measured: readonly MeasuredQuery[]): ExplainEntry[] {
+  return measured.map(({ target, outcome }) => {
+    const failures: VerifyFailure[] = [];
+    if (!outcome.ok) failures.push({ kind: 'error', message: outcome.error });
+    const used = outcome.ok ? usesIndex(outcome.measurement, target.index) : undefined;
+    if (outcome.ok && target.query.expect === 'uses_index' && target.state === 'present' && !used) {
+      const names = outcome.measurement.indexes;
+      failures.push({
+        kind: 'expect_unmet',
+        message: `expected the plan to use index "${target.index}", it reads ${names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : 'no index'}`,
+      });
+    }
+    return { target, ...(outcome.ok ? { measurement: outcome.measurement, usesIndex: used } : {}), failures };
+  });
+}

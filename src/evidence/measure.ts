@@ -1,0 +1,104 @@
+import type { Database, Session } from '../connection/database.js';
+import type { ExplainDialect, PlanFacts } from '../dialects/explain-types.js';
+import { checkVerifySql } from '../verify-sql/check.js';
+import type { VerifyGrammar } from '../verify-sql/types.js';
+import type { MeasuredQuery, MeasureOutcome, QueryMeasurement, VerifyTarget } from './types.js';
+
+/** How verify queries are timed. */
+export interface MeasureOptions {
+  /** Timed instrumented executions per query (the plan's `explain_runs`). */
+  runs: number;
+  /** Untimed executions first, to warm caches (default 1). */
+  warmups?: number;
+  /** Statement timeout of every execution (default 60 s). */
+  statementTimeoutMs?: number;
+  /** Called after each query is measured (progress lines). */
+  onMeasured?(measured: MeasuredQuery): void;
+}
+
+/** Default statement timeout of one verify execution. */
+export const defaultStatementTimeoutMs = 60_000;
+
+/** The median of a non-empty list (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function summarize(runs: PlanFacts[]): QueryMeasurement {
+  const times = runs.map((run) => run.executionMs);
+  const last = runs.at(-1)!;
+  const planning = runs.flatMap((run) => (run.planningMs === undefined ? [] : [run.planningMs]));
+  return {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    maxMs: Math.max(...times),
+    runsMs: times,
+    ...(planning.length > 0 ? { planningMs: median(planning) } : {}),
+    indexes: last.indexes,
+    topNode: last.topNode,
+    accessPaths: last.accessPaths,
+    ...(last.rowsExamined !== undefined ? { rowsExamined: last.rowsExamined } : {}),
+    ...(last.buffers ? { buffers: last.buffers } : {}),
+  };
+}
+
+async function measureOne(
+  session: Session,
+  explain: ExplainDialect,
+  statement: string,
+  options: MeasureOptions,
+): Promise<QueryMeasurement> {
+  for (const sql of explain.beginReadOnlySql(options.statementTimeoutMs ?? defaultStatementTimeoutMs)) {
+    await session.query(sql);
+  }
+  try {
+    for (let i = 0; i < (options.warmups ?? 1); i += 1) await explain.analyze(session, statement);
+    const runs: PlanFacts[] = [];
+    for (let i = 0; i < Math.max(1, options.runs); i += 1) runs.push(await explain.analyze(session, statement));
+    return summarize(runs);
+  } finally {
+    await session.query(explain.rollbackSql);
+  }
+}
+
+/**
+ * Times each verify query on a fresh dedicated connection: the query is checked again with the
+ * dialect's parser (refused ones never run), then executed under EXPLAIN ANALYZE inside a read-only
+ * transaction with a statement timeout that is always rolled back. A failing query yields its error.
+ */
+export async function measureQueries(
+  db: Database,
+  explain: ExplainDialect,
+  grammar: VerifyGrammar,
+  targets: readonly VerifyTarget[],
+  options: MeasureOptions,
+): Promise<MeasuredQuery[]> {
+  const measured: MeasuredQuery[] = [];
+  let session: Session | undefined;
+  try {
+    for (const target of targets) {
+      const check = await checkVerifySql(target.query.sql, grammar);
+      let outcome: MeasureOutcome;
+      if (!check.ok) outcome = { ok: false, error: `refused: ${check.reason}` };
+      else {
+        session ??= await db.session();
+        try {
+          outcome = { ok: true, measurement: await measureOne(session, explain, check.statement, options) };
+        } catch (error) {
+          outcome = { ok: false, error: (error as Error).message };
+          // the connection may be unusable after a timeout or a broken transaction: start afresh
+          await session.release();
+          session = undefined;
+        }
+      }
+      const entry = { target, outcome };
+      measured.push(entry);
+      options.onMeasured?.(entry);
+    }
+  } finally {
+    await session?.release();
+  }
+  return measured;
+}

@@ -1,0 +1,152 @@
+import type { Database, Session } from '../connection/database.js';
+import { createExplainDialect, type HypotheticalIndexes, type PlanEstimate } from '../dialects/explain-types.js';
+import { createDialect } from '../dialects/index.js';
+import { type TableRef, tableKey } from '../model/schema.js';
+import type { PlanReport } from '../planner/types.js';
+import { checkVerifySql } from '../verify-sql/check.js';
+import { targetsOfChanges } from './targets.js';
+import type { VerifyTarget } from './types.js';
+
+/** The planner's estimate for one verify query without and with the planned indexes (nothing is built). */
+export interface WhatIfEstimate {
+  index: string;
+  table: string;
+  query: string;
+  name: string;
+  /** Planner cost without the planned indexes (arbitrary units). */
+  costBefore: number;
+  /** Planner cost with the planned indexes as hypothetical indexes. */
+  costAfter: number;
+  /** Whether the plan reads the index now (e.g. a replace whose old definition is live). */
+  usesIndexBefore: boolean;
+  /** Whether the planner would pick the planned index. */
+  wouldUseIndex: boolean;
+  accessPathsBefore: string[];
+  accessPathsAfter: string[];
+}
+
+/** What `plan --what-if` adds to a plan: estimates, and notes on what could not be estimated and why. */
+export interface WhatIfReport {
+  /** True when hypothetical indexes could be used on this database. */
+  available: boolean;
+  /** Always says these are estimates; says why not, where HypoPG is absent. */
+  notes: string[];
+  estimates: WhatIfEstimate[];
+}
+
+/** The label every what-if output carries. */
+export const estimateLabel =
+  'ESTIMATE (HypoPG): planner costs from plain EXPLAIN with hypothetical indexes; nothing was built or executed';
+
+const statementTimeoutMs = 30_000;
+
+function changeKey(item: { table: TableRef; index: string }): string {
+  return `${tableKey(item.table)}\u0000${item.index}`;
+}
+
+async function estimateTarget(
+  session: Session,
+  hypothetical: HypotheticalIndexes,
+  target: VerifyTarget,
+  statement: string,
+  hypotheticalName: string,
+  before: PlanEstimate,
+): Promise<WhatIfEstimate> {
+  const after = await hypothetical.estimate(session, statement);
+  return {
+    index: target.index,
+    table: target.table.name,
+    query: target.query.sql,
+    name: target.query.name,
+    costBefore: before.totalCost,
+    costAfter: after.totalCost,
+    usesIndexBefore: before.indexes.includes(target.index),
+    wouldUseIndex: after.indexes.includes(hypotheticalName),
+    accessPathsBefore: before.accessPaths,
+    accessPathsAfter: after.accessPaths.map((path) =>
+      path.replaceAll(hypotheticalName, `${target.index} (hypothetical)`),
+    ),
+  };
+}
+
+/**
+ * Estimates, without building anything, what each planned create/replace would do to its verify
+ * queries: plain EXPLAIN before, then again with the planned indexes as HypoPG hypothetical indexes
+ * on one session (read-only transaction, rolled back, hypothetical indexes reset). Uses HypoPG only
+ * where the extension is already installed in the database: safe-index creates no objects.
+ */
+export async function whatIfEstimates(db: Database, report: PlanReport): Promise<WhatIfReport> {
+  const explain = createExplainDialect(db.server);
+  const hypothetical = explain.hypothetical;
+  if (!hypothetical) {
+    return {
+      available: false,
+      notes: [
+        `what-if: no estimates: hypothetical indexes (HypoPG) exist only for PostgreSQL, not ${db.server.flavor}`,
+      ],
+      estimates: [],
+    };
+  }
+  const session = await db.session();
+  try {
+    const reason = await hypothetical.unavailableReason(session);
+    if (reason) return { available: false, notes: [`what-if: no estimates: ${reason}`], estimates: [] };
+    const built = report.changes.filter((c) => (c.action === 'create' || c.action === 'replace') && c.desired);
+    const notes = [`what-if: ${estimateLabel}`];
+    if (report.changes.some((c) => c.action === 'drop')) {
+      notes.push('what-if: drops are not estimated (the index is still live to the planner)');
+    }
+    if (built.some((c) => c.action === 'replace')) {
+      notes.push(
+        'what-if: for a replace, the live index of that name stays visible to the planner during the estimate',
+      );
+    }
+    const targets = targetsOfChanges(report.plan, db.server, built);
+    if (targets.length === 0) return { available: true, notes, estimates: [] };
+    const statements = new Map<VerifyTarget, string>();
+    for (const target of targets) {
+      const check = await checkVerifySql(target.query.sql, db.server.flavor);
+      if (check.ok) statements.set(target, check.statement);
+      else notes.push(`what-if: "${target.query.name}" not estimated: ${check.reason}`);
+    }
+    const readOnly = async <T>(work: () => Promise<T>): Promise<T> => {
+      for (const sql of explain.beginReadOnlySql(statementTimeoutMs)) await session.query(sql);
+      try {
+        return await work();
+      } finally {
+        await session.query(explain.rollbackSql);
+      }
+    };
+    try {
+      const before = await readOnly(async () => {
+        const plans = new Map<VerifyTarget, PlanEstimate>();
+        for (const [target, statement] of statements)
+          plans.set(target, await hypothetical.estimate(session, statement));
+        return plans;
+      });
+      const dialect = createDialect(db.server);
+      const names = new Map<string, string>();
+      for (const change of built) {
+        try {
+          names.set(changeKey(change), await hypothetical.create(session, dialect.renderDefinition(change.desired!)));
+        } catch (error) {
+          notes.push(`what-if: "${change.index}" cannot be made hypothetical: ${(error as Error).message}`);
+        }
+      }
+      const estimates = await readOnly(async () => {
+        const found: WhatIfEstimate[] = [];
+        for (const [target, statement] of statements) {
+          const name = names.get(changeKey(target));
+          if (!name) continue;
+          found.push(await estimateTarget(session, hypothetical, target, statement, name, before.get(target)!));
+        }
+        return found;
+      });
+      return { available: true, notes, estimates };
+    } finally {
+      await hypothetical.reset(session);
+    }
+  } finally {
+    await session.release();
+  }
+}
