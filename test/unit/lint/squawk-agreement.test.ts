@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintSql } from '../../../src/lint/engine.js';
+import { corpusRoot, readCorpus } from './corpus.js';
+
+/** Squawk rule → our rule, for the PostgreSQL rules both tools have. */
+const sharedRules: Record<string, string> = {
+  'require-concurrent-index-creation': 'create-index-non-concurrently',
+  'require-concurrent-index-deletion': 'drop-index-non-concurrently',
+  'require-concurrent-reindex': 'reindex-non-concurrently',
+  'ban-concurrent-index-creation-in-transaction': 'concurrently-in-transaction',
+  'disallowed-unique-constraint': 'add-unique-constraint-without-using-index',
+  'adding-serial-primary-key-field': 'add-unique-constraint-without-using-index',
+  'require-lock-timeout': 'missing-lock-timeout',
+};
+const ourShared = new Set(Object.values(sharedRules));
+
+/** Every disagreement on the corpus, each explained in docs/lint.md ("Squawk comparison"). */
+const explainedDifferences: Record<string, string> = {
+  // A table created earlier in the same file is new: no one else uses it yet. Squawk exempts it only
+  // inside the same transaction.
+  'squawk-only postgres/001_create_customers.sql create-index-non-concurrently@8': 'new table',
+  'squawk-only postgres/001_create_customers.sql create-index-non-concurrently@9': 'new table',
+  'squawk-only postgres/001_create_customers.sql missing-lock-timeout@8': 'new table',
+  'squawk-only postgres/011_partitioned_events.sql missing-lock-timeout@8': 'new table',
+  'squawk-only postgres/012_partitioned_events_safe.sql create-index-non-concurrently@7': 'new table',
+  'squawk-only postgres/012_partitioned_events_safe.sql missing-lock-timeout@7': 'new table',
+  'squawk-only postgres/020_schema_qualified.sql create-index-non-concurrently@4': 'new table',
+  // We parse statement by statement after a syntax error; Squawk stops checking the file.
+  'ours-only postgres/018_parse_error.sql create-index-non-concurrently@5': 'parse recovery',
+};
+
+function squawkVersion(): string | undefined {
+  try {
+    return execFileSync(path.resolve('node_modules/.bin/squawk'), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function runSquawk(file: string, assumeInTransaction: boolean): string[] {
+  const args = ['--reporter', 'json', ...(assumeInTransaction ? ['--assume-in-transaction'] : []), file];
+  let output: string;
+  try {
+    output = execFileSync(path.resolve('node_modules/.bin/squawk'), args, { encoding: 'utf8' });
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout ?? ''); // squawk exits 1 when it reports anything
+  }
+  const reports = JSON.parse(output) as Array<{ rule_name: string; line: number }>;
+  return reports.flatMap((report) => {
+    const ours = sharedRules[report.rule_name];
+    return ours ? [`${ours}@${report.line + 1}`] : []; // squawk lines are 0-based
+  });
+}
+
+const version = squawkVersion();
+
+describe.skipIf(!version)(`agreement with Squawk (${version}) on the PostgreSQL corpus`, () => {
+  it('finds the same problems for the shared rules, apart from the documented differences', async () => {
+    const differences: string[] = [];
+    for (const entry of readCorpus('postgres')) {
+      const result = await lintSql(entry.file, entry.text, {
+        dialect: 'postgres',
+        assumeInTransaction: entry.assumeInTransaction,
+        levels: {},
+      });
+      // Suppressed findings count: suppression is the author's decision, not a disagreement of the rules.
+      const ours = new Set(
+        [...result.findings, ...result.suppressed]
+          .filter((finding) => ourShared.has(finding.rule))
+          .map((finding) => `${finding.rule}@${finding.line}`),
+      );
+      const theirs = new Set(runSquawk(path.join(corpusRoot, entry.file), entry.assumeInTransaction));
+      for (const finding of ours) if (!theirs.has(finding)) differences.push(`ours-only ${entry.file} ${finding}`);
+      for (const finding of theirs) if (!ours.has(finding)) differences.push(`squawk-only ${entry.file} ${finding}`);
+    }
+    expect(differences.sort()).toEqual(Object.keys(explainedDifferences).sort());
+  });
+});
+
+it.skipIf(Boolean(version))(
+  'Squawk comparison skipped: the squawk-cli binary from npm does not run on this machine',
+  () => {},
+);
