@@ -1,0 +1,104 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { TestDatabase } from '../../support/databases.js';
+
+const run = promisify(execFile);
+const bin = new URL('../../../dist/cli/bin.js', import.meta.url).pathname;
+
+/** Result of one CLI invocation. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (`dist/cli/bin.js`) in `cwd`. */
+export async function cli(args: string[], cwd: string): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Starts the CLI without waiting (for kill -9 and concurrency tests). */
+export function spawnCli(args: string[], cwd: string) {
+  return spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Builds `dist/` once so the CLI under test is the current source. */
+export async function buildCli(): Promise<void> {
+  const root = new URL('../../../', import.meta.url).pathname;
+  await run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], {
+    cwd: root,
+  });
+}
+
+/**
+ * MariaDB prints secondary keys in creation order, and an index re-added by a rollback comes last:
+ * the one normalisation of the MariaDB dump is sorting the `KEY` lines of each table.
+ */
+function sortKeyLines(dump: string): string {
+  const lines = dump.split('\n').map((line) => line.replace(/,$/, ''));
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    if (!/^\s+KEY /.test(lines[i]!)) {
+      out.push(lines[i]!);
+      i += 1;
+      continue;
+    }
+    const keys: string[] = [];
+    while (i < lines.length && /^\s+KEY /.test(lines[i]!)) keys.push(lines[i++]!);
+    out.push(...keys.sort());
+  }
+  return out.join('\n');
+}
+
+/** A schema dump that must be byte-identical before and after apply → rollback. */
+export async function schemaDump(test: TestDatabase): Promise<string> {
+  const url = new URL(test.url);
+  if (test.server.dialect === 'mysql') {
+    const { stdout } = await run('mysqldump', [
+      '--no-data',
+      '--skip-dump-date',
+      '--skip-comments',
+      '-h',
+      url.hostname,
+      '-P',
+      url.port || '3306',
+      '-u',
+      decodeURIComponent(url.username) || 'root',
+      test.name,
+      '--ignore-table',
+      `${test.name}.safe_index_runs`,
+      '--ignore-table',
+      `${test.name}.safe_index_steps`,
+      '--ignore-table',
+      `${test.name}.safe_index_migrations`,
+      '--ignore-table',
+      `${test.name}.safe_index_migrations_lock`,
+    ]);
+    return sortKeyLines(stdout.replace(/ AUTO_INCREMENT=\d+/g, ''));
+  }
+  if (test.db.server.major === 15) {
+    const { stdout } = await run('pg_dump', ['--schema-only', '--exclude-table=safe_index_*', test.url]);
+    return stdout
+      .split('\n')
+      .filter((line) => !/^\\(un)?restrict /.test(line))
+      .join('\n');
+  }
+  // the pg_dump 15 client refuses a PG 18 server: compare the catalog's own definitions instead
+  const rows = await test.exec(
+    `select format('%s %s %s', c.relname, i.indisvalid, pg_get_indexdef(i.indexrelid)) as line
+       from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
+       join pg_namespace n on n.oid = t.relnamespace
+      where n.nspname = 'public' and t.relname not like 'safe_index%'
+     union all
+     select format('%s.%s %s %s', table_name, column_name, data_type, is_nullable) from information_schema.columns
+      where table_schema = 'public' and table_name not like 'safe_index%'
+     order by 1`,
+  );
+  return rows.map((row) => String(row.line)).join('\n');
+}
