@@ -14,7 +14,7 @@ export async function parsePostgresFile(path: string, text: string): Promise<Pos
   const problems: ParseProblem[] = [];
   const raws: RawStatement<Node>[] = [];
   try {
-    raws.push(...rawStatements(parseSync(text), text, 0, lines));
+    if (text.length > 0) raws.push(...rawStatements(parseSync(text), text, 0, lines));
   } catch (error) {
     // One bad statement fails the whole parse: parse statement by statement to keep the rest.
     for (const piece of splitOnSemicolons(text, lines, problems)) {
