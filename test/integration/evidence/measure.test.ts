@@ -1,0 +1,121 @@
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExplainDialect } from '../../../src/dialects/explain-types.js';
+import { createEvidenceHook } from '../../../src/evidence/apply-hook.js';
+import { measureQueries, median } from '../../../src/evidence/measure.js';
+import type { VerifyTarget } from '../../../src/evidence/types.js';
+import type { IndexPlan } from '../../../src/plan-file/types.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { createEvents, eventRows, selectiveQuery } from './support.js';
+
+const source = { file: 'events.yml', line: 8, column: 11 };
+
+function eventsPlan(test: TestDatabase, sql: string): IndexPlan {
+  return {
+    files: [],
+    settings: { lockTimeoutMs: 5_000, maxRetries: 1, explainRuns: 7, maxRegression: 0.05 },
+    indexes: [
+      {
+        name: 'idx_events_user',
+        table: 'events',
+        columns: ['user_id'],
+        unique: false,
+        include: [],
+        state: 'present',
+        verify: [{ name: 'events of one user', sql, expect: 'uses_index', source }],
+        source,
+        positions: {},
+      },
+    ],
+  };
+}
+
+describe.each(testServers())('EXPLAIN evidence on $label', (server) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    await createEvents(test);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  it(`a selective query on ${eventRows} rows goes from uses_index false to true, speedup > 3`, async () => {
+    const pg = server.dialect === 'postgres';
+    const plan = eventsPlan(test, selectiveQuery);
+    const hook = createEvidenceHook(test.db, plan, { explainRuns: 5, maxRegression: 0.05 });
+    const steps = [
+      {
+        action: 'create' as const,
+        table: { schema: test.db.server.defaultSchema, name: 'events' },
+        index: 'idx_events_user',
+        sql: [],
+        rollback: [],
+        online: true,
+      },
+    ];
+    await hook.before(steps);
+    await test.exec(
+      pg
+        ? 'create index concurrently idx_events_user on events (user_id)'
+        : 'alter table events add index idx_events_user (user_id), algorithm=nocopy, lock=none',
+    );
+    const { entries, problems } = await hook.after(steps);
+    expect(problems).toEqual([]);
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    console.log(`${server.label}: ${JSON.stringify(entry)}`);
+    expect(entry).toMatchObject({
+      index: 'idx_events_user',
+      query: selectiveQuery,
+      before: { uses_index: false },
+      after: { uses_index: true, indexes: ['idx_events_user'] },
+    });
+    expect(entry!.speedup).toBeGreaterThan(3);
+    // the speedup is the ratio of the printed medians (up to their rounding to 1 µs)
+    const ratio = entry!.before.median_ms / entry!.after.median_ms;
+    expect(Math.abs(ratio - entry!.speedup) / entry!.speedup).toBeLessThan(0.05);
+    const [judged] = hook.judgements();
+    expect(judged!.planChanged).toBe(true);
+    expect(judged!.before!.rowsExamined).toBeGreaterThanOrEqual(eventRows * (pg ? 0.99 : 0.9));
+    expect(judged!.after!.rowsExamined).toBe(eventRows / 20_000);
+    expect(judged!.before!.runsMs).toHaveLength(5);
+  });
+
+  it('medians agree within 25% with the test timing the plain query itself (client wall clock)', async () => {
+    // A full scan (~10-50 ms) so that the client's round trip (~0.1 ms) is negligible against the query.
+    const scan = "SELECT count(*) AS n FROM events WHERE kind = 3 AND payload LIKE '%ab%'";
+    const target: VerifyTarget = {
+      index: 'none',
+      table: { schema: test.db.server.defaultSchema, name: 'events' },
+      state: 'present',
+      query: { name: 'scan', sql: scan, source },
+    };
+    const [measured] = await measureQueries(
+      test.db,
+      createExplainDialect(test.db.server),
+      test.db.server.flavor,
+      [target],
+      { runs: 9 },
+    );
+    if (!measured?.outcome.ok) throw new Error(`not measured: ${JSON.stringify(measured?.outcome)}`);
+    const session = await test.db.session();
+    const wall: number[] = [];
+    try {
+      await session.query(scan);
+      for (let i = 0; i < 9; i += 1) {
+        const start = performance.now();
+        await session.query(scan);
+        wall.push(performance.now() - start);
+      }
+    } finally {
+      await session.release();
+    }
+    const printed = measured.outcome.measurement.medianMs;
+    const independent = median(wall);
+    console.log(
+      `${server.label}: tool median ${printed.toFixed(2)} ms, client wall-clock median ${independent.toFixed(2)} ms`,
+    );
+    expect(Math.abs(printed - independent) / independent).toBeLessThanOrEqual(0.25);
+  });
+});
