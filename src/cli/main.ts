@@ -170,7 +170,9 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
   }
   if (outcome) {
     if (outcome.stdout)
-      term.stdout(redact(outcome.stdout.endsWith('\n') ? outcome.stdout : `${outcome.stdout}\n`, secrets));
+      // documents are rendered from masked sources only (Target.display); scrubbing them as text would
+      // corrupt JSON when a password is a common word such as "postgres"
+      term.stdout(outcome.stdout.endsWith('\n') ? outcome.stdout : `${outcome.stdout}\n`);
     return outcome.exitCode;
   }
   return ExitCode.ok;

@@ -38,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(parent, 'data'),
     user: 'postgres',
-    password: 'postgres',
+    password: 'embedded-test-pw',
     port,
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
@@ -48,7 +48,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   await pg.initialise();
   await pg.start();
-  project.provide('embeddedPgUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+  project.provide('embeddedPgUrl', `postgres://postgres:embedded-test-pw@127.0.0.1:${port}/postgres`);
   return async () => {
     await pg.stop();
     await rm(parent, { recursive: true, force: true });

@@ -243,4 +243,31 @@ describe.each(testServers())('plan on $label', (server) => {
     expect(row?.indisvalid).toBe(true);
     expect((await plan(yaml)).changes.map((c) => c.action)).toEqual(['noop']);
   });
+
+  it('never prints the password, in documents, errors or logs', async () => {
+    const secret = 'S3cret-pw-Zq9';
+    const url = new URL(test.url);
+    if (server.dialect === 'mysql') {
+      await test.exec(`CREATE USER IF NOT EXISTS 'si_pw_user'@'%' IDENTIFIED BY '${secret}'`);
+      await test.exec(`GRANT ALL ON \`${test.name}\`.* TO 'si_pw_user'@'%'`);
+      url.username = 'si_pw_user';
+    }
+    if (!url.password) url.password = secret; // trust auth on the system PostgreSQL accepts any password
+    const password = decodeURIComponent(url.password);
+    const good = await writePlan(invoiceIndex);
+    const bad = await writePlan('indexes:\n  - name: idx_x\n    table: no_such_table\n    columns: [x]\n');
+    const outputs = [
+      await runCli(['plan', good, '--url', url.toString()]),
+      await runCli(['plan', good, '--url', url.toString(), '--format', 'json']),
+      await runCli(['plan', good, '--url', url.toString(), '--format', 'markdown']),
+      await runCli(['plan', bad, '--url', url.toString(), '--format', 'json']),
+      await runCli(['plan', good, '--url', url.toString().replace(/:\d+\//, ':1/')]),
+    ];
+    expect(outputs.map((o) => o.exitCode)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number), 1, 1]);
+    for (const output of outputs) {
+      expect(output.stdout + output.stderr).not.toContain(password);
+    }
+    expect(outputs[4]?.stderr).toMatch(/cannot connect to .*:\*\*\*@/);
+    if (server.dialect === 'mysql') await test.exec("DROP USER 'si_pw_user'@'%'");
+  });
 });
