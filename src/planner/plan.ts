@@ -93,6 +93,16 @@ export async function buildPlan(
       });
       continue;
     }
+    if (change.live?.live.roundTrips === false && (change.action === 'drop' || change.action === 'replace')) {
+      errors.push({
+        code: 'not_reproducible',
+        message: `index "${spec.name}" has features safe-index cannot reproduce exactly (${change.live.live.definition}); refusing to ${change.action} it because its rollback could not restore it`,
+        ...spec.source,
+        index: spec.name,
+        table: spec.table,
+      });
+      continue;
+    }
     if (desired && (change.action === 'create' || change.action === 'replace')) {
       change.warnings.push(...redundancyWarnings(desired, table));
       if (options.checkDuplicates && desired.unique) {
@@ -101,6 +111,16 @@ export async function buildPlan(
       }
     }
     const rendered = dialect.renderChange(change, table);
+    if (change.action !== 'noop' && rendered.sql.length === 0) {
+      errors.push({
+        code: 'impossible_change',
+        message: `index "${spec.name}": ${rendered.onlineReason ?? 'the server cannot make this change'}`,
+        ...spec.source,
+        index: spec.name,
+        table: spec.table,
+      });
+      continue;
+    }
     if (!rendered.online && change.action !== 'noop') {
       change.warnings.push(`not online: ${rendered.onlineReason ?? 'the server cannot do this change online'}`);
     }
