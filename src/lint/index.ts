@@ -4,6 +4,7 @@ import { resolveLintDialect } from './dialect.js';
 import { knownRuleIds, type LintOptions, lintFiles, lintSql, sortFindings } from './engine.js';
 import { capturedScript, captureKnexMigrations } from './knex-capture.js';
 import { namingPatternFromConfig, namingPatternFromPlans } from './naming.js';
+import { builtinChecks } from './rules/index.js';
 import type { Finding, LintReport, NamingPattern } from './types.js';
 
 /** What the `lint` command asks for. */
@@ -53,15 +54,16 @@ export async function runLint(request: LintRequest): Promise<LintReport & { note
       });
       report.findings.push(...result.findings.map(relocate));
       report.suppressed.push(...result.suppressed.map(relocate));
-      if (migration.error) {
+      const level = config.rules[builtinChecks.knexCaptureError.id] ?? builtinChecks.knexCaptureError.level;
+      if (migration.error && level !== 'off') {
         report.findings.push({
           file: migration.file,
           line: 1,
           column: 1,
-          level: 'error',
-          rule: 'knex-capture-error',
+          level,
+          rule: builtinChecks.knexCaptureError.id,
           message: `The migration's SQL could not be captured, so it was not (fully) checked: ${migration.error}`,
-          help: 'Lint the SQL some other way, or make up(knex) run without query results (see docs/lint.md)',
+          help: builtinChecks.knexCaptureError.help,
         });
       }
     }

@@ -39,6 +39,11 @@ export const builtinChecks = {
     level: 'error' as const,
     help: 'Fix the statement, or if the server accepts it, report the parser gap; the linter cannot vouch for a statement it cannot read',
   },
+  knexCaptureError: {
+    id: 'knex-capture-error',
+    level: 'error' as const,
+    help: 'Lint the SQL some other way, or make up(knex) run without query results (see docs/lint.md)',
+  },
   invalidSuppression: {
     id: 'invalid-suppression',
     level: 'error' as const,

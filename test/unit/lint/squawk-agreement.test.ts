@@ -76,7 +76,7 @@ describe.skipIf(!version)(`agreement with Squawk (${version}) on the PostgreSQL 
       for (const finding of theirs) if (!ours.has(finding)) differences.push(`squawk-only ${entry.file} ${finding}`);
     }
     expect(differences.sort()).toEqual(Object.keys(explainedDifferences).sort());
-  });
+  }, 60_000);
 });
 
 it.skipIf(Boolean(version))(
