@@ -8,21 +8,18 @@ export interface LoadProbe {
 /** Starts inserting, updating and reading `orders` as fast as one connection can. */
 export async function startProbe(db: Database): Promise<LoadProbe> {
   const session = await db.session();
-  const pg = db.server.dialect === 'postgres';
-  const statements = [
-    pg
-      ? "insert into orders (customer, status, total) values (42, 'new', 1)"
-      : "insert into orders (customer, status, total) values (42, 'new', 1)",
-    'update orders set total = total + 1 where id = 1 + floor(random() * 1000)',
+  const statements = () => [
+    "insert into orders (customer, status, total) values (42, 'new', 1)",
+    `update orders set total = total + 1 where id = ${1 + Math.floor(Math.random() * 1000)}`,
     'select count(*) as n from orders where id between 1 and 50',
-  ].map((sql) => (pg ? sql : sql.replace('random()', 'rand()')));
+  ];
   let running = true;
   let count = 0;
   let maxMs = 0;
   const errors: string[] = [];
   const loop = (async () => {
     while (running) {
-      for (const sql of statements) {
+      for (const sql of statements()) {
         const started = performance.now();
         try {
           await session.query(sql);

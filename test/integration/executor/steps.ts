@@ -47,7 +47,7 @@ export async function createOrders(test: TestDatabase, rows: number): Promise<vo
      select n % 500, elt(1 + n % 3, 'new', 'paid', 'sent'), n % 997 from seq`,
   );
   // doubling: each round copies the table onto itself
-  while (Number((await test.exec('select count(*) as n from orders'))[0]?.n) * 2 <= rows) {
+  while (Number((await test.exec('select count(*) as n from orders'))[0]?.n) < rows) {
     await test.exec('insert into orders (customer, status, total) select (id * 7) % 500, status, total from orders');
   }
   await test.exec('analyze table orders');
