@@ -2,6 +2,8 @@ import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
 import { NotOnlineError, PlanError } from '../errors.js';
+import { createEvidenceHook } from '../evidence/apply-hook.js';
+import { writeEvidenceReports } from '../evidence/report-files.js';
 import { loadPlans } from '../plan-file/load.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
@@ -51,13 +53,21 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
   };
   return withDatabase(request, async (db, dialect) => {
     let report: PlanReport | undefined;
+    // EXPLAIN evidence around the DDL unless the caller brings its own hook
+    const evidence = request.verify
+      ? undefined
+      : createEvidenceHook(db, plan, {
+          explainRuns: plan.settings.explainRuns,
+          maxRegression: plan.settings.maxRegression,
+          log: (line) => request.sink?.log(line),
+        });
     const result = await executeApply(db, {
       settings,
       waitMs: request.waitMs,
       rollbackDir: request.rollbackDir,
       rollbackOnFailure: request.rollbackOnFailure,
       sink: request.sink,
-      verify: request.verify,
+      verify: request.verify ?? evidence,
       prepare: async () => {
         report = await buildPlan(db, dialect, plan);
         checkRunnable(report, request.allowBlocking);
@@ -65,6 +75,9 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
       },
       confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
     });
+    if (evidence && result.status !== 'noop') {
+      await writeEvidenceReports(request.rollbackDir, result.runId, evidence.judgements());
+    }
     return { plan: report!, result };
   });
 }

@@ -58,7 +58,9 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     expect(JSON.parse(applied.stdout).status).toBe('applied');
     expect(load.errors).toEqual([]);
     expect(load.maxMs).toBeLessThan(1000);
-    console.log(`${server.label}: ${rows} rows, apply ${buildMs}ms, writer ${load.statements} statements, worst ${load.maxMs}ms`);
+    console.log(
+      `${server.label}: ${rows} rows, apply ${buildMs}ms, writer ${load.statements} statements, worst ${load.maxMs}ms`,
+    );
   });
 
   it('two applies started at the same moment: exactly one builds, the other finds nothing to do', async () => {

@@ -37,8 +37,12 @@ describe.each(testServers())('apply and rollback through the CLI on $label', (se
         ? 'create table orders (id serial primary key, customer int not null, status text not null, total int not null)'
         : 'create table orders (id int auto_increment primary key, customer int not null, status varchar(20) not null, total int not null)',
     );
-    await test.exec(`insert into orders (customer, status, total) values (1, 'new', 5), (2, 'paid', 50), (3, 'new', 500)`);
-    await test.exec(pg ? 'create index idx_orders_old on orders (status)' : 'create index idx_orders_old on orders (status)');
+    await test.exec(
+      `insert into orders (customer, status, total) values (1, 'new', 5), (2, 'paid', 50), (3, 'new', 500)`,
+    );
+    await test.exec(
+      pg ? 'create index idx_orders_old on orders (status)' : 'create index idx_orders_old on orders (status)',
+    );
     await test.exec(
       pg ? 'create index idx_orders_total on orders (total)' : 'create index idx_orders_total on orders (total)',
     );
