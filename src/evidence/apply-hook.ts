@@ -74,7 +74,13 @@ export function createEvidenceHook(db: Database, plan: IndexPlan, options: Evide
     },
     async after() {
       if (targets.length === 0) return { entries: [], problems: [] };
-      for (const table of tablesOf(targets)) await db.query(explain.refreshStatisticsSql(table));
+      for (const table of tablesOf(targets)) {
+        try {
+          await db.query(explain.refreshStatisticsSql(table));
+        } catch (error) {
+          options.log?.(`verify: could not refresh statistics of ${table.name}: ${(error as Error).message}`);
+        }
+      }
       const after = await measureQueries(db, explain, grammar, targets, measureOptions('after'));
       judged = judgeVerify(before, after, {
         maxRegression: options.maxRegression,

@@ -1,3 +1,4 @@
+import { formatMs } from './format.js';
 import type { ExplainEntry, MeasuredQuery, QueryMeasurement, VerifyFailure, VerifyJudgement } from './types.js';
 
 /** What counts as failing evidence. */
@@ -19,6 +20,17 @@ export function usesIndex(measurement: QueryMeasurement | undefined, index: stri
   return measurement ? measurement.indexes.includes(index) : undefined;
 }
 
+/**
+ * A regression: the median after is slower than the median before by more than `maxRegression`,
+ * consistently (even the fastest run after is beyond that limit, so one noisy run cannot decide it),
+ * and by more than the noise floor.
+ */
+export function isRegression(before: QueryMeasurement, after: QueryMeasurement, options: JudgeOptions): boolean {
+  const limit = before.medianMs * (1 + options.maxRegression);
+  const slower = after.medianMs - before.medianMs;
+  return after.medianMs > limit && after.minMs > limit && slower > (options.noiseFloorMs ?? defaultNoiseFloorMs);
+}
+
 /** Timer resolution the reports use (1 µs): a median of 0 is read as this, so a speedup always exists. */
 export const timerResolutionMs = 0.001;
 
@@ -26,10 +38,6 @@ export const timerResolutionMs = 0.001;
 export function speedupOf(before?: QueryMeasurement, after?: QueryMeasurement): number | undefined {
   if (!before || !after) return undefined;
   return Math.max(before.medianMs, timerResolutionMs) / Math.max(after.medianMs, timerResolutionMs);
-}
-
-function formatMs(ms: number): string {
-  return `${ms < 10 ? ms.toFixed(3) : ms.toFixed(1)} ms`;
 }
 
 /** The failures of one query: an unmet `expect: uses_index`, a regression beyond the limit, or an error. */
@@ -47,16 +55,13 @@ function failuresOf(judgement: Omit<VerifyJudgement, 'failures'>, after: Measure
       message: `expected the plan to use index "${target.index}", it reads ${used.length > 0 ? used.map((i) => `"${i}"`).join(', ') : 'no index'} (${after.outcome.measurement.accessPaths.join('; ') || after.outcome.measurement.topNode})`,
     });
   }
-  const afterMs = after.outcome.measurement.medianMs;
-  if (before) {
-    const limit = before.medianMs * (1 + options.maxRegression);
-    const slower = afterMs - before.medianMs;
-    if (afterMs > limit && slower > (options.noiseFloorMs ?? defaultNoiseFloorMs)) {
-      failures.push({
-        kind: 'regression',
-        message: `slower than before: median ${formatMs(before.medianMs)} -> ${formatMs(afterMs)} (+${((afterMs / before.medianMs - 1) * 100).toFixed(0)}%, max_regression ${(options.maxRegression * 100).toFixed(0)}%)`,
-      });
-    }
+  const afterMeasurement = after.outcome.measurement;
+  if (before && isRegression(before, afterMeasurement, options)) {
+    const afterMs = afterMeasurement.medianMs;
+    failures.push({
+      kind: 'regression',
+      message: `slower than before: median ${formatMs(before.medianMs)} -> ${formatMs(afterMs)} (+${((afterMs / before.medianMs - 1) * 100).toFixed(0)}%, max_regression ${(options.maxRegression * 100).toFixed(0)}%)`,
+    });
   }
   return failures;
 }
