@@ -1,0 +1,170 @@
+/**
+ * safe-index as a library: each function connects, does what the CLI command of the same name does,
+ * and returns the document that command prints with `--format json`.
+ */
+import { planReport } from './api/plan.js';
+import { renderApplyJson, renderRollbackJson } from './cli/render/apply-json.js';
+import { renderExplainJson } from './cli/render/evidence-json.js';
+import { renderHistoryJson } from './cli/render/history-json.js';
+import type { TargetOptions } from './connection/target.js';
+import { withDatabase } from './connection/with-database.js';
+import type { BlockersPolicy } from './dialects/executor-types.js';
+import { explainReport } from './evidence/explain-now.js';
+import type { explainEntryJson } from './evidence/json.js';
+import { applyPlans } from './executor/apply-plans.js';
+import { readHistory } from './executor/history.js';
+import { rollbackRun } from './executor/rollback-request.js';
+import type { ExecutionSink, RunProblem, VerifyEntry } from './executor/types.js';
+import { type ExportResult, exportPlan as exportLiveIndexes } from './export/export-plan.js';
+import { renderExportYaml } from './export/plan-yaml.js';
+import { type changeJson, planJson } from './report/plan-json.js';
+
+export type { TargetOptions } from './connection/target.js';
+export { ConnectionError, PlanError, type PlanProblem, SafeIndexError } from './errors.js';
+export type { ExecutionSink } from './executor/types.js';
+export type { ExportedIndex, SkippedIndex } from './export/entry.js';
+
+/** The `plan --format json` document. */
+export type PlanResult = ReturnType<typeof planJson>;
+
+/** One change of a plan or an apply, as JSON. */
+export type ChangeResult = ReturnType<typeof changeJson>;
+
+/** The `apply --format json` document. */
+export interface ApplyResult {
+  run: number;
+  status: 'applied' | 'noop' | 'failed';
+  changes: (ChangeResult & { status: string })[];
+  verify: VerifyEntry[];
+  rollback_file: string;
+  errors: RunProblem[];
+}
+
+/** The `rollback --format json` document. */
+export interface RollbackResult {
+  run: number | null;
+  status: 'rolled_back' | 'nothing_to_undo' | 'dry_run' | 'failed';
+  steps: { action: string; table: string; index: string; sql: string[] }[];
+  errors: RunProblem[];
+}
+
+/** The `explain --format json` document. */
+export interface ExplainResult {
+  dialect: string;
+  flavor: string;
+  server_version: string;
+  runs: number;
+  passed: boolean;
+  verify: ReturnType<typeof explainEntryJson>[];
+}
+
+/** One run of the `history --format json` document. */
+export interface HistoryResult {
+  id: number;
+  status: string;
+  started_at: string;
+  changes: number;
+}
+
+/** The `export` result: the plan YAML and, as data, the entries and the indexes left out. */
+export type ExportPlanResult = ExportResult & { yaml: string };
+
+/** Where to connect and which plan files or folders to use (default `index-plans/`). */
+export interface PlanFilesOptions extends TargetOptions {
+  paths?: string[];
+}
+
+/** Options of `plan`. */
+export interface PlanApiOptions extends PlanFilesOptions {
+  /** Look for rows that would violate a new unique index. */
+  checkDuplicates?: boolean;
+}
+
+/** Options of `apply` and `rollback` (durations in milliseconds; defaults as on the command line). */
+export interface RunApiOptions extends TargetOptions {
+  /** Longest wait of one DDL statement for a lock (default: the plan's `lock_timeout`, else 5 s). */
+  lockTimeoutMs?: number;
+  /** How long to wait for another run's lock (default 0). */
+  waitMs?: number;
+  /** PostgreSQL: wait for old transactions a concurrent build must outlive, or abort (default wait). */
+  blockers?: BlockersPolicy;
+  /** Progress and log lines (default: silent). */
+  sink?: ExecutionSink;
+}
+
+/** Options of `apply`. */
+export interface ApplyApiOptions extends RunApiOptions {
+  paths?: string[];
+  /** Directory that receives `<run-id>.sql` (default `rollbacks`). */
+  rollbackDir?: string;
+  /** Permit changes the server cannot make online (default false). */
+  allowBlocking?: boolean;
+  /** Undo this run's applied steps when a later step fails (default true). */
+  rollbackOnFailure?: boolean;
+}
+
+/** Options of `rollback`. */
+export interface RollbackApiOptions extends RunApiOptions {
+  /** The run to undo (default: the latest with applied changes). */
+  runId?: number;
+  /** Only list the statements (default false). */
+  dryRun?: boolean;
+}
+
+/** Options of `explain`. */
+export interface ExplainApiOptions extends PlanFilesOptions {
+  /** Timed runs per query (default: the plans' `explain_runs`). */
+  runs?: number;
+}
+
+/** Options of `exportPlan`. */
+export interface ExportApiOptions extends TargetOptions {
+  /** Tables of the default schema (default: every table that has indexes). */
+  tables?: string[];
+}
+
+/** Dry run: compares the plans with the live schema and returns the changes with their SQL and rollback. */
+export async function plan(options: PlanApiOptions = {}): Promise<PlanResult> {
+  return planJson(await planReport(options));
+}
+
+/** Applies the plans online, records the run and writes its rollback script; never asks for confirmation. */
+export async function apply(options: ApplyApiOptions = {}): Promise<ApplyResult> {
+  const report = await applyPlans({
+    ...options,
+    waitMs: options.waitMs ?? 0,
+    rollbackDir: options.rollbackDir ?? 'rollbacks',
+    allowBlocking: options.allowBlocking ?? false,
+    blockers: options.blockers ?? 'wait',
+    rollbackOnFailure: options.rollbackOnFailure ?? true,
+  });
+  return JSON.parse(renderApplyJson(report)) as ApplyResult;
+}
+
+/** Undoes the latest applied run (or `runId`) online; never asks for confirmation. */
+export async function rollback(options: RollbackApiOptions = {}): Promise<RollbackResult> {
+  const result = await rollbackRun({
+    ...options,
+    dryRun: options.dryRun ?? false,
+    waitMs: options.waitMs ?? 0,
+    blockers: options.blockers ?? 'wait',
+  });
+  return JSON.parse(renderRollbackJson(result)) as RollbackResult;
+}
+
+/** Times the plans' verify queries now, changing nothing. */
+export async function explain(options: ExplainApiOptions = {}): Promise<ExplainResult> {
+  return JSON.parse(renderExplainJson(await explainReport(options))) as ExplainResult;
+}
+
+/** Lists the recorded runs, newest first. */
+export async function history(options: TargetOptions = {}): Promise<HistoryResult[]> {
+  const entries = await withDatabase(options, (db) => readHistory(db));
+  return JSON.parse(renderHistoryJson(entries)) as HistoryResult[];
+}
+
+/** Reads the live indexes of the tables as plan entries, with the plan YAML `export` prints. */
+export async function exportPlan(options: ExportApiOptions = {}): Promise<ExportPlanResult> {
+  const result = await exportLiveIndexes(options);
+  return { ...result, yaml: renderExportYaml(result) };
+}
