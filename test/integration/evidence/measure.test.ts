@@ -10,7 +10,7 @@ import { createEvents, eventRows, selectiveQuery } from './support.js';
 
 const source = { file: 'events.yml', line: 8, column: 11 };
 
-function eventsPlan(test: TestDatabase, sql: string): IndexPlan {
+function eventsPlan(sql: string): IndexPlan {
   return {
     files: [],
     settings: { lockTimeoutMs: 5_000, maxRetries: 1, explainRuns: 7, maxRegression: 0.05 },
@@ -42,7 +42,7 @@ describe.each(testServers())('EXPLAIN evidence on $label', (server) => {
 
   it(`a selective query on ${eventRows} rows goes from uses_index false to true, speedup > 3`, async () => {
     const pg = server.dialect === 'postgres';
-    const plan = eventsPlan(test, selectiveQuery);
+    const plan = eventsPlan(selectiveQuery);
     const hook = createEvidenceHook(test.db, plan, { explainRuns: 5, maxRegression: 0.05 });
     const steps = [
       {
