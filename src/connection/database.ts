@@ -101,9 +101,33 @@ export async function openDatabase(target: Target): Promise<Database> {
   knex.on('query', () => {
     count += 1;
   });
+  // biome-ignore lint/suspicious/noExplicitAny: knex exposes no typed connection API on its client
+  const client = (knex as any).client;
+  /**
+   * Statements without bindings go to the driver untouched: knex.raw would rewrite every `?` (even
+   * inside string literals, e.g. `WHERE note = 'why?'`) into a placeholder.
+   */
+  const direct = async (connection: unknown, sql: string): Promise<Row[]> => {
+    count += 1;
+    if (target.dialect === 'postgres') {
+      return rowsOf('postgres', await (connection as { query(sql: string): Promise<unknown> }).query(sql));
+    }
+    const rows = await new Promise<unknown>((resolve, reject) => {
+      (connection as { query(sql: string, cb: (error: unknown, rows: unknown) => void): void }).query(
+        sql,
+        (error, rows) => (error ? reject(error) : resolve(rows)),
+      );
+    });
+    return rowsOf('mysql', [rows]);
+  };
   const run = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-    const result = bindings ? await knex.raw(sql, bindings as Knex.RawBinding[]) : await knex.raw(sql);
-    return rowsOf(target.dialect, result) as T[];
+    if (bindings) return rowsOf(target.dialect, await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
+    const connection = await client.acquireConnection();
+    try {
+      return (await direct(connection, sql)) as T[];
+    } finally {
+      await client.releaseConnection(connection);
+    }
   };
   let server: ServerInfo;
   try {
@@ -114,14 +138,12 @@ export async function openDatabase(target: Target): Promise<Database> {
     throw new ConnectionError(`cannot connect to ${target.display}: ${message}`, error);
   }
   const session = async (): Promise<Session> => {
-    // biome-ignore lint/suspicious/noExplicitAny: knex exposes no typed acquire on its client
-    const client = (knex as any).client;
     // a raw connection outside the pool: its session settings and locks never leak to other work
     const connection = await client.acquireRawConnection();
     connection.__knexUid = `safe-index-session-${Math.random().toString(36).slice(2)}`;
     const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-      const raw = bindings ? knex.raw(sql, bindings as Knex.RawBinding[]) : knex.raw(sql);
-      const result = await raw.connection(connection);
+      if (!bindings) return (await direct(connection, sql)) as T[];
+      const result = await knex.raw(sql, bindings as Knex.RawBinding[]).connection(connection);
       return rowsOf(target.dialect, result) as T[];
     };
     const [idRow] = await exec<{ id: number | string }>(

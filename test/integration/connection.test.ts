@@ -27,6 +27,15 @@ describe.each(testServers())('connection on $label', (server) => {
     await b.release();
   });
 
+  it('sends a question mark inside a literal untouched, pooled and on a session', async () => {
+    const sql = "select 'why?' as a, 'a??b' as b, 'c\\?d' as c";
+    const expected = { a: 'why?', b: 'a??b', c: server.dialect === 'postgres' ? 'c\\?d' : 'c?d' };
+    expect(await test.db.query(sql)).toEqual([expected]);
+    const session = await test.db.session();
+    expect(await session.query(sql)).toEqual([expected]);
+    await session.release();
+  });
+
   it('never prints the password of a failed connection', async () => {
     const url = new URL(server.adminUrl);
     url.username = 'nobody_here';
