@@ -76,6 +76,23 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('plan refuses a verify query that writes, at its file:line:col', async () => {
+    const writing = goodPlan.replace(selectiveQuery, 'DELETE FROM events WHERE user_id = 4242');
+    const writingDir = await planDir('writing.yml', writing);
+    try {
+      const planned = await runCli(['plan', path.join(writingDir, 'writing.yml'), '--url', test.url]);
+      expect(planned.code).toBe(1);
+      expect(planned.stdout + planned.stderr).toMatch(
+        /writing\.yml:10:14: verify query "events of one user" of index "idx_events_user" is refused: .*not (Delete|DELETE)/,
+      );
+      const explained = await runCli(['explain', path.join(writingDir, 'writing.yml'), '--url', test.url]);
+      expect(explained.code).toBe(1);
+      expect(explained.stderr).toMatch(/writing\.yml:10:14: .*refused/);
+    } finally {
+      await rm(writingDir, { recursive: true, force: true });
+    }
+  });
+
   it('explain before the index: expect not met, exit 1, JSON and markdown', async () => {
     const json = await runCli(['explain', path.join(dir, 'events.yml'), '--url', test.url, '--format', 'json']);
     expect(json.code).toBe(1);

@@ -7,7 +7,7 @@ import { loadPlans } from '../../../src/plan-file/load.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import type { PlanReport } from '../../../src/planner/types.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
-import { createEvents, planDir, selectiveQuery } from './support.js';
+import { createEvents, planDir, runCli, selectiveQuery } from './support.js';
 
 const plan = `indexes:
   - name: idx_events_user
@@ -74,5 +74,22 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
     expect(estimate!.costAfter).toBeLessThan(estimate!.costBefore / 10);
     expect(estimate!.accessPathsAfter.join(' ')).toContain('idx_events_user (hypothetical)');
     expect(await indexNames(test)).toEqual(before);
+
+    const printed = await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if']);
+    expect(printed.code).toBe(2);
+    expect(printed.stdout).toMatch(/ESTIMATE \(HypoPG\)/);
+    expect(printed.stdout).toMatch(/idx_events_user\s+events of one user\s+[\d.]+\s+[\d.]+\s+yes/);
+    const json = JSON.parse(
+      (await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if', '--format', 'json'])).stdout,
+    );
+    expect(json.what_if).toMatchObject({ estimate: true, available: true, estimates: [{ would_use_index: true }] });
+    expect(await indexNames(test)).toEqual(before);
+  });
+
+  it('plan --what-if prints the note where HypoPG cannot be used', async () => {
+    if (server.label === 'pg15') await test.exec('drop extension if exists hypopg');
+    const printed = await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if']);
+    expect(printed.code).toBe(2);
+    expect(printed.stdout).toMatch(/what-if: no estimates: .*HypoPG/);
   });
 });
