@@ -8,6 +8,7 @@ import type { Change } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
 import { findTable, type LiveSchema, type TableRef, tableKey } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
+import { checkVerifyQueries } from '../verify-sql/check.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
 import { validateEntry } from './validate.js';
@@ -63,7 +64,7 @@ export async function buildPlan(
 ): Promise<PlanReport> {
   const server = db.server;
   const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))));
-  const errors: PlanProblem[] = [];
+  const errors: PlanProblem[] = await checkVerifyQueries(plan, server.flavor);
   const valid: { spec: PlanIndexSpec; index: Index }[] = [];
   for (const spec of plan.indexes) {
     const index = indexOf(spec, server);
