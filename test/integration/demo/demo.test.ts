@@ -36,7 +36,7 @@ describe('demo', () => {
     expect(result.stderr).toMatch(/tabSales Invoice\s+500,000 rows/);
     const doc = JSON.parse(result.stdout);
     expect(doc.plan.changes.map((change: { action: string; index: string }) => [change.action, change.index])).toEqual([
-      ['create', 'idx_customer_status_posting'],
+      ['create', 'idx_invoice_customer_status_posting'],
       ['create', 'idx_member_status_created'],
       ['create', 'idx_reference_name_doctype'],
     ]);

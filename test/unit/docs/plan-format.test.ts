@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { planJsonSchema } from '../../../src/plan-file/schema.js';
 import { writePlan } from '../../support/plans.js';
+import { yamlBlocks } from './markdown.js';
 
 interface JsonSchema {
   type?: string;
@@ -37,11 +38,6 @@ const doc = readFileSync(new URL('../../../docs/plan-format.md', import.meta.url
 /** Keys the doc's reference tables describe: the first cell of each table row. */
 function documentedKeys(text: string): string[] {
   return [...text.matchAll(/^\| `([a-z_.[\]]+)` \|/gm)].map((match) => match[1]!);
-}
-
-/** Fenced YAML blocks of a markdown file. */
-export function yamlBlocks(text: string): string[] {
-  return [...text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
 }
 
 describe('docs/plan-format.md', () => {
