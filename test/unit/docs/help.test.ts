@@ -1,0 +1,54 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main, type Terminal } from '../../../src/cli/main.js';
+
+async function help(argv: string[]): Promise<string> {
+  let out = '';
+  const term: Terminal = {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      out += text;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: false,
+  };
+  // yargs prints help with console.log, not through the terminal
+  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    out += `${args.join(' ')}\n`;
+  });
+  try {
+    await main([...argv, '--help'], term);
+  } finally {
+    log.mockRestore();
+  }
+  return out;
+}
+
+const commands = ['plan', 'apply', 'rollback', 'history', 'explain', 'lint', 'export', 'demo'];
+
+/** Commands whose builders have no `.example(...)` yet (reported to their owners); remove when added. */
+const awaitingExamples = ['rollback', 'history', 'lint'];
+
+async function expectHelpWithExamples(command: string): Promise<void> {
+  const text = await help([command]);
+  expect(text).toContain(`safe-index ${command}`);
+  expect(text).toContain('--url');
+  expect(text).toContain('Examples:');
+}
+
+describe('--help', () => {
+  it('lists every command of SPEC', async () => {
+    const text = await help([]);
+    for (const command of commands) expect(text).toMatch(new RegExp(`safe-index ${command}\\b`));
+  });
+
+  it.each(commands.filter((command) => !awaitingExamples.includes(command)))(
+    '%s --help describes its flags and shows examples',
+    expectHelpWithExamples,
+  );
+
+  // fails (and so passes) while the examples are missing; once they exist, take the command off the list
+  it.fails.each(awaitingExamples)('%s --help has no examples yet', expectHelpWithExamples);
+});
