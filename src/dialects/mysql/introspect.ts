@@ -11,6 +11,7 @@ import {
 import { renderKeyLine } from './definition.js';
 import type { FlavorFeatures } from './flavor.js';
 import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromStatistics } from './index-rows.js';
+import { inServerKeyOrder } from './key-order.js';
 
 /** A `WHERE` filter for a list of tables: the schemas (so the server opens only their folders) and the pairs. */
 interface TableFilter {
@@ -58,13 +59,16 @@ async function readColumns(db: Database, filter: TableFilter): Promise<Row[]> {
   );
 }
 
+/**
+ * Key parts in the server's own order: STATISTICS has no key position, but the server lists each table's
+ * keys in its key order (the order of SHOW CREATE TABLE), so the rows are not sorted.
+ */
 async function readStatistics(db: Database, filter: TableFilter, features: FlavorFeatures): Promise<Row[]> {
   return db.query(
     `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, INDEX_NAME as index_name,
        SEQ_IN_INDEX as seq, COLUMN_NAME as column_name, COLLATION as collation, SUB_PART as sub_part,
        INDEX_TYPE as index_type, NON_UNIQUE as non_unique, INDEX_COMMENT as index_comment${visibilityColumns(features)}
-     from information_schema.STATISTICS where ${filter.sql}
-     order by TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+     from information_schema.STATISTICS where ${filter.sql}`,
     filter.bindings,
   );
 }
@@ -125,7 +129,10 @@ function liveIndexOf(table: LiveTable, parts: IndexPartRow[], features: FlavorFe
   });
 }
 
-/** Reads tables, columns, indexes and cascading foreign keys in four catalog queries, whatever their number. */
+/**
+ * Reads tables, columns, indexes and cascading foreign keys in four catalog queries, whatever their number;
+ * each table's indexes come in SHOW CREATE TABLE order.
+ */
 export async function introspectMysql(
   db: Database,
   tables: readonly TableRef[],
@@ -166,7 +173,8 @@ export async function introspectMysql(
   for (const [key, parts] of partsByTable) {
     const table = schema.tables.get(key);
     if (!table) continue;
-    for (const group of groupByIndex(parts).values()) table.indexes.push(liveIndexOf(table, group, features));
+    const indexes = [...groupByIndex(parts).values()].map((group) => liveIndexOf(table, group, features));
+    table.indexes = inServerKeyOrder(indexes, table, features);
   }
   return schema;
 }

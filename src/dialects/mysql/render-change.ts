@@ -3,6 +3,7 @@ import type { Index } from '../../model/index-model.js';
 import type { LiveIndex, LiveTable } from '../../model/schema.js';
 import { renderKeyParts } from './definition.js';
 import type { FlavorFeatures } from './flavor.js';
+import { followersInClass, hasIndexExistenceGuards } from './key-order.js';
 import { qualifiedTable, quoteMysqlIdent } from './quote.js';
 
 /** The ALGORITHM/LOCK clauses of one ALTER and, when they are not LOCK=NONE, why. */
@@ -84,13 +85,65 @@ function alter(change: Change, actions: string[], mode: AlterMode): string {
   return `ALTER TABLE ${qualifiedTable(change.table.schema, change.table.name)} ${actions.join(', ')}, ${mode.clauses}`;
 }
 
-function dropAction(name: string): string {
-  return `DROP INDEX ${quoteMysqlIdent(name)}`;
+function dropAction(name: string, ifExists = false): string {
+  return `DROP INDEX ${ifExists ? 'IF EXISTS ' : ''}${quoteMysqlIdent(name)}`;
 }
 
-/** The live key as SHOW CREATE TABLE printed it, usable after ADD (keeps COMMENT and IGNORED/INVISIBLE). */
-function liveAddAction(live: LiveIndex): string {
-  return `ADD ${live.live.definition.trim()}`;
+/**
+ * The live key as SHOW CREATE TABLE printed it, usable after ADD (keeps COMMENT and IGNORED/INVISIBLE);
+ * `IF NOT EXISTS` goes between the key kind and the name, which is the line's first backtick.
+ */
+function liveAddAction(live: LiveIndex, ifNotExists = false): string {
+  const line = live.live.definition.trim();
+  if (!ifNotExists) return `ADD ${line}`;
+  const nameAt = line.indexOf('`');
+  return `ADD ${line.slice(0, nameAt)}IF NOT EXISTS ${line.slice(nameAt)}`;
+}
+
+/** The keys to re-add after the restored one so that it takes back its place in the key order. */
+function restoredFollowers(live: LiveIndex, table: LiveTable | undefined, features: FlavorFeatures): LiveIndex[] {
+  return table ? followersInClass(live, table, features) : [];
+}
+
+/** The restore mode: one in-place ALTER cannot build two FULLTEXT indexes, so those restores copy the table. */
+function restoreModeOf(
+  live: LiveIndex,
+  followers: LiveIndex[],
+  table: LiveTable | undefined,
+  features: FlavorFeatures,
+): AlterMode {
+  const mode = stricter(dropMode(table, features), addMode(live, table, features));
+  const fulltext = [live, ...followers].filter((index) => index.method === 'fulltext');
+  if (fulltext.length < 2 || !isInnodb(table)) return mode;
+  const after = fulltext.slice(1).map((index) => quoteMysqlIdent(index.name));
+  return blocking(
+    `InnoDB builds one FULLTEXT index per in-place ALTER: putting ${quoteMysqlIdent(live.name)} back before ${after.join(', ')} copies the table`,
+    'COPY',
+  );
+}
+
+/**
+ * Re-adds the dropped key in its old place: the same-class keys that followed it are dropped and added
+ * again after it in the same ALTER (the server moves them without rebuilding them, FULLTEXT excepted).
+ * On MariaDB the existence guards keep the restore right when other steps of the run on this table are
+ * undone later: a follower dropped by an earlier step is created here, and its own restore then skips it.
+ */
+function restoreDropped(live: LiveIndex, followers: LiveIndex[], guard: boolean): string[] {
+  return [
+    ...followers.map((follower) => dropAction(follower.name, guard)),
+    liveAddAction(live, guard),
+    ...followers.map((follower) => liveAddAction(follower)),
+  ];
+}
+
+/** Puts the replaced key back as it was and where it was (the same follower re-adds as for a drop). */
+function restoreReplaced(live: LiveIndex, followers: LiveIndex[], guard: boolean): string[] {
+  return [
+    dropAction(live.name),
+    ...followers.map((follower) => dropAction(follower.name, guard)),
+    liveAddAction(live),
+    ...followers.map((follower) => liveAddAction(follower)),
+  ];
 }
 
 function refused(reason: string): RenderedSql {
@@ -128,16 +181,18 @@ export function renderMysqlChange(change: Change, table: LiveTable | undefined, 
   if (!live) throw new Error(`${change.action} of \`${change.index}\` needs the live index`);
   const refusal = ownedByConstraint(live);
   if (refusal) return refused(refusal);
-  const restoreMode = stricter(dropMode(table, features), addMode(live, table, features));
+  const followers = restoredFollowers(live, table, features);
+  const restoreMode = restoreModeOf(live, followers, table, features);
+  const guard = hasIndexExistenceGuards(features);
   if (change.action === 'drop') {
     const mode = dropMode(table, features);
-    const rollback = alter(change, [liveAddAction(live)], restoreMode);
+    const rollback = alter(change, restoreDropped(live, followers, guard), restoreMode);
     return result(alter(change, [dropAction(live.name)], mode), rollback, mode);
   }
   if (change.action === 'replace' && desired) {
     const mode = stricter(dropMode(table, features), addMode(desired, table, features));
     const sql = alter(change, [dropAction(live.name), `ADD ${renderAddClause(desired)}`], mode);
-    const rollback = alter(change, [dropAction(live.name), liveAddAction(live)], restoreMode);
+    const rollback = alter(change, restoreReplaced(live, followers, guard), restoreMode);
     return result(sql, rollback, mode);
   }
   throw new Error(`cannot render ${change.action} of \`${change.index}\` without a desired index`);
