@@ -140,7 +140,7 @@ async function reportFor(flavor: 'postgres' | 'mariadb'): Promise<PlanReport> {
 describe.each(['postgres', 'mariadb'] as const)('plan --format markdown on %s', (flavor) => {
   it('matches the reviewed pull-request comment', async () => {
     const markdown = renderPlanMarkdown(await reportFor(flavor));
-    await expect(`${markdown}\n`).toMatchFileSnapshot(`./__snapshots__/plan-${flavor}.md`);
+    await expect(`${markdown}\n`).toMatchFileSnapshot(`./__snapshots__/plan-${flavor}.md.snap`);
   });
 
   it('reads as a GitHub comment: a table per change, fenced SQL, rollback folded, no terminal colours', async () => {
