@@ -142,7 +142,8 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      failure = error ?? new SafeIndexError('usage', message);
+      // throwing stops yargs from running the command after a usage error (e.g. an unknown flag)
+      throw error ?? new SafeIndexError('usage', message);
     });
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args) => {
@@ -162,7 +163,7 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
     const { text, exitCode } = describeError(failure, wantJson);
     if (wantJson) term.stdout(`${redact(text, secrets)}\n`);
     else {
-      term.stderr(`${redact(io.color ? pc.red(text) : text, secrets)}\n`);
+      term.stderr(`${redact(pc.createColors(io.color).red(text), secrets)}\n`);
       if (failure instanceof SafeIndexError && failure.code === 'usage')
         term.stderr('Run safe-index --help for usage.\n');
     }

@@ -15,7 +15,10 @@ interface HistoryArgs extends TargetArgs {
 export const historyCommand = defineCommand<HistoryArgs>({
   command: 'history',
   describe: 'list recorded runs, newest first',
-  builder: (yargs) => yargs,
+  builder: (yargs) =>
+    yargs
+      .example('$0 history', 'list recorded runs, newest first')
+      .example('$0 history --format json', 'the same as JSON'),
   run: async (args, io) => {
     const entries = await withDatabase(targetOptions(args), (db) => readHistory(db));
     const stdout = args.format === 'json' ? renderHistoryJson(entries) : renderHistoryText(entries, io.color);

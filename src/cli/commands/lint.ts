@@ -36,7 +36,10 @@ export const lintCommand = defineCommand<LintArgs>({
       .option('knex', {
         type: 'string',
         describe: 'knex migrations folder: capture the SQL each up() would send and lint it',
-      }),
+      })
+      .example('$0 lint migrations/*.sql --dialect postgres', 'lint PostgreSQL migration files')
+      .example('$0 lint db/*.sql --dialect mariadb --format github', 'GitHub annotations in CI')
+      .example('$0 lint --knex migrations --dialect postgres', 'lint the SQL of knex migrations'),
   run: async (args, io) => {
     const { runLint } = await import('../../lint/index.js');
     const report = await runLint({

@@ -18,7 +18,10 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
   builder: (yargs) =>
     runOptions(yargs)
       .option('run', { type: 'number', describe: 'the run to undo (default: the latest with applied changes)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' }),
+      .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' })
+      .example('$0 rollback --dry-run', 'print the SQL that would undo the latest run')
+      .example('$0 rollback --yes --lock-timeout 3s', 'undo the latest run in a deploy step')
+      .example('$0 rollback --run 42', 'undo a given run'),
   run: async (args, io) => {
     const result = await rollbackRun({
       ...targetOptions(args),

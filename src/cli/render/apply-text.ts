@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { RollbackResult } from '../../executor/rollback.js';
 
-const paint = (color: boolean) => (color ? pc : pc.createColors(false));
+const paint = (color: boolean) => pc.createColors(color);
 
 /** `apply` as text: one line per change with its outcome, problems, and the rollback script. */
 export function renderApplyText({ plan, result }: ApplyReport, color: boolean): string {

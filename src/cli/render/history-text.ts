@@ -4,7 +4,7 @@ import type { HistoryEntry } from '../../executor/history.js';
 /** `history` as a table: newest run first. */
 export function renderHistoryText(entries: readonly HistoryEntry[], color: boolean): string {
   if (entries.length === 0) return 'no runs recorded';
-  const c = color ? pc : pc.createColors(false);
+  const c = pc.createColors(color);
   const paint: Record<string, (s: string) => string> = {
     applied: c.green,
     noop: c.dim,

@@ -3,7 +3,7 @@ import type { LintReport } from '../types.js';
 
 /** Text report: `file:line:col level rule-id message`, the help indented below, then a summary line. */
 export function renderLintText(report: LintReport, color: boolean): string {
-  const paint = color ? pc : pc.createColors(false);
+  const paint = pc.createColors(color);
   const lines: string[] = [];
   for (const finding of report.findings) {
     const level = finding.level === 'error' ? paint.red('error') : paint.yellow('warning');
