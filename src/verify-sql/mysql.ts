@@ -56,10 +56,20 @@ function findWriter(node: unknown): string | undefined {
 /** Checks a MySQL/MariaDB verify query with node-sql-parser: one read-only SELECT or WITH query. */
 export function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): VerifySqlCheck {
   let ast: unknown;
-  try {
-    ast = parser.astify(sql, { database: flavor === 'mariadb' ? 'MariaDB' : 'MySQL' });
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? '';
+  // node-sql-parser's MariaDB grammar rejects some valid queries (e.g. a column named `status`): on
+  // MariaDB the MySQL grammar is tried next; the read-only transaction stays the second line of defence
+  const grammars = flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL'];
+  let firstError: unknown;
+  for (const database of grammars) {
+    try {
+      ast = parser.astify(sql, { database });
+      break;
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (ast === undefined) {
+    const message = (firstError as Error).message.split('\n')[0] ?? '';
     return { ok: false, reason: `not a query the MySQL/MariaDB parser accepts: ${message.slice(0, 200)}` };
   }
   const statements = (Array.isArray(ast) ? ast : [ast]) as Array<{ type?: string }>;

@@ -43,6 +43,7 @@ describe.each(['mysql', 'mariadb'] as const)('%s verify queries (node-sql-parser
     ["SELECT name FROM `tabSales Invoice` WHERE customer = 'C-1' ORDER BY posting_date DESC LIMIT 20"],
     ['WITH x AS (SELECT id FROM t) SELECT * FROM x'],
     ['SELECT a FROM t WHERE b IN (SELECT b FROM u);'],
+    ["SELECT name FROM `tabSales Invoice` WHERE customer = 'C-1' AND status = 'Unpaid' ORDER BY posting_date DESC"],
   ])('accepts %s', (sql) => {
     const check = checkVerifySql(sql, grammar);
     return expect(check).resolves.toMatchObject({ ok: true });
