@@ -23,6 +23,29 @@ export function problemOf(step: ExecutionStep, error: unknown): RunProblem {
 }
 
 /**
+ * After statement `k` of a multi-statement step failed for good, runs the step's per-statement undo
+ * from `k-1` down to 0 so that nothing half-built stays (e.g. a replacement's temporary index).
+ * Returns a sentence for the error message, or undefined when there was nothing to undo.
+ */
+async function undoPartialStep(
+  context: StatementContext,
+  step: ExecutionStep,
+  error: unknown,
+  label: string,
+): Promise<string | undefined> {
+  if (!(error instanceof StatementFailure) || error.statementIndex === 0 || !step.undo) return undefined;
+  const statements = step.undo.slice(0, error.statementIndex).reverse().flat();
+  if (statements.length === 0) return undefined;
+  context.sink.log(`${label}: undoing the ${error.statementIndex} statement(s) of this step that had run`);
+  try {
+    await runStatements(context, statements, step.table, `${label} (undo)`, async () => {});
+    return `the ${error.statementIndex} statement(s) of this step that had run were undone`;
+  } catch (undoError) {
+    return `undoing the statements of this step that had run failed too: ${(undoError as Error).message}`;
+  }
+}
+
+/**
  * Runs the forward statements of a run's steps in order, recording each step; stops at the first
  * failure and leaves the rest `not_run`. Returns one outcome per step.
  */
@@ -54,6 +77,8 @@ export async function runForward(
       context.sink.log(`${label}: done in ${outcome.durationMs}ms`);
     } catch (error) {
       const problem = problemOf(step, error);
+      const partial = await undoPartialStep(context, step, error, label);
+      if (partial) problem.message = `${problem.message}; ${partial}`;
       outcome.status = 'failed';
       outcome.durationMs = Date.now() - started;
       outcome.attempts = error instanceof StatementFailure ? error.attempts : outcome.attempts + 1;

@@ -12,6 +12,8 @@ export interface ExecutionStep {
   sql: string[];
   rollback: string[];
   online: boolean;
+  /** Per-statement undo of a multi-statement change (see RenderedSql.undo). */
+  undo?: string[][];
 }
 
 /** How statements are run: per-statement lock timeout, retries of lock timeouts, old-transaction policy. */

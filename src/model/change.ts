@@ -31,6 +31,12 @@ export interface RenderedSql {
   reversible: boolean;
   /** What lock the forward SQL takes and what it blocks, in a few words. */
   lockImpact: string;
+  /**
+   * For multi-statement changes: `undo[i]` puts back what forward statement `i` changed, written to be
+   * safe to run twice (IF EXISTS). When statement `k` fails for good, the executor runs `undo[k-1]`
+   * down to `undo[0]`, so a half-done change leaves nothing behind (e.g. a replacement's temporary index).
+   */
+  undo?: string[][];
 }
 
 /** A change with its rendered SQL: what `plan` prints and `apply` runs. */

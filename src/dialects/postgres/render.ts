@@ -19,6 +19,8 @@ interface IndexBuilder {
 /** Statements that build an index, and whether they run online. */
 interface BuildSql {
   sql: string[];
+  /** Per statement of `sql`: what removes its effect, safe to run twice. */
+  undo: string[][];
   online: boolean;
   onlineReason?: string;
 }
@@ -69,10 +71,13 @@ export function temporaryName(name: string): string {
 
 /** The build of `name` on `ref`: concurrent, or the ON ONLY + per-partition + ATTACH pattern. */
 function buildSql(builder: IndexBuilder, name: string, ref: TableRef, table: LiveTable | undefined): BuildSql {
-  if (!table?.partitioned) return { sql: [builder.concurrent(name, ref)], online: true };
+  if (!table?.partitioned) {
+    return { sql: [builder.concurrent(name, ref)], undo: [[dropIfExistsSql(ref, name, false)]], online: true };
+  }
   if (!table.partitions) {
     return {
       sql: [builder.blocking(name, ref)],
+      undo: [[dropIfExistsSql(ref, name, true)]],
       online: false,
       onlineReason:
         `partitioned table ${ref.schema}.${ref.name} has partitions that are partitioned or foreign themselves; ` +
@@ -80,19 +85,28 @@ function buildSql(builder: IndexBuilder, name: string, ref: TableRef, table: Liv
     };
   }
   const sql = [builder.only(name, ref)];
+  // dropping the parent takes its attached partition indexes with it; unattached ones go one by one
+  const dropParent = dropIfExistsSql(ref, name, true);
+  const undo: string[][] = [[dropParent]];
   const fingerprint = builder.only('', ref);
   table.partitions.forEach((partition, position) => {
     const partName = partitionIndexName(name, position, fingerprint);
     sql.push(builder.concurrent(partName, partition));
+    undo.push([dropIfExistsSql(partition, partName, false)]);
     sql.push(
       `ALTER INDEX ${quoteQualified(ref.schema, name)} ATTACH PARTITION ${quoteQualified(partition.schema, partName)}`,
     );
+    undo.push([dropParent]);
   });
-  return { sql, online: true };
+  return { sql, undo, online: true };
 }
 
 function dropSql(ref: TableRef, name: string, partitioned: boolean): string {
   return `DROP INDEX ${partitioned ? '' : 'CONCURRENTLY '}${quoteQualified(ref.schema, name)}`;
+}
+
+function dropIfExistsSql(ref: TableRef, name: string, partitioned: boolean): string {
+  return `DROP INDEX ${partitioned ? '' : 'CONCURRENTLY '}IF EXISTS ${quoteQualified(ref.schema, name)}`;
 }
 
 function renameSql(ref: TableRef, from: string, to: string): string {
@@ -122,9 +136,10 @@ function refusal(reason: string): RenderedSql {
 
 function renderCreate(desired: Index, table: LiveTable | undefined): RenderedSql {
   const ref = { schema: desired.schema, name: desired.table };
-  const build = buildSql(builderOfDesired(desired), desired.name, ref, table);
+  const { undo, ...build } = buildSql(builderOfDesired(desired), desired.name, ref, table);
   return {
     ...build,
+    ...(build.sql.length > 1 ? { undo } : {}),
     rollback: [dropSql(ref, desired.name, table?.partitioned ?? false)],
     reversible: true,
     lockImpact: table?.partitioned ? lockOfPartitionedBuild : lockOfBuild,
@@ -163,6 +178,7 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
     const build = buildSql(builderOfDesired(desired), desired.name, ref, table);
     return {
       sql: [dropOld, ...build.sql],
+      undo: [[], ...build.undo],
       rollback: [dropSql(ref, desired.name, table?.partitioned ?? false)],
       online: build.online,
       ...(build.onlineReason ? { onlineReason: build.onlineReason } : {}),
@@ -175,8 +191,11 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
   const build = buildSql(builderOfDesired(desired), temp, ref, table);
   const liveBuilder = builderOfLive(live, ref);
   const reverse = liveBuilder ? buildSql(liveBuilder, temp, ref, partitioned ? table : undefined) : undefined;
+  // undo of the drop of the old index (needed when the rename fails): build it again under its name
+  const rebuildOld = liveBuilder ? buildSql(liveBuilder, live.name, ref, partitioned ? table : undefined).sql : [];
   return {
     sql: [...build.sql, dropOld, renameSql(ref, temp, desired.name)],
+    undo: [...build.undo, rebuildOld, []],
     rollback: reverse
       ? [...reverse.sql, dropSql(ref, desired.name, table?.partitioned ?? false), renameSql(ref, temp, live.name)]
       : [],
