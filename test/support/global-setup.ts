@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,8 +26,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts one embedded PostgreSQL 18 for the whole integration run and stops it afterwards. */
+/** Builds the CLI, and starts one embedded PostgreSQL 18 for the whole integration run (stopped afterwards). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // tests that spawn the CLI run dist/: build it once here, before any worker starts
+  const root = new URL('../../', import.meta.url).pathname;
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (process.env.SAFE_INDEX_TEST_EMBEDDED_URL) {
     project.provide('embeddedPgUrl', process.env.SAFE_INDEX_TEST_EMBEDDED_URL);
     return async () => {};

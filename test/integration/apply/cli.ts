@@ -28,14 +28,6 @@ export function spawnCli(args: string[], cwd: string) {
   return spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Builds `dist/` once so the CLI under test is the current source. */
-export async function buildCli(): Promise<void> {
-  const root = new URL('../../../', import.meta.url).pathname;
-  await run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], {
-    cwd: root,
-  });
-}
-
 /** A schema dump that must be byte-identical before and after apply → rollback. */
 export async function schemaDump(test: TestDatabase): Promise<string> {
   const url = new URL(test.url);

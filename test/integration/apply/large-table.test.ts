@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { startProbe } from '../executor/probe.js';
 import { createOrders } from '../executor/steps.js';
-import { buildCli, cli, spawnCli } from './cli.js';
-
-beforeAll(async () => {
-  await buildCli();
-}, 120_000);
+import { cli, spawnCli } from './cli.js';
 
 const planOf = (name: string, columns: string) => `indexes:
   - name: ${name}

@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
-import { buildCli, cli, schemaDump } from './cli.js';
-
-beforeAll(async () => {
-  await buildCli();
-}, 120_000);
+import { cli, schemaDump } from './cli.js';
 
 const plan = (pg: boolean) => `settings:
   lock_timeout: 2s
