@@ -3,9 +3,6 @@
  * and returns the document that command prints with `--format json`.
  */
 import { planReport } from './api/plan.js';
-import { renderApplyJson, renderRollbackJson } from './cli/render/apply-json.js';
-import { renderExplainJson } from './cli/render/evidence-json.js';
-import { renderHistoryJson } from './cli/render/history-json.js';
 import type { TargetOptions } from './connection/target.js';
 import { withDatabase } from './connection/with-database.js';
 import type { BlockersPolicy } from './dialects/executor-types.js';
@@ -17,6 +14,9 @@ import { rollbackRun } from './executor/rollback-request.js';
 import type { ExecutionSink, RunProblem, VerifyEntry } from './executor/types.js';
 import { type ExportResult, exportPlan as exportLiveIndexes } from './export/export-plan.js';
 import { renderExportYaml } from './export/plan-yaml.js';
+import { renderApplyJson, renderRollbackJson } from './report/apply-json.js';
+import { renderExplainJson } from './report/evidence-json.js';
+import { renderHistoryJson } from './report/history-json.js';
 import { type changeJson, planJson } from './report/plan-json.js';
 
 export type { TargetOptions } from './connection/target.js';

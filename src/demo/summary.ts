@@ -1,4 +1,4 @@
-import { renderApplyJson, renderRollbackJson } from '../cli/render/apply-json.js';
+import { renderApplyJson, renderRollbackJson } from '../report/apply-json.js';
 import { planJson } from '../report/plan-json.js';
 import { type BillingSize, defaultBillingSize } from './billing-schema.js';
 import type { DemoResult } from './run-demo.js';

@@ -4,9 +4,9 @@ import { ExitCode } from '../../errors.js';
 import { applyPlans } from '../../executor/apply-plans.js';
 import type { ExecutionSink } from '../../executor/types.js';
 import { parseDuration } from '../../plan-file/duration.js';
+import { renderApplyJson } from '../../report/apply-json.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, OutputFormat } from '../io.js';
-import { renderApplyJson } from '../render/apply-json.js';
 import { renderApplyText } from '../render/apply-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 

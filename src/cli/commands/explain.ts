@@ -1,8 +1,8 @@
 import { ExitCode } from '../../errors.js';
 import { explainPassed, explainReport } from '../../evidence/explain-now.js';
+import { renderExplainJson } from '../../report/evidence-json.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderExplainJson } from '../render/evidence-json.js';
 import { renderExplainReportMarkdown } from '../render/evidence-markdown.js';
 import { renderExplainText } from '../render/evidence-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';

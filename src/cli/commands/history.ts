@@ -1,9 +1,9 @@
 import { withDatabase } from '../../connection/with-database.js';
 import { ExitCode } from '../../errors.js';
 import { readHistory } from '../../executor/history.js';
+import { renderHistoryJson } from '../../report/history-json.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderHistoryJson } from '../render/history-json.js';
 import { renderHistoryText } from '../render/history-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 

@@ -1,10 +1,10 @@
 import { planReport } from '../../api/plan.js';
 import { ExitCode } from '../../errors.js';
 import { inSync } from '../../planner/plan.js';
+import { whatIfJson } from '../../report/evidence-json.js';
 import { planJson } from '../../report/plan-json.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { whatIfJson } from '../render/evidence-json.js';
 import { renderWhatIfMarkdown } from '../render/evidence-markdown.js';
 import { renderWhatIfText } from '../render/evidence-text.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../errors.js';
 import { rollbackRun } from '../../executor/rollback-request.js';
+import { renderRollbackJson } from '../../report/apply-json.js';
 import { defineCommand } from '../command.js';
-import { renderRollbackJson } from '../render/apply-json.js';
 import { renderRollbackText } from '../render/apply-text.js';
 import { targetOptions } from '../target-options.js';
 import { type RunArgs, runOptions, sinkFor } from './apply.js';

@@ -1,6 +1,6 @@
-import type { ApplyReport } from '../../executor/apply-plans.js';
-import type { RollbackResult } from '../../executor/rollback.js';
-import { changeJson } from '../../report/plan-json.js';
+import type { ApplyReport } from '../executor/apply-plans.js';
+import type { RollbackResult } from '../executor/rollback.js';
+import { changeJson } from './plan-json.js';
 
 /** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
 export function renderApplyJson({ plan, result }: ApplyReport): string {
