@@ -7,8 +7,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process (same code path as the binary) with captured, non-TTY output. */
-export async function runCli(argv: string[]): Promise<CliResult> {
+/** Runs the CLI in-process (same code path as the binary) with captured output; `tty` makes stdout and stderr look like a terminal. */
+export async function runCli(argv: string[], options: { tty?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const term: Terminal = {
@@ -18,8 +18,8 @@ export async function runCli(argv: string[]): Promise<CliResult> {
     stderr: (text) => {
       stderr += text;
     },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
+    stdoutIsTTY: options.tty ?? false,
+    stderrIsTTY: options.tty ?? false,
     stdinIsTTY: false,
   };
   const exitCode = await main(argv, term);

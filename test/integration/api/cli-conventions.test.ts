@@ -1,28 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { main, type Terminal } from '../../../src/cli/main.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
-
-/** Runs the CLI as if stdout and stderr were a terminal. */
-async function runOnTerminal(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const term: Terminal = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stdoutIsTTY: true,
-    stderrIsTTY: true,
-    stdinIsTTY: false,
-  };
-  return { exitCode: await main(argv, term), stdout, stderr };
-}
 
 const ansi = /\x1b\[\d+m/;
 
@@ -79,11 +60,11 @@ describe.each(testServers())('CLI conventions on $label', (server) => {
 
   it('colours text output on a terminal, and not at all with NO_COLOR', async () => {
     delete process.env.NO_COLOR;
-    const coloured = await runOnTerminal(['plan', plan, '--url', test.url]);
+    const coloured = await runCli(['plan', plan, '--url', test.url], { tty: true });
     expect(coloured.exitCode).toBe(2);
     expect(coloured.stdout).toMatch(ansi);
     process.env.NO_COLOR = '1';
-    const plain = await runOnTerminal(['plan', plan, '--url', test.url]);
+    const plain = await runCli(['plan', plan, '--url', test.url], { tty: true });
     expect(plain.exitCode).toBe(2);
     expect(plain.stdout).not.toMatch(ansi);
     expect(plain.stdout).toContain('create');

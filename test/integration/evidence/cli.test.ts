@@ -4,8 +4,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { median } from '../../../src/evidence/measure.js';
+import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
-import { createEvents, planDir, runCli, selectiveQuery } from './support.js';
+import { createEvents, planDir, selectiveQuery } from './support.js';
 
 const goodPlan = `settings:
   explain_runs: 5
@@ -81,12 +82,12 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     const writingDir = await planDir('writing.yml', writing);
     try {
       const planned = await runCli(['plan', path.join(writingDir, 'writing.yml'), '--url', test.url]);
-      expect(planned.code).toBe(1);
+      expect(planned.exitCode).toBe(1);
       expect(planned.stdout + planned.stderr).toMatch(
         /writing\.yml:10:14: verify query "events of one user" of index "idx_events_user" is refused: .*not (Delete|DELETE)/,
       );
       const explained = await runCli(['explain', path.join(writingDir, 'writing.yml'), '--url', test.url]);
-      expect(explained.code).toBe(1);
+      expect(explained.exitCode).toBe(1);
       expect(explained.stderr).toMatch(/writing\.yml:10:14: .*refused/);
     } finally {
       await rm(writingDir, { recursive: true, force: true });
@@ -95,7 +96,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
 
   it('explain before the index: expect not met, exit 1, JSON and markdown', async () => {
     const json = await runCli(['explain', path.join(dir, 'events.yml'), '--url', test.url, '--format', 'json']);
-    expect(json.code).toBe(1);
+    expect(json.exitCode).toBe(1);
     const document = JSON.parse(json.stdout);
     expect(document.passed).toBe(false);
     expect(document.verify).toHaveLength(1);
@@ -108,7 +109,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     });
     expect(document.verify[0].measurement.runs_ms).toHaveLength(5);
     const markdown = await runCli(['explain', path.join(dir, 'events.yml'), '--url', test.url, '--format', 'markdown']);
-    expect(markdown.code).toBe(1);
+    expect(markdown.exitCode).toBe(1);
     expect(markdown.stdout).toContain('| `idx_events_user` | events of one user |');
     expect(markdown.stdout).toContain('**failed** (expect_unmet)');
   });
@@ -117,7 +118,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     const before = await indexDefinitions(test);
     const args = ['apply', path.join(dir, 'unrelated.yml'), '--url', test.url, '--format', 'json', '--yes'];
     const applied = await runCli([...args, '--rollback-dir', rollbackDir()]);
-    expect(applied.code).toBe(1);
+    expect(applied.exitCode).toBe(1);
     const report = JSON.parse(applied.stdout);
     expect(report.status).toBe('failed');
     expect(report.errors).toEqual(
@@ -135,7 +136,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
   it('--no-rollback-on-failure keeps what the failed run built', async () => {
     const args = ['apply', path.join(dir, 'unrelated.yml'), '--url', test.url, '--format', 'json', '--yes'];
     const applied = await runCli([...args, '--rollback-dir', rollbackDir(), '--no-rollback-on-failure']);
-    expect(applied.code).toBe(1);
+    expect(applied.exitCode).toBe(1);
     expect(JSON.parse(applied.stdout).status).toBe('failed');
     expect((await indexDefinitions(test)).join('\n')).toContain('idx_events_kind');
     await test.exec(
@@ -147,7 +148,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     const args = ['apply', path.join(dir, 'events.yml'), '--url', test.url, '--format', 'json', '--yes'];
     const applied = await runCli([...args, '--rollback-dir', rollbackDir()]);
     expect(applied.stderr).not.toMatch(/error/i);
-    expect(applied.code).toBe(0);
+    expect(applied.exitCode).toBe(0);
     const report = JSON.parse(applied.stdout);
     expect(report.status).toBe('applied');
     const [entry] = report.verify;
@@ -168,7 +169,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     );
 
     const now = await runCli(['explain', path.join(dir, 'events.yml'), '--url', test.url]);
-    expect(now.code).toBe(0);
+    expect(now.exitCode).toBe(0);
     expect(now.stdout).toMatch(/idx_events_user\s+events of one user\s+[\d.]+ ms.*yes/);
   });
 
@@ -183,7 +184,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
       await session.query(scanQuery);
       for (let round = 0; round < 5; round += 1) {
         const printed = await runCli(['explain', path.join(dir, 'scan.yml'), '--url', test.url, '--format', 'json']);
-        expect(printed.code).toBe(0);
+        expect(printed.exitCode).toBe(0);
         printedMedians.push(JSON.parse(printed.stdout).verify[0].measurement.median_ms as number);
         for (let i = 0; i < 5; i += 1) {
           const start = performance.now();

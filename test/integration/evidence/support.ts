@@ -1,7 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main, type Terminal } from '../../../src/cli/main.js';
 import type { TestDatabase } from '../../support/databases.js';
 
 /** Rows of the `events` table every evidence test reads. */
@@ -53,30 +52,4 @@ export async function planDir(name: string, yaml: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'safe-index-evidence-'));
   await writeFile(path.join(dir, name), yaml);
   return dir;
-}
-
-/** What one in-process CLI run printed. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in this process (current sources, no build) and captures what it prints. */
-export async function runCli(args: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const terminal: Terminal = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: false,
-  };
-  const code = await main(args, terminal);
-  return { code, stdout, stderr };
 }

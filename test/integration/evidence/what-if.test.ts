@@ -6,8 +6,9 @@ import { whatIfEstimates } from '../../../src/evidence/what-if.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import type { PlanReport } from '../../../src/planner/types.js';
+import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
-import { createEvents, planDir, runCli, selectiveQuery } from './support.js';
+import { createEvents, planDir, selectiveQuery } from './support.js';
 
 const plan = `indexes:
   - name: idx_events_user
@@ -76,7 +77,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
     expect(await indexNames(test)).toEqual(before);
 
     const printed = await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if']);
-    expect(printed.code).toBe(2);
+    expect(printed.exitCode).toBe(2);
     expect(printed.stdout).toMatch(/ESTIMATE \(HypoPG\)/);
     expect(printed.stdout).toMatch(/idx_events_user\s+events of one user\s+[\d.]+\s+[\d.]+\s+yes/);
     const json = JSON.parse(
@@ -89,7 +90,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
   it('plan --what-if prints the note where HypoPG cannot be used', async () => {
     if (server.label === 'pg15') await test.exec('drop extension if exists hypopg');
     const printed = await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if']);
-    expect(printed.code).toBe(2);
+    expect(printed.exitCode).toBe(2);
     expect(printed.stdout).toMatch(/what-if: no estimates: .*HypoPG/);
   });
 });

@@ -2,25 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Terminal } from '../../../src/cli/main.js';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const term: Terminal = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: false,
-  };
-  const code = await main(argv, term);
-  return { code, stdout, stderr };
-}
+import { runCli } from '../../support/cli.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'safe-index-lint-'));
 const write = (name: string, text: string) => {
@@ -36,21 +18,28 @@ const safe = write(
 
 describe('safe-index lint', () => {
   it('prints file:line:col level rule message and help, and exits 1 on an error-level finding', async () => {
-    const { code, stdout } = await run(['lint', unsafe, '--dialect', 'postgres']);
+    const { exitCode: code, stdout } = await runCli(['lint', unsafe, '--dialect', 'postgres']);
     expect(code).toBe(1);
     expect(stdout).toContain(`${unsafe}:2:1 error create-index-non-concurrently CREATE INDEX without CONCURRENTLY`);
     expect(stdout).toContain('    help: Use CREATE INDEX CONCURRENTLY');
   });
 
   it('exits 0 on a clean file, taking the dialect from the URL scheme', async () => {
-    const { code, stdout } = await run(['lint', safe, '--url', 'postgresql://app:secret@db.invalid/shop']);
+    const { exitCode: code, stdout } = await runCli(['lint', safe, '--url', 'postgresql://app:secret@db.invalid/shop']);
     expect(code).toBe(0);
     expect(stdout).toContain('1 file(s) linted: 0 error(s), 0 warning(s)');
   });
 
   it('exits 0 when only warnings remain', async () => {
     const file = write('warn.sql', 'ALTER TABLE orders ADD INDEX idx_a (a), ALGORITHM=INPLACE, LOCK=NONE;\n');
-    const { code, stdout } = await run(['lint', file, '--url', 'mariadb://root@localhost/shop', '--format', 'json']);
+    const { exitCode: code, stdout } = await runCli([
+      'lint',
+      file,
+      '--url',
+      'mariadb://root@localhost/shop',
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(0);
     const document = JSON.parse(stdout);
     expect(document.findings.map((f: { rule: string }) => f.rule)).toEqual(['missing-lock-timeout']);
@@ -58,7 +47,7 @@ describe('safe-index lint', () => {
   });
 
   it('prints GitHub annotations', async () => {
-    const { stdout } = await run(['lint', unsafe, '--dialect', 'postgres', '--format', 'github']);
+    const { stdout } = await runCli(['lint', unsafe, '--dialect', 'postgres', '--format', 'github']);
     expect(stdout.split('\n')[0]).toMatch(
       new RegExp(
         `^::error file=${unsafe.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=2,col=1,title=create-index-non-concurrently::CREATE INDEX without CONCURRENTLY`,
@@ -72,7 +61,16 @@ describe('safe-index lint', () => {
       'lint:\n  rules:\n    create-index-non-concurrently: warning\n    missing-lock-timeout: "off"\n',
     );
     const file = write('config.sql', 'CREATE INDEX idx_a ON orders (a);\n');
-    const { code, stdout } = await run(['lint', file, '--dialect', 'postgres', '--config', config, '--format', 'json']);
+    const { exitCode: code, stdout } = await runCli([
+      'lint',
+      file,
+      '--dialect',
+      'postgres',
+      '--config',
+      config,
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout).findings.map((f: { rule: string; level: string }) => `${f.rule}:${f.level}`)).toEqual([
       'create-index-non-concurrently:warning',
@@ -81,13 +79,13 @@ describe('safe-index lint', () => {
 
   it('rejects a config that names an unknown rule', async () => {
     const config = write('bad.yml', 'lint:\n  rules:\n    no-such-rule: "off"\n');
-    const { code, stderr } = await run(['lint', safe, '--dialect', 'postgres', '--config', config]);
+    const { exitCode: code, stderr } = await runCli(['lint', safe, '--dialect', 'postgres', '--config', config]);
     expect(code).toBe(1);
     expect(stderr).toContain('unknown rules: no-such-rule');
   });
 
   it('checks index names against the prefix the plans share when --plans is given', async () => {
-    const { stdout } = await run([
+    const { stdout } = await runCli([
       'lint',
       unsafe,
       '--dialect',
@@ -104,7 +102,7 @@ describe('safe-index lint', () => {
   });
 
   it('treats every file as wrapped in a transaction with --assume-in-transaction', async () => {
-    const { code, stdout } = await run(['lint', safe, '--dialect', 'postgres', '--assume-in-transaction']);
+    const { exitCode: code, stdout } = await runCli(['lint', safe, '--dialect', 'postgres', '--assume-in-transaction']);
     expect(code).toBe(1);
     expect(stdout).toContain('concurrently-in-transaction');
   });
@@ -113,7 +111,7 @@ describe('safe-index lint', () => {
     const saved = process.env.DATABASE_URL;
     delete process.env.DATABASE_URL;
     try {
-      const { code, stderr } = await run(['lint', safe]);
+      const { exitCode: code, stderr } = await runCli(['lint', safe]);
       expect(code).toBe(1);
       expect(stderr).toContain('--dialect');
     } finally {
