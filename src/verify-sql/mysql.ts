@@ -1,4 +1,5 @@
 import sqlParser from 'node-sql-parser';
+import { findInTree } from './find-in-tree.js';
 import { type VerifySqlCheck, withoutTerminator } from './types.js';
 
 const parser = new sqlParser.Parser();
@@ -28,16 +29,8 @@ const writingTypes = new Set([
   'declare',
 ]);
 
-function findWriter(node: unknown): string | undefined {
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const found = findWriter(item);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (node === null || typeof node !== 'object') return undefined;
-  const record = node as Record<string, unknown>;
+/** What in a node-sql-parser node writes, locks or changes the session, if anything. */
+function writerAt(record: Record<string, unknown>): string | undefined {
   if (typeof record.type === 'string' && writingTypes.has(record.type.toLowerCase())) {
     return `a ${record.type.toUpperCase()} statement`;
   }
@@ -46,10 +39,6 @@ function findWriter(node: unknown): string | undefined {
     return `SELECT ... INTO ${String(into.keyword ?? '').toUpperCase() || '...'}`.trim();
   }
   if (record.locking_read) return `a locking read (${String(record.locking_read)})`;
-  for (const value of Object.values(record)) {
-    const found = findWriter(value);
-    if (found) return found;
-  }
   return undefined;
 }
 
@@ -80,7 +69,7 @@ export function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): V
   if (!readOnlyTypes.has(type)) {
     return { ok: false, reason: `a verify query must be a SELECT or WITH ... SELECT, not ${type.toUpperCase()}` };
   }
-  const writer = findWriter(statements[0]);
+  const writer = findInTree(statements[0], writerAt);
   if (writer) return { ok: false, reason: `a verify query must be read-only; it contains ${writer}` };
   return { ok: true, statement: withoutTerminator(sql) };
 }

@@ -1,4 +1,5 @@
 import { type Node, parse } from 'libpg-query';
+import { findInTree } from './find-in-tree.js';
 import { type VerifySqlCheck, withoutTerminator } from './types.js';
 
 /** Parse-tree nodes that write or lock, wherever they appear (data-modifying CTEs included). */
@@ -11,19 +12,10 @@ const writingNodes: Record<string, string> = {
   lockingClause: 'a locking clause (FOR UPDATE/SHARE)',
 };
 
-function findWriter(node: unknown): string | undefined {
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const found = findWriter(item);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (node === null || typeof node !== 'object') return undefined;
-  for (const [key, value] of Object.entries(node)) {
+/** The writing node a libpg_query node holds directly, if any. */
+function writerAt(record: Record<string, unknown>): string | undefined {
+  for (const [key, value] of Object.entries(record)) {
     if (key in writingNodes && value !== null && value !== undefined) return writingNodes[key];
-    const found = findWriter(value);
-    if (found) return found;
   }
   return undefined;
 }
@@ -50,7 +42,7 @@ export async function checkPostgresVerifySql(sql: string): Promise<VerifySqlChec
       reason: `a verify query must be a SELECT or WITH ... SELECT, not ${statementKind(stmt).replace(/Stmt$/, '')}`,
     };
   }
-  const writer = findWriter(stmt);
+  const writer = findInTree(stmt, writerAt);
   if (writer) return { ok: false, reason: `a verify query must be read-only; it contains ${writer}` };
   return { ok: true, statement: withoutTerminator(sql) };
 }
