@@ -1,27 +1,9 @@
 import knexFactory, { type Knex } from 'knex';
 import { ConnectionError } from '../errors.js';
-import { type DialectName, redact, type Target } from './target.js';
+import { drivers, type Row, type ServerInfo } from './drivers.js';
+import { redact, type Target } from './target.js';
 
-/** A result row as the drivers return it. */
-export type Row = Record<string, unknown>;
-
-/** Server flavor: decides which online options are legal. */
-export type Flavor = 'postgres' | 'mysql' | 'mariadb';
-
-/** What the connected server is. */
-export interface ServerInfo {
-  dialect: DialectName;
-  flavor: Flavor;
-  /** Version as the server reports it, e.g. `15.20`, `8.0.36`, `10.11.19`. */
-  version: string;
-  major: number;
-  minor: number;
-  patch: number;
-  /** Current database (PostgreSQL) or default schema/database (MySQL). */
-  database: string;
-  /** Default schema for unqualified tables: `public` (or search_path head) on PostgreSQL, the database on MySQL. */
-  defaultSchema: string;
-}
+export type { Flavor, Row, ServerInfo } from './drivers.js';
 
 /** One dedicated connection, outside any transaction unless the caller starts one. */
 export interface Session {
@@ -45,52 +27,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function rowsOf(dialect: DialectName, result: unknown): Row[] {
-  if (dialect === 'postgres') {
-    const pg = result as { rows?: Row[] } | Array<{ rows?: Row[] }>;
-    if (Array.isArray(pg)) return pg.at(-1)?.rows ?? [];
-    return pg.rows ?? [];
-  }
-  const [rows] = result as [unknown, unknown];
-  return Array.isArray(rows) ? (rows as Row[]) : [];
-}
-
-function parseVersion(text: string): { major: number; minor: number; patch: number; version: string } {
-  const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  if (!match) return { major: 0, minor: 0, patch: 0, version: text };
-  const [version, major, minor, patch] = match;
-  return { version, major: Number(major), minor: Number(minor), patch: Number(patch ?? 0) };
-}
-
-async function detectServer(dialect: DialectName, run: Database['query']): Promise<ServerInfo> {
-  if (dialect === 'postgres') {
-    const [row] = await run<{ version: string; db: string; schema: string | null }>(
-      "select current_setting('server_version') as version, current_database() as db, current_schema() as schema",
-    );
-    const parsed = parseVersion(String(row?.version ?? ''));
-    return {
-      dialect,
-      flavor: 'postgres',
-      ...parsed,
-      database: String(row?.db),
-      defaultSchema: row?.schema ?? 'public',
-    };
-  }
-  const [row] = await run<{ version: string; db: string | null }>('select version() as version, database() as db');
-  const raw = String(row?.version ?? '');
-  const parsed = parseVersion(raw);
-  const database = row?.db ?? '';
-  return {
-    dialect,
-    flavor: /mariadb/i.test(raw) ? 'mariadb' : 'mysql',
-    ...parsed,
-    database,
-    defaultSchema: database,
-  };
-}
-
 /** Opens a pool to the target and identifies the server. Errors never carry the password. */
 export async function openDatabase(target: Target): Promise<Database> {
+  const driver = drivers[target.dialect];
   const quiet = () => {};
   const knex = knexFactory({
     ...target.knexConfig,
@@ -109,19 +48,10 @@ export async function openDatabase(target: Target): Promise<Database> {
    */
   const direct = async (connection: unknown, sql: string): Promise<Row[]> => {
     count += 1;
-    if (target.dialect === 'postgres') {
-      return rowsOf('postgres', await (connection as { query(sql: string): Promise<unknown> }).query(sql));
-    }
-    const rows = await new Promise<unknown>((resolve, reject) => {
-      (connection as { query(sql: string, cb: (error: unknown, rows: unknown) => void): void }).query(
-        sql,
-        (error, rows) => (error ? reject(error) : resolve(rows)),
-      );
-    });
-    return rowsOf('mysql', [rows]);
+    return driver.queryDirect(connection, sql);
   };
   const run = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-    if (bindings) return rowsOf(target.dialect, await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
+    if (bindings) return driver.rowsOfRaw(await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
     const connection = await client.acquireConnection();
     try {
       return (await direct(connection, sql)) as T[];
@@ -131,7 +61,7 @@ export async function openDatabase(target: Target): Promise<Database> {
   };
   let server: ServerInfo;
   try {
-    server = await detectServer(target.dialect, run);
+    server = await driver.detectServer(run);
   } catch (error) {
     await knex.destroy().catch(() => {});
     const message = redact((error as Error).message, target.secrets);
@@ -144,11 +74,9 @@ export async function openDatabase(target: Target): Promise<Database> {
     const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
       if (!bindings) return (await direct(connection, sql)) as T[];
       const result = await knex.raw(sql, bindings as Knex.RawBinding[]).connection(connection);
-      return rowsOf(target.dialect, result) as T[];
+      return driver.rowsOfRaw(result) as T[];
     };
-    const [idRow] = await exec<{ id: number | string }>(
-      target.dialect === 'postgres' ? 'select pg_backend_pid() as id' : 'select connection_id() as id',
-    );
+    const [idRow] = await exec<{ id: number | string }>(driver.connectionIdSql);
     return {
       query: exec,
       id: Number(idRow?.id),

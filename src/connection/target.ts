@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { ConnectionError } from '../errors.js';
+import { drivers } from './drivers.js';
 
 /** Which family of server a target speaks to. */
 export type DialectName = 'postgres' | 'mysql';
@@ -80,16 +81,16 @@ export function targetFromUrl(url: string): Target {
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   const connection: Record<string, unknown> = {
     host: decodeURIComponent(parsed.hostname) || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : dialect === 'postgres' ? 5432 : 3306,
-    user: decodeURIComponent(parsed.username) || (dialect === 'postgres' ? 'postgres' : 'root'),
+    port: parsed.port ? Number(parsed.port) : drivers[dialect].defaultPort,
+    user: decodeURIComponent(parsed.username) || drivers[dialect].defaultUser,
     password,
     database: database || undefined,
   };
   for (const [key, value] of parsed.searchParams) connection[key] = value;
-  if (dialect === 'mysql') connection.multipleStatements = false;
+  Object.assign(connection, drivers[dialect].connectionDefaults);
   return {
     dialect,
-    knexConfig: { client: dialect === 'postgres' ? 'pg' : 'mysql2', connection },
+    knexConfig: { client: drivers[dialect].knexClient, connection },
     display: maskUrl(url),
     secrets: password ? [password] : [],
   };
@@ -129,13 +130,13 @@ export async function targetFromKnexfile(file: string, env?: string): Promise<Ta
   const settings = connection as Record<string, unknown>;
   const password = typeof settings.password === 'string' ? settings.password : '';
   const user = typeof settings.user === 'string' ? settings.user : '';
-  const scheme = dialect === 'postgres' ? 'postgres' : 'mysql';
+  const scheme = drivers[dialect].urlScheme;
   const display = `${scheme}://${user}${password ? ':***' : ''}@${settings.host ?? '127.0.0.1'}${
     settings.port ? `:${settings.port}` : ''
   }/${settings.database ?? ''}`;
   return {
     dialect,
-    knexConfig: { ...config, client: dialect === 'postgres' ? 'pg' : 'mysql2' },
+    knexConfig: { ...config, client: drivers[dialect].knexClient },
     display,
     secrets: password ? [password] : [],
   };

@@ -1,0 +1,117 @@
+import type { DialectName } from './target.js';
+
+/** A result row as the drivers return it. */
+export type Row = Record<string, unknown>;
+
+/** Server flavor: decides which online options are legal. */
+export type Flavor = 'postgres' | 'mysql' | 'mariadb';
+
+/** What the connected server is. */
+export interface ServerInfo {
+  dialect: DialectName;
+  flavor: Flavor;
+  /** Version as the server reports it, e.g. `15.20`, `8.0.36`, `10.11.19`. */
+  version: string;
+  major: number;
+  minor: number;
+  patch: number;
+  /** Current database (PostgreSQL) or default schema/database (MySQL). */
+  database: string;
+  /** Default schema for unqualified tables: `public` (or search_path head) on PostgreSQL, the database on MySQL. */
+  defaultSchema: string;
+}
+
+type RunQuery = <T extends Row = Row>(sql: string) => Promise<T[]>;
+
+/** Everything the connection layer needs to know about a driver, one entry per dialect. */
+export interface Driver {
+  /** knex client name. */
+  knexClient: 'pg' | 'mysql2';
+  urlScheme: string;
+  defaultPort: number;
+  defaultUser: string;
+  /** Connection settings the tool always sets. */
+  connectionDefaults: Record<string, unknown>;
+  /** Rows of a `knex.raw` result. */
+  rowsOfRaw(result: unknown): Row[];
+  /** Sends one statement to a raw driver connection exactly as written (no placeholder rewriting). */
+  queryDirect(connection: unknown, sql: string): Promise<Row[]>;
+  /** SQL that returns the server's id of the current connection as `id`. */
+  connectionIdSql: string;
+  /** Identifies the server behind a connection. */
+  detectServer(run: RunQuery): Promise<ServerInfo>;
+}
+
+/** Parses `15.20`, `10.11.19-MariaDB-0+deb12u1`, `8.0.36` into numbers. */
+export function parseVersion(text: string): { major: number; minor: number; patch: number; version: string } {
+  const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (!match) return { major: 0, minor: 0, patch: 0, version: text };
+  const [version, major, minor, patch] = match;
+  return { version, major: Number(major), minor: Number(minor), patch: Number(patch ?? 0) };
+}
+
+const postgres: Driver = {
+  knexClient: 'pg',
+  urlScheme: 'postgres',
+  defaultPort: 5432,
+  defaultUser: 'postgres',
+  connectionDefaults: {},
+  rowsOfRaw(result) {
+    const pg = result as { rows?: Row[] } | Array<{ rows?: Row[] }>;
+    if (Array.isArray(pg)) return pg.at(-1)?.rows ?? [];
+    return pg.rows ?? [];
+  },
+  async queryDirect(connection, sql) {
+    return postgres.rowsOfRaw(await (connection as { query(sql: string): Promise<unknown> }).query(sql));
+  },
+  connectionIdSql: 'select pg_backend_pid() as id',
+  async detectServer(run) {
+    const [row] = await run<{ version: string; db: string; schema: string | null }>(
+      "select current_setting('server_version') as version, current_database() as db, current_schema() as schema",
+    );
+    return {
+      dialect: 'postgres',
+      flavor: 'postgres',
+      ...parseVersion(String(row?.version ?? '')),
+      database: String(row?.db),
+      defaultSchema: row?.schema ?? 'public',
+    };
+  },
+};
+
+const mysql: Driver = {
+  knexClient: 'mysql2',
+  urlScheme: 'mysql',
+  defaultPort: 3306,
+  defaultUser: 'root',
+  connectionDefaults: { multipleStatements: false },
+  rowsOfRaw(result) {
+    const [rows] = result as [unknown, unknown];
+    return Array.isArray(rows) ? (rows as Row[]) : [];
+  },
+  async queryDirect(connection, sql) {
+    const rows = await new Promise<unknown>((resolve, reject) => {
+      (connection as { query(sql: string, cb: (error: unknown, rows: unknown) => void): void }).query(
+        sql,
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+    return mysql.rowsOfRaw([rows]);
+  },
+  connectionIdSql: 'select connection_id() as id',
+  async detectServer(run) {
+    const [row] = await run<{ version: string; db: string | null }>('select version() as version, database() as db');
+    const raw = String(row?.version ?? '');
+    const database = row?.db ?? '';
+    return {
+      dialect: 'mysql',
+      flavor: /mariadb/i.test(raw) ? 'mariadb' : 'mysql',
+      ...parseVersion(raw),
+      database,
+      defaultSchema: database,
+    };
+  },
+};
+
+/** The driver of each dialect. */
+export const drivers: Record<DialectName, Driver> = { postgres, mysql };
