@@ -4,6 +4,7 @@ import type { BlockersPolicy } from '../dialects/executor-types.js';
 import { NotOnlineError, PlanError } from '../errors.js';
 import { createEvidenceHook } from '../evidence/apply-hook.js';
 import { writeEvidenceReports } from '../evidence/report-files.js';
+import type { VerifyJudgement } from '../evidence/types.js';
 import { loadPlans } from '../plan-file/load.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
@@ -29,6 +30,8 @@ export interface ApplyRequest extends TargetOptions {
 export interface ApplyReport {
   plan: PlanReport;
   result: ApplyResult;
+  /** Before/after evidence of the verify queries (empty when the caller brought its own hook). */
+  judgements: VerifyJudgement[];
 }
 
 /** Refuses a plan with errors, and changes that cannot run online unless blocking is allowed. */
@@ -75,9 +78,8 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
       },
       confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
     });
-    if (evidence && result.status !== 'noop') {
-      await writeEvidenceReports(request.rollbackDir, result.runId, evidence.judgements());
-    }
-    return { plan: report!, result };
+    const judgements = evidence ? evidence.judgements() : [];
+    if (evidence && result.status !== 'noop') await writeEvidenceReports(request.rollbackDir, result.runId, judgements);
+    return { plan: report!, result, judgements };
   });
 }

@@ -7,7 +7,7 @@ import { parseDuration } from '../../plan-file/duration.js';
 import { renderApplyJson } from '../../report/apply-json.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, OutputFormat } from '../io.js';
-import { renderApplyText } from '../render/apply-text.js';
+import { renderApplyMarkdown, renderApplyText } from '../render/apply-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 /** Flags `apply` and `rollback` share. */
@@ -90,7 +90,12 @@ export const applyCommand = defineCommand<ApplyArgs>({
           : (steps) =>
               io.confirm(`apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`),
     });
-    const stdout = args.format === 'json' ? renderApplyJson(report) : renderApplyText(report, io.color);
+    const render = {
+      json: renderApplyJson,
+      markdown: renderApplyMarkdown,
+      text: (r: typeof report) => renderApplyText(r, io.color),
+    };
+    const stdout = (render[args.format] ?? render.text)(report);
     return { stdout, exitCode: report.result.status === 'failed' ? ExitCode.error : ExitCode.ok };
   },
 });

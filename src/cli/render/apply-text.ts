@@ -1,11 +1,13 @@
 import pc from 'picocolors';
+import { renderJudgementsMarkdown } from '../../evidence/markdown.js';
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { RollbackResult } from '../../executor/rollback.js';
+import { renderJudgementsText } from './evidence-text.js';
 
 const paint = (color: boolean) => pc.createColors(color);
 
 /** `apply` as text: one line per change with its outcome, problems, and the rollback script. */
-export function renderApplyText({ plan, result }: ApplyReport, color: boolean): string {
+export function renderApplyText({ plan, result, judgements }: ApplyReport, color: boolean): string {
   const c = paint(color);
   const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome]));
   const lines: string[] = [];
@@ -24,10 +26,13 @@ export function renderApplyText({ plan, result }: ApplyReport, color: boolean): 
     const tries = outcome && outcome.attempts > 1 ? `, ${outcome.attempts} attempts` : '';
     lines.push(`  ${change.action} ${change.index} on ${change.table.name}: ${painted}${timing}${tries}`);
   }
-  for (const entry of result.verify) {
-    lines.push(
-      `  verify ${entry.query}: ${entry.before.median_ms}ms -> ${entry.after.median_ms}ms (x${entry.speedup.toFixed(2)})`,
-    );
+  if (judgements.length > 0) lines.push('', renderJudgementsText(judgements, color), '');
+  else {
+    for (const entry of result.verify) {
+      lines.push(
+        `  verify ${entry.query}: ${entry.before.median_ms}ms -> ${entry.after.median_ms}ms (x${entry.speedup.toFixed(2)})`,
+      );
+    }
   }
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
   lines.push(`rollback script: ${result.rollbackFile}`);
@@ -56,4 +61,27 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
   for (const step of result.steps) lines.push(`  undo ${step.action} ${step.index} on ${step.table}`);
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
   return lines.join('\n');
+}
+
+/** `apply` as a pull-request or deploy-log comment: outcome per change, evidence, rollback script. */
+export function renderApplyMarkdown({ plan, result, judgements }: ApplyReport): string {
+  const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome]));
+  const out = [`## safe-index apply: run ${result.runId} ${result.status}`, ''];
+  const changes = plan.changes.filter((change) => change.action !== 'noop');
+  if (changes.length > 0) {
+    out.push('| change | index | table | result |', '|---|---|---|---|');
+    for (const change of changes) {
+      const outcome = statusOf.get(change);
+      const timing = outcome?.durationMs != null ? ` in ${outcome.durationMs} ms` : '';
+      out.push(
+        `| ${change.action} | \`${change.index}\` | \`${change.table.name}\` | ${outcome?.status ?? 'not_run'}${timing} |`,
+      );
+    }
+    out.push('');
+  }
+  if (judgements.length > 0) out.push(renderJudgementsMarkdown(judgements), '');
+  for (const error of result.errors) out.push(`- **error**: ${error.message}`);
+  if (result.errors.length > 0) out.push('');
+  out.push(`Rollback script: \`${result.rollbackFile}\` (also stored in the database: \`safe-index rollback\`)`);
+  return out.join('\n');
 }

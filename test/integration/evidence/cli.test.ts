@@ -173,6 +173,25 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     expect(now.stdout).toMatch(/idx_events_user\s+events of one user\s+[\d.]+ ms.*yes/);
   });
 
+  it('apply prints the evidence table in text and markdown', async () => {
+    const undo = async () => {
+      const rolled = await runCli(['rollback', '--url', test.url, '--yes']);
+      expect(rolled.exitCode).toBe(0);
+    };
+    await undo(); // the previous test applied idx_events_user
+    const base = ['apply', path.join(dir, 'events.yml'), '--url', test.url, '--yes', '--rollback-dir', rollbackDir()];
+    const markdown = await runCli([...base, '--format', 'markdown']);
+    expect(markdown.exitCode).toBe(0);
+    expect(markdown.stdout).toMatch(/^## safe-index apply: run \d+ applied/);
+    expect(markdown.stdout).toMatch(/\| create \| `idx_events_user` \| `events` \| applied in \d+ ms \|/);
+    expect(markdown.stdout).toMatch(/\| `idx_events_user` \| events of one user \|.*no → yes/);
+    await undo();
+    const text = await runCli(base);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/run \d+: applied/);
+    expect(text.stdout).toMatch(/idx_events_user\s+events of one user\s+[\d.]+ ms\s+[\d.]+ ms\s+\d+x\s+no -> yes/);
+  });
+
   it('the median explain prints agrees within 25% with the test timing the plain query (client wall clock)', async () => {
     // Fair comparison: the same full scan (tens of ms, so the ~0.1 ms round trip is negligible), timed
     // by the tool and by the test in alternating rounds so both see the same load on the machine; the
