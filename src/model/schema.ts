@@ -75,6 +75,11 @@ export interface LiveTable extends TableRef {
 /** The part of the live schema the plans talk about. */
 export interface LiveSchema {
   tables: Map<string, LiveTable>;
+  /**
+   * Where index names share one namespace per schema with other relations (PostgreSQL): every
+   * relation name of the plans' schemas, described (`index on table "t"`, `sequence`, ...).
+   */
+  relationNames?: Map<string, Map<string, string>>;
 }
 
 /** Looks up a table by reference. */

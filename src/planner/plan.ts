@@ -82,6 +82,17 @@ export async function buildPlan(
     const desired = canonical.get(spec);
     if (spec.state === 'present' && !desired) continue;
     const change: Change = diffIndex({ name: spec.name, state: spec.state, ...(desired ? { desired } : {}), table });
+    const taken = change.action === 'create' ? live.relationNames?.get(table.schema)?.get(spec.name) : undefined;
+    if (taken) {
+      errors.push({
+        code: 'name_taken',
+        message: `index name "${spec.name}" is already used by a ${taken} in schema "${table.schema}" (index names are unique per schema)`,
+        ...(spec.positions.name ?? spec.source),
+        index: spec.name,
+        table: spec.table,
+      });
+      continue;
+    }
     if (change.live?.live.constraint && change.action !== 'noop') {
       errors.push({
         code: 'constraint_index',

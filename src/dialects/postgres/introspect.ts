@@ -18,6 +18,27 @@ interface CatalogTable {
   partitions: CatalogPartition[];
 }
 
+interface CatalogRelation {
+  schema: string;
+  name: string;
+  kind: string;
+  /** For an index: the table it is on. */
+  table: string | null;
+}
+
+const relationKinds: Record<string, string> = {
+  r: 'table',
+  p: 'partitioned table',
+  i: 'index',
+  I: 'partitioned index',
+  S: 'sequence',
+  v: 'view',
+  m: 'materialized view',
+  c: 'composite type',
+  f: 'foreign table',
+  t: 'TOAST table',
+};
+
 interface CatalogColumn {
   table_oid: string;
   name: string;
@@ -29,7 +50,8 @@ interface CatalogColumn {
 }
 
 // Tables (plain, partitioned, materialized views) by (schema, name), with their direct partitions,
-// and the keywords quote_ident quotes on this server; one row.
+// the keywords quote_ident quotes on this server, and every relation name of those schemas (index
+// names share one namespace with tables and sequences per schema); one row.
 const tableQuery = `
 select
   (select coalesce(json_agg(json_build_object(
@@ -46,7 +68,12 @@ select
    join pg_namespace n on n.nspname = w.schema_name
    join pg_class c on c.relnamespace = n.oid and c.relname = w.table_name and c.relkind in ('r', 'p', 'm')
   ) as tables,
-  (select array_agg(word::text) from pg_get_keywords() where catcode <> 'U') as keywords`;
+  (select array_agg(word::text) from pg_get_keywords() where catcode <> 'U') as keywords,
+  (select coalesce(json_agg(json_build_object('schema', n.nspname, 'name', c.relname, 'kind', c.relkind,
+      'table', (select tc.relname from pg_index i join pg_class tc on tc.oid = i.indrelid where i.indexrelid = c.oid))), '[]'::json)
+   from pg_class c join pg_namespace n on n.oid = c.relnamespace
+   where n.nspname in (select w.schema_name from json_to_recordset(?::json) as w(schema_name text, table_name text))
+  ) as relations`;
 
 const columnQuery = `
 select a.attrelid::bigint::text as table_oid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
@@ -81,7 +108,10 @@ export interface IntrospectionResult {
 export async function introspectTables(run: QueryRunner, refs: readonly TableRef[]): Promise<IntrospectionResult> {
   // arrays travel as one JSON text binding: knex would expand a JS array into a list of placeholders
   const wanted = JSON.stringify(refs.map((ref) => ({ schema_name: ref.schema, table_name: ref.name })));
-  const [head] = await run<{ tables: CatalogTable[]; keywords: string[] | null }>(tableQuery, [wanted]);
+  const [head] = await run<{ tables: CatalogTable[]; keywords: string[] | null; relations: CatalogRelation[] }>(
+    tableQuery,
+    [wanted, wanted],
+  );
   const catalogTables = head?.tables ?? [];
   const quotedKeywords = new Set(head?.keywords ?? []);
   const refsByOid = new Map<string, TableRef>(catalogTables.map((t) => [t.oid, { schema: t.schema, name: t.name }]));
@@ -112,5 +142,12 @@ export async function introspectTables(run: QueryRunner, refs: readonly TableRef
     }
     tables.set(tableKey(table), table);
   }
-  return { schema: { tables }, quotedKeywords };
+  const relationNames = new Map<string, Map<string, string>>();
+  for (const relation of head?.relations ?? []) {
+    const names = relationNames.get(relation.schema) ?? new Map<string, string>();
+    const kind = relationKinds[relation.kind] ?? 'relation';
+    names.set(relation.name, relation.table ? `${kind} on table "${relation.table}"` : kind);
+    relationNames.set(relation.schema, names);
+  }
+  return { schema: { tables, relationNames }, quotedKeywords };
 }

@@ -228,6 +228,33 @@ describe.each(testServers())('plan on $label', (server) => {
     expect(again.changes.map((c) => c.action)).toEqual(['noop', 'noop']);
   });
 
+  it.runIf(server.dialect === 'postgres')('refuses an index name another relation of the schema uses', async () => {
+    const yaml = `indexes:
+  - name: existing_customer
+    table: "order's"
+    columns: [amount]
+  - name: "order's"
+    table: "tabSales Invoice"
+    columns: [status]
+`;
+    const { errors, changes } = await plan(yaml);
+    expect(changes).toEqual([]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'name_taken',
+        line: 2,
+        column: 11,
+        message: expect.stringMatching(/index on table "tabSales Invoice"/),
+      }),
+      expect.objectContaining({
+        code: 'name_taken',
+        line: 5,
+        column: 11,
+        message: expect.stringMatching(/used by a table/),
+      }),
+    ]);
+  });
+
   it.runIf(server.dialect === 'postgres')('replaces an INVALID index left under a managed name', async () => {
     await test.exec(`CREATE TABLE dup (k int)`);
     await test.exec(`INSERT INTO dup VALUES (1), (1), (2)`);
