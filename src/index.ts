@@ -109,6 +109,8 @@ export interface RollbackApiOptions extends RunApiOptions {
   runId?: number;
   /** Only list the statements (default false). */
   dryRun?: boolean;
+  /** Directory that receives `<run-id>.rolled-back.sql` (default: no file). */
+  rollbackDir?: string;
 }
 
 /** Options of `explain`. */

@@ -24,7 +24,12 @@ export interface RunArgs extends TargetArgs {
 export function runOptions(yargs: Argv): Argv {
   return yargs
     .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation (asked only on a TTY)' })
-    .option('rollback-dir', { type: 'string', default: 'rollbacks', describe: 'directory that receives <run-id>.sql' })
+    .option('rollback-dir', {
+      type: 'string',
+      default: 'rollbacks',
+      describe:
+        'directory that receives files: apply writes <run-id>.sql and its evidence report, rollback <run-id>.rolled-back.sql',
+    })
     .option('lock-timeout', {
       type: 'string',
       coerce: parseDuration,

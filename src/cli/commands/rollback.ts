@@ -30,6 +30,7 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       lockTimeoutMs: args.lockTimeout,
       waitMs: args.wait,
       blockers: args.blockers,
+      rollbackDir: args.rollbackDir,
       sink: sinkFor(io),
       confirm:
         args.yes || !io.isTTY ? undefined : (runId, count) => io.confirm(`undo ${count} change(s) of run ${runId}?`),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,9 @@ describe.each(testServers())('apply and rollback through the CLI on $label', (se
     expect(rolled.code).toBe(0);
     expect(JSON.parse(rolled.stdout)).toMatchObject({ run: report.run, status: 'rolled_back' });
     expect(await schemaDump(test)).toBe(before);
+    const record = await readFile(path.join(dir, 'rollbacks', `${report.run}.rolled-back.sql`), 'utf8');
+    expect(record).toContain(`rollback\` of run ${report.run}`);
+    expect(record).toMatch(/-- undo create /);
 
     const history = JSON.parse((await cli(['history', '--url', test.url, '--format', 'json'], dir)).stdout);
     expect(history[1]).toMatchObject({ id: report.run, status: 'rolled_back', changes: 3 });

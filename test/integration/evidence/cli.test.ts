@@ -175,7 +175,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
 
   it('apply prints the evidence table in text and markdown', async () => {
     const undo = async () => {
-      const rolled = await runCli(['rollback', '--url', test.url, '--yes']);
+      const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', rollbackDir()]);
       expect(rolled.exitCode).toBe(0);
     };
     await undo(); // the previous test applied idx_events_user
