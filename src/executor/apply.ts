@@ -86,6 +86,8 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           serverVersion: db.server.version,
           planFiles: prepared.planFiles,
           lockConnectionId: lock.connectionId,
+          lockTimeoutMs: options.settings.lockTimeoutMs,
+          maxRetries: options.settings.maxRetries,
         },
         steps.map((step, ordinal) => ({ ...step, ordinal })),
       );

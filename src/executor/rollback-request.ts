@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
-import { defaultSettings } from '../plan-file/types.js';
 import { executeRollback, type RollbackResult } from './rollback.js';
 import type { ExecutionSink } from './types.js';
 
@@ -30,9 +29,9 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
       waitMs: request.waitMs,
       sink: request.sink,
       confirm: request.confirm,
+      // lock timeout and retries default to those the run was applied with
       settings: {
-        lockTimeoutMs: request.lockTimeoutMs ?? defaultSettings.lockTimeoutMs,
-        maxRetries: defaultSettings.maxRetries,
+        ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
         blockers: request.blockers,
       },
     });

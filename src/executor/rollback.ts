@@ -2,6 +2,7 @@ import type { Database } from '../connection/database.js';
 import { createDialectExecutor } from '../dialects/executor.js';
 import { SafeIndexError } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
+import { defaultSettings } from '../plan-file/types.js';
 import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
 import { getRun, latestUndoableRun, type RunRecord, runSteps, type StepRecord, updateRun } from '../state/runs.js';
 import { openExecution } from './connections.js';
@@ -16,7 +17,8 @@ export interface RollbackOptions {
   runId?: number;
   /** Only report the statements that would run. */
   dryRun?: boolean;
-  settings: ExecutionSettings;
+  /** How statements run; a lock timeout or retry count left out is taken from the run being undone. */
+  settings: Omit<ExecutionSettings, 'lockTimeoutMs' | 'maxRetries'> & Partial<ExecutionSettings>;
   waitMs: number;
   sink?: ExecutionSink;
   /** Asked before anything runs; false aborts. */
@@ -92,7 +94,12 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     if (options.confirm && !(await options.confirm(run.id, steps.length))) {
       throw new SafeIndexError('aborted', 'rollback aborted: not confirmed (use --yes to skip the question)');
     }
-    const connections = await openExecution(db, executor, options.settings, sink);
+    const settings: ExecutionSettings = {
+      ...options.settings,
+      lockTimeoutMs: options.settings.lockTimeoutMs ?? run.lockTimeoutMs ?? defaultSettings.lockTimeoutMs,
+      maxRetries: options.settings.maxRetries ?? run.maxRetries ?? defaultSettings.maxRetries,
+    };
+    const connections = await openExecution(db, executor, settings, sink);
     try {
       const applied = records
         .filter((step) => step.status === 'applied')

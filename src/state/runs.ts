@@ -25,6 +25,9 @@ export interface RunRecord {
   rollbackFile: string | null;
   rollbackScript: string | null;
   error: string | null;
+  /** Lock timeout and retries the run's statements used (null for runs recorded before they were kept). */
+  lockTimeoutMs: number | null;
+  maxRetries: number | null;
 }
 
 /** One recorded step of a run: the change, its SQL both ways, and what happened. */
@@ -50,7 +53,15 @@ export interface StepRecord {
 /** What a new run records about itself. */
 export type NewRun = Pick<
   RunRecord,
-  'clientUser' | 'clientHost' | 'target' | 'flavor' | 'serverVersion' | 'planFiles' | 'lockConnectionId'
+  | 'clientUser'
+  | 'clientHost'
+  | 'target'
+  | 'flavor'
+  | 'serverVersion'
+  | 'planFiles'
+  | 'lockConnectionId'
+  | 'lockTimeoutMs'
+  | 'maxRetries'
 > & { command: 'apply' };
 
 /** What a new step records before it runs. */
@@ -78,6 +89,8 @@ function toRun(row: Row): RunRecord {
     rollbackFile: (row.rollback_file as string | null) ?? null,
     rollbackScript: (row.rollback_script as string | null) ?? null,
     error: (row.error as string | null) ?? null,
+    lockTimeoutMs: num(row.lock_timeout_ms),
+    maxRetries: num(row.max_retries),
   };
 }
 
@@ -117,6 +130,8 @@ export async function createRun(db: Database, run: NewRun, steps: readonly NewSt
       server_version: run.serverVersion,
       plan_files: JSON.stringify(run.planFiles),
       lock_connection_id: run.lockConnectionId,
+      lock_timeout_ms: run.lockTimeoutMs,
+      max_retries: run.maxRetries,
     })
     .returning('id');
   const first = inserted[0] as number | { id: number };

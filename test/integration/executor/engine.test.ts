@@ -8,7 +8,7 @@ import { readHistory } from '../../../src/executor/history.js';
 import { executeRollback } from '../../../src/executor/rollback.js';
 import { acquireRunLock } from '../../../src/executor/run-lock.js';
 import type { ExecutionStep } from '../../../src/executor/types.js';
-import { runSteps } from '../../../src/state/runs.js';
+import { getRun, runSteps } from '../../../src/state/runs.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { startProbe } from './probe.js';
 import { createOrders, fastSettings, handSteps, indexesOf } from './steps.js';
@@ -125,6 +125,32 @@ describe.each(testServers())('apply engine on $label', (server) => {
     console.log(
       `${server.label} lock conflict: gave up after ${elapsed}ms; probe ${load.statements} statements, worst ${load.maxMs}ms`,
     );
+  });
+
+  it('rolls back with the lock timeout and retries the run was applied with', async () => {
+    const { create } = handSteps(test);
+    const result = await apply([create('idx_orders_total', 'total')]);
+    expect(result.status).toBe('applied');
+    expect(await getRun(test.db, result.runId)).toMatchObject({
+      lockTimeoutMs: fastSettings.lockTimeoutMs,
+      maxRetries: fastSettings.maxRetries,
+    });
+    const holder = await test.db.session();
+    const pg = server.dialect === 'postgres';
+    await holder.query(pg ? 'begin' : 'start transaction');
+    await holder.query(pg ? 'lock table orders in share update exclusive mode' : 'select count(*) from orders');
+    const started = Date.now();
+    // no lock timeout given: the default (5 s, 5 retries) would take over 30 s; the run's 1 s × 3 attempts is used
+    const undone = await executeRollback(test.db, { settings: { blockers: 'wait' }, waitMs: 0 });
+    const elapsed = Date.now() - started;
+    await holder.query('rollback');
+    await holder.release();
+    expect(undone.status).toBe('failed');
+    expect(undone.errors[0]?.message).toMatch(/gave up after 3 attempts/);
+    expect(elapsed).toBeLessThan(15_000);
+    expect(await executeRollback(test.db, { settings: { blockers: 'wait' }, waitMs: 0 })).toMatchObject({
+      status: 'rolled_back',
+    });
   });
 
   it('lets one run at a time hold the run lock and names the holder', async () => {
