@@ -57,18 +57,24 @@ export function expressionInDefinition(expression: string): string {
   return `(${expression})`;
 }
 
-/** One key part with its collation, operator class, order and NULLS placement. */
-export function formatKeyPart(part: KeyPart, quote: IdentQuoter, forDdl: boolean): string {
-  let text: string;
-  if (part.column !== undefined) text = quote(part.column);
-  else if (forDdl) text = `(${part.expression ?? ''})`;
-  else text = expressionInDefinition(part.expression ?? '');
+/** What follows a key part's column or expression: collation, operator class, order, non-default NULLS. */
+export function keyPartOptions(part: KeyPart): string {
+  let text = '';
   if (part.collation) text += ` COLLATE ${part.collation}`;
   if (part.opclass) text += ` ${part.opclass}`;
   if (part.order === 'desc') text += ' DESC';
   if (part.nulls === 'first' && part.order !== 'desc') text += ' NULLS FIRST';
   if (part.nulls === 'last' && part.order === 'desc') text += ' NULLS LAST';
   return text;
+}
+
+/** One key part with its collation, operator class, order and NULLS placement. */
+export function formatKeyPart(part: KeyPart, quote: IdentQuoter, forDdl: boolean): string {
+  let text: string;
+  if (part.column !== undefined) text = quote(part.column);
+  else if (forDdl) text = `(${part.expression ?? ''})`;
+  else text = expressionInDefinition(part.expression ?? '');
+  return text + keyPartOptions(part);
 }
 
 /** Writes an access method name (the known ones are plain lower-case words). */

@@ -1,7 +1,7 @@
 import type { Row } from '../../connection/database.js';
 import type { KeyPart } from '../../model/index-model.js';
 import { type IndexConstraint, LiveIndex, type TableRef } from '../../model/schema.js';
-import { formatDefinition } from './definition.js';
+import { formatDefinition, keyPartOptions } from './definition.js';
 
 /** Runs one statement (a pooled query or a dedicated session). */
 export type QueryRunner = <T extends Row = Row>(sql: string, bindings?: readonly unknown[]) => Promise<T[]>;
@@ -110,15 +110,7 @@ function keyPartOf(key: CatalogKey, canOrder: boolean): KeyPart {
 /** The definition the model of a catalog row prints back, in the server's quoting (the trust check). */
 function reprint(row: CatalogIndex, keyParts: KeyPart[]): string {
   const keyTexts = row.keys.filter((key) => key.key).map((key) => key.text);
-  const keys = keyParts.map((part, i) => {
-    let text = keyTexts[i] ?? '';
-    if (part.collation) text += ` COLLATE ${part.collation}`;
-    if (part.opclass) text += ` ${part.opclass}`;
-    if (part.order === 'desc') text += ' DESC';
-    if (part.nulls === 'first' && part.order !== 'desc') text += ' NULLS FIRST';
-    if (part.nulls === 'last' && part.order === 'desc') text += ' NULLS LAST';
-    return text;
-  });
+  const keys = keyParts.map((part, i) => (keyTexts[i] ?? '') + keyPartOptions(part));
   const pieces = {
     unique: row.is_unique,
     concurrently: false,
