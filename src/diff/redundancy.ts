@@ -3,12 +3,17 @@ import type { LiveTable } from '../model/schema.js';
 
 /**
  * Redundancy of a new definition against the table's other live indexes: duplicates, left prefixes,
- * and existing indexes the new one makes unnecessary.
+ * and existing indexes the new one makes unnecessary. Indexes in `leaving` (dropped by the same plan)
+ * are not compared.
  */
-export function redundancyWarnings(desired: Index, table: LiveTable): string[] {
+export function redundancyWarnings(
+  desired: Index,
+  table: LiveTable,
+  leaving: ReadonlySet<string> = new Set(),
+): string[] {
   const warnings: string[] = [];
   for (const other of table.indexes) {
-    if (other.name === desired.name || !other.live.valid) continue;
+    if (other.name === desired.name || !other.live.valid || leaving.has(other.name)) continue;
     if (desired.equivalent(other)) {
       warnings.push(`duplicates existing index "${other.name}" (same definition: ${other.describe()})`);
     } else if (desired.redundantTo(other)) {

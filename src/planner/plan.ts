@@ -116,7 +116,12 @@ export async function buildPlan(
       continue;
     }
     if (desired && (change.action === 'create' || change.action === 'replace')) {
-      change.warnings.push(...redundancyWarnings(desired, table));
+      const leaving = new Set(
+        valid
+          .filter((entry) => entry.spec.state === 'absent' && tableKey(tableOf(entry.spec, server)) === tableKey(table))
+          .map((entry) => entry.spec.name),
+      );
+      change.warnings.push(...redundancyWarnings(desired, table, leaving));
       if (options.checkDuplicates && desired.unique) {
         const warning = await duplicateWarning(db, dialect, desired);
         if (warning) change.warnings.push(warning);

@@ -105,3 +105,12 @@ describe('redundancyWarnings', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('redundancyWarnings with indexes the plan drops', () => {
+  it('does not warn about an index the same plan drops', () => {
+    const desired = new Index(definition('idx_new', ['customer', 'status']));
+    const liveTable = table([live('legacy', ['customer'])]);
+    expect(redundancyWarnings(desired, liveTable)).toHaveLength(1);
+    expect(redundancyWarnings(desired, liveTable, new Set(['legacy']))).toEqual([]);
+  });
+});
