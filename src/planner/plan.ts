@@ -105,15 +105,12 @@ export async function buildPlan(
       });
       continue;
     }
-    if (change.live?.live.roundTrips === false && (change.action === 'drop' || change.action === 'replace')) {
-      errors.push({
-        code: 'not_reproducible',
-        message: `index "${spec.name}" has features safe-index cannot reproduce exactly (${change.live.live.definition}); refusing to ${change.action} it because its rollback could not restore it`,
-        ...spec.source,
-        index: spec.name,
-        table: spec.table,
-      });
-      continue;
+    if (change.live?.live.roundTrips === false && change.action === 'replace') {
+      // the rollback rebuilds the old index from the server's own text, so it is exact; the new one
+      // is built from the plan and will not carry what the model cannot express
+      change.warnings.push(
+        `the live index has settings the plan format cannot express (${change.live.live.definition}); the new definition will not carry them (the rollback restores them)`,
+      );
     }
     if (desired && (change.action === 'create' || change.action === 'replace')) {
       const leaving = new Set(

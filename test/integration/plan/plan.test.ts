@@ -255,6 +255,26 @@ describe.each(testServers())('plan on $label', (server) => {
     ]);
   });
 
+  it.runIf(server.dialect === 'postgres')(
+    'replaces an index with settings the model cannot express, and its rollback restores them',
+    async () => {
+      await test.exec('CREATE INDEX idx_ff ON "tabSales Invoice" (customer) WITH (fillfactor = 70)');
+      const [before] = await test.exec("SELECT pg_get_indexdef('idx_ff'::regclass) AS def");
+      const yaml = 'indexes:\n  - name: idx_ff\n    table: "tabSales Invoice"\n    columns: [customer, status]\n';
+      const report = await plan(yaml);
+      expect(report.errors).toEqual([]);
+      const [change] = report.changes;
+      expect(change?.action).toBe('replace');
+      expect(change?.warnings).toContainEqual(
+        expect.stringMatching(/settings the plan format cannot express .*fillfactor='?70/),
+      );
+      await execute(report);
+      for (const sql of change!.rollback) await test.exec(sql);
+      const [after] = await test.exec("SELECT pg_get_indexdef('idx_ff'::regclass) AS def");
+      expect(after?.def).toBe(before?.def);
+    },
+  );
+
   it.runIf(server.dialect === 'postgres')('replaces an INVALID index left under a managed name', async () => {
     await test.exec(`CREATE TABLE dup (k int)`);
     await test.exec(`INSERT INTO dup VALUES (1), (1), (2)`);
