@@ -131,9 +131,13 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
       const ratio = (done: unknown, total: unknown) =>
         Number(total) > 0 ? Math.min(100, Math.max(0, (100 * Number(done)) / Number(total))) : undefined;
       const phase = String(row.phase);
-      const percent = /waiting/.test(phase)
-        ? ratio(row.lockers_done, row.lockers_total)
-        : (ratio(row.blocks_done, row.blocks_total) ?? ratio(row.tuples_done, row.tuples_total));
+      // waiting phases count the transactions waited for, not the work done on the index
+      if (/waiting/.test(phase)) {
+        const detail =
+          Number(row.lockers_total) > 0 ? `${row.lockers_done}/${row.lockers_total} transactions gone` : undefined;
+        return { phase, ...(detail ? { detail } : {}) };
+      }
+      const percent = ratio(row.blocks_done, row.blocks_total) ?? ratio(row.tuples_done, row.tuples_total);
       const detail =
         Number(row.tuples_total) > 0 ? `${row.tuples_done}/${row.tuples_total} tuples` : `${row.blocks_done} blocks`;
       return { phase, percent, detail };

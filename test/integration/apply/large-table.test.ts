@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { startProbe } from '../executor/probe.js';
 import { createOrders } from '../executor/steps.js';
@@ -57,6 +58,32 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     console.log(
       `${server.label}: ${rows} rows, apply ${buildMs}ms, writer ${load.statements} statements, worst ${load.maxMs}ms`,
     );
+  });
+
+  it('shows a progress line that redraws in place on a terminal while it builds', async () => {
+    await writeFile(path.join(dir, 'progress.yml'), planOf('idx_progress', 'status, total, customer'));
+    // an open transaction makes the build wait about 2.5 s (PG: an old snapshot CIC must outlive;
+    // MariaDB: a metadata lock the ALTER waits for), past the 1 s before progress is first shown
+    const holder = await test.db.session();
+    await holder.query(server.dialect === 'postgres' ? 'begin isolation level repeatable read' : 'start transaction');
+    await holder.query('select count(*) from orders');
+    const release = new Promise((resolve) => setTimeout(resolve, 2500)).then(async () => {
+      await holder.query('commit');
+      await holder.release();
+    });
+    const applied = await runCli(
+      ['apply', path.join(dir, 'progress.yml'), '--url', test.url, '--yes', '--rollback-dir', dir],
+      {
+        tty: true,
+      },
+    );
+    await release;
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    // a redrawn line: carriage return + erase line, then `<step>: <phase> [percent], <seconds>s`
+    expect(applied.stderr).toMatch(/\r\x1b\[2Kcreate idx_progress on orders: [^\r\n]+, \d+s/);
+    expect(applied.stdout).not.toMatch(/\x1b\[2K/);
+    const lines = applied.stderr.split('\r\x1b[2K').filter((line) => /, \d+s$/.test(line.split('\n')[0] ?? ''));
+    console.log(`${server.label}: progress ${JSON.stringify(lines.at(-1))}`);
   });
 
   it('two applies started at the same moment: exactly one builds, the other finds nothing to do', async () => {
