@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { familyOf } from './dialect.js';
 import { mysqlFacts } from './mysql/facts.js';
 import { postgresFacts } from './postgres/facts.js';
@@ -87,13 +88,32 @@ export async function lintSql(path: string, text: string, options: LintOptions):
 /** Lints SQL migration files, in the order given. */
 export async function lintFiles(paths: readonly string[], options: LintOptions): Promise<LintReport> {
   const report: LintReport = { files: [], findings: [], suppressed: [] };
-  for (const path of paths) {
+  for (const path of await expandSqlFiles(paths)) {
     const result = await lintSql(path, await readFile(path, 'utf8'), options);
     report.files.push(path);
     report.findings.push(...result.findings);
     report.suppressed.push(...result.suppressed);
   }
   return report;
+}
+
+/** Files as given, and for a folder its `*.sql` files (recursively), in name order. */
+async function expandSqlFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const given of paths) {
+    if (!(await stat(given)).isDirectory()) {
+      files.push(given);
+      continue;
+    }
+    const entries = await readdir(given, { recursive: true, withFileTypes: true });
+    files.push(
+      ...entries
+        .filter((entry) => entry.isFile() && /\.sql$/i.test(entry.name))
+        .map((entry) => join(entry.parentPath, entry.name))
+        .sort(),
+    );
+  }
+  return files;
 }
 
 /** Orders findings by file position, then rule id. */

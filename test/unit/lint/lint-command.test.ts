@@ -30,6 +30,14 @@ describe('safe-index lint', () => {
     expect(stdout).toContain('1 file(s) linted: 0 error(s), 0 warning(s)');
   });
 
+  it('lints every .sql file of a folder, in name order', async () => {
+    const { exitCode: code, stdout } = await runCli(['lint', folder, '--dialect', 'postgres']);
+    expect(code).toBe(1);
+    expect(stdout.indexOf(`${unsafe}:2:1`)).toBeGreaterThanOrEqual(0);
+    expect(stdout).toMatch(/\d+ file\(s\) linted/);
+    expect(Number(/(\d+) file\(s\) linted/.exec(stdout)?.[1])).toBeGreaterThanOrEqual(2);
+  });
+
   it('exits 0 when only warnings remain', async () => {
     const file = write('warn.sql', 'ALTER TABLE orders ADD INDEX idx_a (a), ALGORITHM=INPLACE, LOCK=NONE;\n');
     const { exitCode: code, stdout } = await runCli([
