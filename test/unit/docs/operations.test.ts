@@ -50,6 +50,22 @@ describe('docs/operations.md', () => {
   });
 });
 
+describe('README.md', () => {
+  const doc = read('README.md');
+
+  it('has a plan example that loads', async () => {
+    const blocks = yamlBlocks(doc);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) expect((await loadPlans([await writePlan(block)])).indexes.length).toBeGreaterThan(0);
+  });
+
+  it('shows only command lines the CLI accepts', async () => {
+    const commands = safeIndexCommands(doc);
+    expect(commands.length).toBeGreaterThanOrEqual(10);
+    for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
+  });
+});
+
 describe('examples/github-actions.yml', () => {
   const text = read('examples/github-actions.yml');
   const workflow = parse(text) as {
