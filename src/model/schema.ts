@@ -46,6 +46,8 @@ export interface LiveIndexFacts {
   roundTrips?: boolean;
   /** PostgreSQL: the partitioned index this partition's index is attached to (it cannot be dropped alone). */
   parentIndex?: string;
+  /** PostgreSQL partitioned index: the index attached on each partition (a rollback rebuilds them under these names). */
+  partitionIndexes?: { partition: TableRef; name: string }[];
 }
 
 /** An index read from the server, with its live-only facts. */

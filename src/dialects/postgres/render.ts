@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Change, RenderedSql } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
-import type { LiveIndex, LiveTable, TableRef } from '../../model/schema.js';
+import { type LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
 import { formatDefinition, piecesOf } from './definition.js';
 import { fitIdentifier, quoteIdent, quoteQualified } from './identifiers.js';
 import { concurrentFromLive, onlyFromLive, splitLiveDefinition } from './live-definition.js';
@@ -70,7 +70,14 @@ export function temporaryName(name: string): string {
 }
 
 /** The build of `name` on `ref`: concurrent, or the ON ONLY + per-partition + ATTACH pattern. */
-function buildSql(builder: IndexBuilder, name: string, ref: TableRef, table: LiveTable | undefined): BuildSql {
+function buildSql(
+  builder: IndexBuilder,
+  name: string,
+  ref: TableRef,
+  table: LiveTable | undefined,
+  /** Names the partition indexes had (when an existing partitioned index is rebuilt by a rollback). */
+  childNames?: LiveIndex['live']['partitionIndexes'],
+): BuildSql {
   if (!table?.partitioned) {
     return { sql: [builder.concurrent(name, ref)], undo: [[dropIfExistsSql(ref, name, false)]], online: true };
   }
@@ -90,7 +97,9 @@ function buildSql(builder: IndexBuilder, name: string, ref: TableRef, table: Liv
   const undo: string[][] = [[dropParent]];
   const fingerprint = builder.only('', ref);
   table.partitions.forEach((partition, position) => {
-    const partName = partitionIndexName(name, position, fingerprint);
+    const partName =
+      childNames?.find((child) => tableKey(child.partition) === tableKey(partition))?.name ??
+      partitionIndexName(name, position, fingerprint);
     sql.push(builder.concurrent(partName, partition));
     undo.push([dropIfExistsSql(partition, partName, false)]);
     sql.push(
@@ -161,7 +170,7 @@ function renderDrop(live: LiveIndex, table: LiveTable | undefined): RenderedSql 
   if (!live.live.valid) return { ...head, rollback: [], reversible: true };
   const builder = builderOfLive(live, ref);
   if (!builder) return { ...head, rollback: [], reversible: false };
-  const rebuild = buildSql(builder, live.name, ref, partitioned ? table : undefined);
+  const rebuild = buildSql(builder, live.name, ref, partitioned ? table : undefined, live.live.partitionIndexes);
   return { ...head, rollback: rebuild.sql, reversible: true };
 }
 
@@ -190,9 +199,12 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
   const temp = temporaryName(desired.name);
   const build = buildSql(builderOfDesired(desired), temp, ref, table);
   const liveBuilder = builderOfLive(live, ref);
-  const reverse = liveBuilder ? buildSql(liveBuilder, temp, ref, partitioned ? table : undefined) : undefined;
+  const children = live.live.partitionIndexes;
+  const reverse = liveBuilder ? buildSql(liveBuilder, temp, ref, partitioned ? table : undefined, children) : undefined;
   // undo of the drop of the old index (needed when the rename fails): build it again under its name
-  const rebuildOld = liveBuilder ? buildSql(liveBuilder, live.name, ref, partitioned ? table : undefined).sql : [];
+  const rebuildOld = liveBuilder
+    ? buildSql(liveBuilder, live.name, ref, partitioned ? table : undefined, children).sql
+    : [];
   return {
     sql: [...build.sql, dropOld, renameSql(ref, temp, desired.name)],
     undo: [...build.undo, rebuildOld, []],
