@@ -107,6 +107,28 @@ describe.each(testServers())('plan on $label', (server) => {
     expect((await plan(yaml)).changes.map((c) => c.action)).toEqual(['noop']);
   });
 
+  it('quotes an identifier that holds SQL: it names an index, it never runs', async () => {
+    const q = server.dialect === 'postgres' ? '"' : '`';
+    const name = `idx${q}; DROP TABLE ${q}order's${q}; --`;
+    const yaml = `indexes:\n  - name: ${JSON.stringify(name)}\n    table: "tabSales Invoice"\n    columns: [posting_date]\n`;
+    const report = await plan(yaml);
+    expect(report.errors).toEqual([]);
+    await execute(report);
+    const names =
+      server.dialect === 'postgres'
+        ? await test.exec(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'tabSales Invoice'`)
+        : await test.exec(
+            `SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = database() AND table_name = 'tabSales Invoice'`,
+          );
+    expect(names.map((row) => row.name)).toContain(name);
+    expect(
+      await test.exec(
+        server.dialect === 'postgres' ? `SELECT count(*) AS n FROM "order's"` : "SELECT count(*) AS n FROM `order's`",
+      ),
+    ).toHaveLength(1);
+    expect((await plan(yaml)).changes.map((c) => c.action)).toEqual(['noop']);
+  });
+
   it('warns about duplicates and left prefixes of existing indexes', async () => {
     const yaml = `indexes:
   - name: idx_dup_customer
