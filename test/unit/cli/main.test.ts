@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
+import { writePlan } from '../../support/plans.js';
 
 describe('cli/main', () => {
   it('refuses an unknown flag before running the command', async () => {
@@ -31,5 +32,17 @@ describe('cli/main', () => {
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
     }
+  });
+
+  it('reports malformed YAML as file:line:col before connecting anywhere', async () => {
+    const file = await writePlan('indexes:\n  - name: idx_a\n    table: [unclosed\n');
+    const text = await runCli(['plan', file, '--url', 'postgres://u@127.0.0.1:1/x']);
+    expect(text.exitCode).toBe(1);
+    expect(text.stderr).toMatch(
+      new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: invalid YAML`),
+    );
+    const json = await runCli(['plan', file, '--url', 'postgres://u@127.0.0.1:1/x', '--format', 'json']);
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout).errors[0]).toMatchObject({ file, code: 'plan_yaml', line: expect.any(Number) });
   });
 });
