@@ -7,16 +7,15 @@ import type { TargetOptions } from './connection/target.js';
 import { withDatabase } from './connection/with-database.js';
 import type { BlockersPolicy } from './dialects/executor-types.js';
 import { explainReport } from './evidence/explain-now.js';
-import type { explainEntryJson } from './evidence/json.js';
 import { applyPlans } from './executor/apply-plans.js';
 import { readHistory } from './executor/history.js';
 import { rollbackRun } from './executor/rollback-request.js';
-import type { ExecutionSink, RunProblem, VerifyEntry } from './executor/types.js';
+import type { ExecutionSink } from './executor/types.js';
 import { type ExportResult, exportPlan as exportLiveIndexes } from './export/export-plan.js';
 import { renderExportYaml } from './export/plan-yaml.js';
-import { renderApplyJson, renderRollbackJson } from './report/apply-json.js';
-import { renderExplainJson } from './report/evidence-json.js';
-import { renderHistoryJson } from './report/history-json.js';
+import { applyJson, rollbackJson } from './report/apply-json.js';
+import { explainJson } from './report/evidence-json.js';
+import { historyJson } from './report/history-json.js';
 import { type changeJson, planJson } from './report/plan-json.js';
 
 export type { TargetOptions } from './connection/target.js';
@@ -31,40 +30,16 @@ export type PlanResult = ReturnType<typeof planJson>;
 export type ChangeResult = ReturnType<typeof changeJson>;
 
 /** The `apply --format json` document. */
-export interface ApplyResult {
-  run: number;
-  status: 'applied' | 'noop' | 'failed';
-  changes: (ChangeResult & { status: string })[];
-  verify: VerifyEntry[];
-  rollback_file: string;
-  errors: RunProblem[];
-}
+export type ApplyResult = ReturnType<typeof applyJson>;
 
 /** The `rollback --format json` document. */
-export interface RollbackResult {
-  run: number | null;
-  status: 'rolled_back' | 'nothing_to_undo' | 'dry_run' | 'failed';
-  steps: { action: string; table: string; index: string; sql: string[] }[];
-  errors: RunProblem[];
-}
+export type RollbackResult = ReturnType<typeof rollbackJson>;
 
 /** The `explain --format json` document. */
-export interface ExplainResult {
-  dialect: string;
-  flavor: string;
-  server_version: string;
-  runs: number;
-  passed: boolean;
-  verify: ReturnType<typeof explainEntryJson>[];
-}
+export type ExplainResult = ReturnType<typeof explainJson>;
 
 /** One run of the `history --format json` document. */
-export interface HistoryResult {
-  id: number;
-  status: string;
-  started_at: string;
-  changes: number;
-}
+export type HistoryResult = ReturnType<typeof historyJson>[number];
 
 /** The `export` result: the plan YAML and, as data, the entries and the indexes left out. */
 export type ExportPlanResult = ExportResult & { yaml: string };
@@ -140,7 +115,7 @@ export async function apply(options: ApplyApiOptions = {}): Promise<ApplyResult>
     blockers: options.blockers ?? 'wait',
     rollbackOnFailure: options.rollbackOnFailure ?? true,
   });
-  return JSON.parse(renderApplyJson(report)) as ApplyResult;
+  return applyJson(report);
 }
 
 /** Undoes the latest applied run (or `runId`) online; never asks for confirmation. */
@@ -151,18 +126,18 @@ export async function rollback(options: RollbackApiOptions = {}): Promise<Rollba
     waitMs: options.waitMs ?? 0,
     blockers: options.blockers ?? 'wait',
   });
-  return JSON.parse(renderRollbackJson(result)) as RollbackResult;
+  return rollbackJson(result);
 }
 
 /** Times the plans' verify queries now, changing nothing. */
 export async function explain(options: ExplainApiOptions = {}): Promise<ExplainResult> {
-  return JSON.parse(renderExplainJson(await explainReport(options))) as ExplainResult;
+  return explainJson(await explainReport(options));
 }
 
 /** Lists the recorded runs, newest first. */
 export async function history(options: TargetOptions = {}): Promise<HistoryResult[]> {
   const entries = await withDatabase(options, (db) => readHistory(db));
-  return JSON.parse(renderHistoryJson(entries)) as HistoryResult[];
+  return historyJson(entries);
 }
 
 /** Reads the live indexes of the tables as plan entries, with the plan YAML `export` prints. */

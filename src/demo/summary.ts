@@ -1,4 +1,4 @@
-import { renderApplyJson, renderRollbackJson } from '../report/apply-json.js';
+import { applyJson, rollbackJson } from '../report/apply-json.js';
 import { planJson } from '../report/plan-json.js';
 import { type BillingSize, defaultBillingSize } from './billing-schema.js';
 import type { DemoResult } from './run-demo.js';
@@ -36,8 +36,8 @@ export function demoJson(result: DemoResult) {
   return {
     seconds: result.seconds,
     plan: planJson(result.plan),
-    apply: JSON.parse(renderApplyJson(result.apply)) as unknown,
-    rollback: JSON.parse(renderRollbackJson(result.rollback)) as unknown,
+    apply: applyJson(result.apply),
+    rollback: rollbackJson(result.rollback),
     plan_after_rollback: planJson(result.planAfterRollback),
   };
 }

@@ -3,35 +3,37 @@ import type { RollbackResult } from '../executor/rollback.js';
 import { changeJson } from './plan-json.js';
 
 /** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
-export function renderApplyJson({ plan, result }: ApplyReport): string {
+export function applyJson({ plan, result }: ApplyReport) {
   const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome.status]));
-  return JSON.stringify(
-    {
-      run: result.runId,
-      status: result.status,
-      changes: plan.changes.map((change) => ({
-        ...changeJson(change),
-        status: change.action === 'noop' ? 'noop' : (statusOf.get(change) ?? 'not_run'),
-      })),
-      verify: result.verify,
-      rollback_file: result.rollbackFile,
-      errors: result.errors,
-    },
-    null,
-    2,
-  );
+  return {
+    run: result.runId,
+    status: result.status,
+    changes: plan.changes.map((change) => ({
+      ...changeJson(change),
+      status: change.action === 'noop' ? 'noop' : (statusOf.get(change) ?? 'not_run'),
+    })),
+    verify: result.verify,
+    rollback_file: result.rollbackFile,
+    errors: result.errors,
+  };
+}
+
+/** The `apply --format json` document as text. */
+export function renderApplyJson(report: ApplyReport): string {
+  return JSON.stringify(applyJson(report), null, 2);
 }
 
 /** The `rollback --format json` document. */
+export function rollbackJson(result: RollbackResult) {
+  return {
+    run: result.runId,
+    status: result.status,
+    steps: result.steps.map((step) => ({ action: step.action, table: step.table, index: step.index, sql: step.sql })),
+    errors: result.errors,
+  };
+}
+
+/** The `rollback --format json` document as text. */
 export function renderRollbackJson(result: RollbackResult): string {
-  return JSON.stringify(
-    {
-      run: result.runId,
-      status: result.status,
-      steps: result.steps.map((step) => ({ action: step.action, table: step.table, index: step.index, sql: step.sql })),
-      errors: result.errors,
-    },
-    null,
-    2,
-  );
+  return JSON.stringify(rollbackJson(result), null, 2);
 }

@@ -3,19 +3,20 @@ import { explainEntryJson } from '../evidence/json.js';
 import type { WhatIfReport } from '../evidence/what-if.js';
 
 /** The `explain --format json` document. */
+export function explainJson(report: ExplainReport) {
+  return {
+    dialect: report.server.dialect,
+    flavor: report.server.flavor,
+    server_version: report.server.version,
+    runs: report.runs,
+    passed: report.entries.every((entry) => entry.failures.length === 0),
+    verify: report.entries.map(explainEntryJson),
+  };
+}
+
+/** The `explain --format json` document as text. */
 export function renderExplainJson(report: ExplainReport): string {
-  return JSON.stringify(
-    {
-      dialect: report.server.dialect,
-      flavor: report.server.flavor,
-      server_version: report.server.version,
-      runs: report.runs,
-      passed: report.entries.every((entry) => entry.failures.length === 0),
-      verify: report.entries.map(explainEntryJson),
-    },
-    null,
-    2,
-  );
+  return JSON.stringify(explainJson(report), null, 2);
 }
 
 /** `plan --what-if` estimates as a JSON value (to sit under the plan document's `what_if` key). */
