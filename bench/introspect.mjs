@@ -4,9 +4,8 @@
 // Usage: npm run build && node bench/introspect.mjs [--runs 7]
 // Needs PostgreSQL on 127.0.0.1:5432 and MariaDB on 127.0.0.1:3306 (bash scripts/ensure-databases.sh).
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../dist/connection/database.js';
-import { targetFromUrl } from '../dist/connection/target.js';
 import { createDialect } from '../dist/dialects/index.js';
+import { median, withScratchDatabase } from './scratch.mjs';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 7;
 const sizes = [10, 100, 500, 2000];
@@ -33,22 +32,10 @@ const servers = [
   },
 ];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 const rows = [];
 for (const server of servers) {
-  const name = `si_bench_${process.pid}`;
-  const admin = await openDatabase(targetFromUrl(server.admin));
-  await admin.query(`create database ${server.q(name)}`);
-  await admin.close();
-  const url = new URL(server.admin);
-  url.pathname = `/${name}`;
-  const db = await openDatabase(targetFromUrl(url.toString()));
-  const dialect = createDialect(db.server);
-  try {
+  await withScratchDatabase(server.admin, server.q, `si_bench_${process.pid}`, async (db) => {
+    const dialect = createDialect(db.server);
     let created = 0;
     for (const size of sizes) {
       for (; created < size; created++) {
@@ -87,12 +74,7 @@ for (const server of servers) {
         ratio: (median(naive) / median(times)).toFixed(2),
       });
     }
-  } finally {
-    await db.close();
-    const again = await openDatabase(targetFromUrl(server.admin));
-    await again.query(`drop database ${server.q(name)}`);
-    await again.close();
-  }
+  });
 }
 console.table(rows);
 console.log(JSON.stringify(rows));

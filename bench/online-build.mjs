@@ -6,14 +6,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../dist/connection/database.js';
-import { targetFromUrl } from '../dist/connection/target.js';
 import { apply, rollback } from '../dist/index.js';
+import { median, withScratchDatabase } from './scratch.mjs';
 
 const arg = (name, fallback) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
 const rows = arg('--rows', 1_000_000);
 const runs = arg('--runs', 3);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const servers = [
   {
@@ -72,17 +70,11 @@ async function startWriter(db) {
 
 const results = [];
 for (const server of servers) {
-  const name = `si_bench_build_${process.pid}`;
-  const admin = await openDatabase(targetFromUrl(server.admin));
-  await admin.query(`create database ${server.q(name)}`);
-  await admin.close();
-  const url = new URL(server.admin);
-  url.pathname = `/${name}`;
-  const db = await openDatabase(targetFromUrl(url.toString()));
-  const dir = await mkdtemp(path.join(tmpdir(), 'si-bench-'));
-  const plan = path.join(dir, 'plan.yml');
-  await writeFile(plan, 'indexes:\n  - name: idx_bench\n    table: orders\n    columns: [customer, status]\n');
-  try {
+  await withScratchDatabase(server.admin, server.q, `si_bench_build_${process.pid}`, async (db, scratchUrl) => {
+    const url = new URL(scratchUrl);
+    const dir = await mkdtemp(path.join(tmpdir(), 'si-bench-'));
+    const plan = path.join(dir, 'plan.yml');
+    await writeFile(plan, 'indexes:\n  - name: idx_bench\n    table: orders\n    columns: [customer, status]\n');
     for (const sql of server.setup) await db.query(sql);
     for (const mode of ['safe-index apply', 'blocking statement']) {
       const builds = [];
@@ -112,12 +104,7 @@ for (const server of servers) {
         worst_write_max_ms: Math.round(Math.max(...worsts)),
       });
     }
-  } finally {
-    await db.close();
-    const again = await openDatabase(targetFromUrl(server.admin));
-    await again.query(`drop database ${server.q(name)}`);
-    await again.close();
-  }
+  });
 }
 console.table(results);
 console.log(JSON.stringify(results));

@@ -1,0 +1,27 @@
+// Shared by the benchmarks: a scratch database per server, and the median.
+import { openDatabase } from '../dist/connection/database.js';
+import { targetFromUrl } from '../dist/connection/target.js';
+
+/** Creates database `name` on the server of `adminUrl`, runs `work(db, url)` on it, and drops it. */
+export async function withScratchDatabase(adminUrl, quote, name, work) {
+  const admin = await openDatabase(targetFromUrl(adminUrl));
+  await admin.query(`create database ${quote(name)}`);
+  await admin.close();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase(targetFromUrl(url.toString()));
+  try {
+    return await work(db, url.toString());
+  } finally {
+    await db.close();
+    const again = await openDatabase(targetFromUrl(adminUrl));
+    await again.query(`drop database ${quote(name)}`);
+    await again.close();
+  }
+}
+
+/** Median of a list of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
