@@ -4,19 +4,19 @@ import type { Dialect } from '../dialects/types.js';
 import { diffIndex } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
 import type { PlanProblem } from '../errors.js';
-import type { Change } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
-import { findTable, type LiveSchema, type TableRef, tableKey } from '../model/schema.js';
+import { findTable, type LiveSchema, type LiveTable, type TableRef, tableKey } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueries } from '../verify-sql/check.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
-import { validateEntry } from './validate.js';
+import { entryProblem, validateEntry } from './validate.js';
 
 function distinctTables(refs: TableRef[]): TableRef[] {
   return [...new Map(refs.map((ref) => [tableKey(ref), ref])).values()];
 }
 
+/** The server's canonical form of each desired index, or a problem where the server refuses it. */
 async function canonicalDesired(
   db: Database,
   dialect: Dialect,
@@ -33,13 +33,8 @@ async function canonicalDesired(
     const { spec } = entries[i]!;
     if ('index' in result) canonical.set(spec, result.index);
     else {
-      problems.push({
-        code: 'server_rejects_index',
-        message: `index "${spec.name}": the server refuses this definition: ${result.error}`,
-        ...spec.source,
-        index: spec.name,
-        table: spec.table,
-      });
+      const message = `index "${spec.name}": the server refuses this definition: ${result.error}`;
+      problems.push(entryProblem(spec, 'server_rejects_index', message));
     }
   });
   return { canonical, problems };
@@ -50,6 +45,61 @@ async function duplicateWarning(db: Database, dialect: Dialect, index: Index): P
   if (!row) return undefined;
   const key = index.keyParts.map((part, i) => `${part.column ?? part.expression}=${String(row[`k${i}`])}`);
   return `unique index over duplicate rows: ${String(row.n)} rows share (${key.join(', ')}); the build would fail`;
+}
+
+/** What planning one entry needs besides the entry itself. */
+interface EntryContext {
+  db: Database;
+  dialect: Dialect;
+  live: LiveSchema;
+  options: PlanOptions;
+  /** Names of the indexes the plan drops, per table key (not compared for redundancy). */
+  dropped: Map<string, Set<string>>;
+}
+
+/** Diffs and renders one valid entry: its step, or the problem that stops it. */
+async function planEntry(
+  spec: PlanIndexSpec,
+  table: LiveTable,
+  desired: Index | undefined,
+  context: EntryContext,
+): Promise<{ step: PlanStep } | { problem: PlanProblem }> {
+  const { db, dialect, live, options } = context;
+  const change = diffIndex({ name: spec.name, state: spec.state, ...(desired ? { desired } : {}), table });
+  const taken = change.action === 'create' ? live.relationNames?.get(table.schema)?.get(spec.name) : undefined;
+  if (taken) {
+    const message = `index name "${spec.name}" is already used by a ${taken} in schema "${table.schema}" (index names are unique per schema)`;
+    return { problem: entryProblem(spec, 'name_taken', message, 'name') };
+  }
+  const constraint = change.action === 'noop' ? null : change.live?.live.constraint;
+  if (constraint) {
+    const verb = change.action === 'drop' ? 'drop' : 'rebuild';
+    const message = `index "${spec.name}" is owned by a ${constraint} constraint; safe-index does not ${verb} constraint indexes`;
+    return { problem: entryProblem(spec, 'constraint_index', message) };
+  }
+  if (change.live?.live.roundTrips === false && change.action === 'replace') {
+    // the rollback rebuilds the old index from the server's own text, so it is exact; the new one
+    // is built from the plan and will not carry what the model cannot express
+    change.warnings.push(
+      `the live index has settings the plan format cannot express (${change.live.live.definition}); the new definition will not carry them (the rollback restores them)`,
+    );
+  }
+  if (desired && (change.action === 'create' || change.action === 'replace')) {
+    change.warnings.push(...redundancyWarnings(desired, table, context.dropped.get(tableKey(table))));
+    const duplicate =
+      options.checkDuplicates && desired.unique ? await duplicateWarning(db, dialect, desired) : undefined;
+    if (duplicate) change.warnings.push(duplicate);
+  }
+  const rendered = dialect.renderChange(change, table);
+  if (change.action === 'noop') return { step: { ...change, ...rendered, spec } };
+  if (rendered.sql.length === 0) {
+    const message = `index "${spec.name}": ${rendered.onlineReason ?? 'the server cannot make this change'}`;
+    return { problem: entryProblem(spec, 'impossible_change', message) };
+  }
+  if (!rendered.online) {
+    change.warnings.push(`not online: ${rendered.onlineReason ?? 'the server cannot do this change online'}`);
+  }
+  return { step: { ...change, ...rendered, spec } };
 }
 
 /**
@@ -65,80 +115,33 @@ export async function buildPlan(
   const server = db.server;
   const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))));
   const errors: PlanProblem[] = await checkVerifyQueries(plan, server.flavor);
-  const valid: { spec: PlanIndexSpec; index: Index }[] = [];
+  const valid: { spec: PlanIndexSpec; index: Index; table: LiveTable }[] = [];
   for (const spec of plan.indexes) {
     const index = indexOf(spec, server);
-    const problems = validateEntry(spec, index, findTable(live, tableOf(spec, server)), dialect);
+    const table = findTable(live, tableOf(spec, server));
+    const problems = validateEntry(spec, index, table, dialect);
     errors.push(...problems);
-    if (problems.length === 0) valid.push({ spec, index });
+    if (problems.length === 0 && table) valid.push({ spec, index, table });
   }
-  const present = valid.filter((entry) => entry.spec.state === 'present');
-  const { canonical, problems } = await canonicalDesired(db, dialect, present);
+  const { canonical, problems } = await canonicalDesired(
+    db,
+    dialect,
+    valid.filter((entry) => entry.spec.state === 'present'),
+  );
   errors.push(...problems);
 
+  const dropped = new Map<string, Set<string>>();
+  for (const { spec, table } of valid.filter((entry) => entry.spec.state === 'absent')) {
+    const names = dropped.get(tableKey(table)) ?? new Set<string>();
+    dropped.set(tableKey(table), names.add(spec.name));
+  }
   const changes: PlanStep[] = [];
-  for (const { spec } of valid) {
-    const table = findTable(live, tableOf(spec, server))!;
+  for (const { spec, table } of valid) {
     const desired = canonical.get(spec);
-    if (spec.state === 'present' && !desired) continue;
-    const change: Change = diffIndex({ name: spec.name, state: spec.state, ...(desired ? { desired } : {}), table });
-    const taken = change.action === 'create' ? live.relationNames?.get(table.schema)?.get(spec.name) : undefined;
-    if (taken) {
-      errors.push({
-        code: 'name_taken',
-        message: `index name "${spec.name}" is already used by a ${taken} in schema "${table.schema}" (index names are unique per schema)`,
-        ...(spec.positions.name ?? spec.source),
-        index: spec.name,
-        table: spec.table,
-      });
-      continue;
-    }
-    if (change.live?.live.constraint && change.action !== 'noop') {
-      errors.push({
-        code: 'constraint_index',
-        message: `index "${spec.name}" is owned by a ${change.live.live.constraint} constraint; safe-index does not ${
-          change.action === 'drop' ? 'drop' : 'rebuild'
-        } constraint indexes`,
-        ...spec.source,
-        index: spec.name,
-        table: spec.table,
-      });
-      continue;
-    }
-    if (change.live?.live.roundTrips === false && change.action === 'replace') {
-      // the rollback rebuilds the old index from the server's own text, so it is exact; the new one
-      // is built from the plan and will not carry what the model cannot express
-      change.warnings.push(
-        `the live index has settings the plan format cannot express (${change.live.live.definition}); the new definition will not carry them (the rollback restores them)`,
-      );
-    }
-    if (desired && (change.action === 'create' || change.action === 'replace')) {
-      const leaving = new Set(
-        valid
-          .filter((entry) => entry.spec.state === 'absent' && tableKey(tableOf(entry.spec, server)) === tableKey(table))
-          .map((entry) => entry.spec.name),
-      );
-      change.warnings.push(...redundancyWarnings(desired, table, leaving));
-      if (options.checkDuplicates && desired.unique) {
-        const warning = await duplicateWarning(db, dialect, desired);
-        if (warning) change.warnings.push(warning);
-      }
-    }
-    const rendered = dialect.renderChange(change, table);
-    if (change.action !== 'noop' && rendered.sql.length === 0) {
-      errors.push({
-        code: 'impossible_change',
-        message: `index "${spec.name}": ${rendered.onlineReason ?? 'the server cannot make this change'}`,
-        ...spec.source,
-        index: spec.name,
-        table: spec.table,
-      });
-      continue;
-    }
-    if (!rendered.online && change.action !== 'noop') {
-      change.warnings.push(`not online: ${rendered.onlineReason ?? 'the server cannot do this change online'}`);
-    }
-    changes.push({ ...change, ...rendered, spec });
+    if (spec.state === 'present' && !desired) continue; // the server refused it: reported above
+    const planned = await planEntry(spec, table, desired, { db, dialect, live, options, dropped });
+    if ('problem' in planned) errors.push(planned.problem);
+    else changes.push(planned.step);
   }
   return {
     definitions: tableDefinitions(changes, live, dialect),
@@ -149,7 +152,6 @@ export async function buildPlan(
     live,
     changes,
     errors,
-    notes: [],
   };
 }
 

@@ -18,8 +18,6 @@ export interface PlanReport {
   live: LiveSchema;
   changes: PlanStep[];
   errors: PlanProblem[];
-  /** Notes that are not tied to one change (e.g. HypoPG absent for --what-if). */
-  notes: string[];
   /** Per table with changes: its index definitions before and after the plan (for review diffs). */
   definitions: TableDefinitions[];
 }

@@ -14,6 +14,11 @@ function located(spec: PlanIndexSpec, key: string, problem: Problem): PlanProble
   return { ...problem, ...at(spec, key), index: spec.name, table: spec.table };
 }
 
+/** A problem of one plan entry, at the position of its key `key` (`''`: the entry itself). */
+export function entryProblem(spec: PlanIndexSpec, code: string, message: string, key = ''): PlanProblem {
+  return located(spec, key, { code, message });
+}
+
 function nameLength(name: string, unit: 'bytes' | 'characters'): number {
   return unit === 'bytes' ? Buffer.byteLength(name, 'utf8') : [...name].length;
 }

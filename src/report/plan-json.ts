@@ -39,7 +39,6 @@ export function planJson(report: PlanReport) {
     flavor: report.server.flavor,
     changes: report.changes.map(changeJson),
     errors: report.errors.map(problemJson),
-    ...(report.notes.length > 0 ? { notes: report.notes } : {}),
   };
 }
 

@@ -74,6 +74,5 @@ export function renderPlanMarkdown(report: PlanReport): string {
     for (const problem of report.errors) out.push(`- ${cell(formatProblem(problem))}`);
     out.push('');
   }
-  for (const note of report.notes) out.push(`> ${note}`, '');
   return out.join('\n').trimEnd();
 }

@@ -44,7 +44,6 @@ export function renderPlanText(report: PlanReport, color: boolean): string {
     for (const warning of change.warnings) lines.push(c.yellow(`    ! ${warning}`));
   }
   if (report.changes.length > 0) lines.push('');
-  for (const note of report.notes) lines.push(c.dim(`note: ${note}`));
   for (const problem of report.errors) lines.push(c.red(`error: ${formatProblem(problem)}`));
   lines.push(c.bold(`Plan: ${planSummary(report)}.`));
   return lines.join('\n');

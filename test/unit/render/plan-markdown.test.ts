@@ -132,7 +132,6 @@ async function reportFor(flavor: 'postgres' | 'mariadb'): Promise<PlanReport> {
     live: { tables: new Map([[`${schema}.${table.name}`, table]]) },
     changes,
     errors: [],
-    notes: [],
     definitions: [{ schema, table: table.name, before, after: sorted(after) }],
   };
 }
