@@ -1,7 +1,7 @@
 import type { Database, Row, Session } from '../../connection/database.js';
 import { Index } from '../../model/index-model.js';
 import type { CanonicalResult } from '../types.js';
-import { groupByIndex, indexFromParts, partFromShowIndex } from './index-rows.js';
+import { groupByIndex, indexFromParts, partFromRow } from './index-rows.js';
 import { qualifiedTable, quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
 import { renderAddClause } from './render-change.js';
 
@@ -76,7 +76,7 @@ async function buildAndReadBack(session: Session, index: Index, copy: string): P
   const altering = warnings.find((row) => alteringNotes.has(Number(row.Code)));
   if (altering) return { error: `error ${altering.Code}: ${altering.Message}` };
   const rows = await session.query(`SHOW INDEX FROM ${copy} WHERE Key_name = ${quoteMysqlLiteral(index.name)}`);
-  const parts = groupByIndex(rows.map(partFromShowIndex)).get(index.name);
+  const parts = groupByIndex(rows.map(partFromRow)).get(index.name);
   if (!parts) return { error: `the server did not build \`${index.name}\`` };
   return { index: new Index(indexFromParts(index.schema, index.table, parts)) };
 }

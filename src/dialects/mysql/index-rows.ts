@@ -27,8 +27,11 @@ function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
-/** Normalizes a SHOW INDEX row (MariaDB `Ignored`, MySQL 8 `Visible` and `Expression`). */
-export function partFromShowIndex(row: Row): IndexPartRow {
+/**
+ * Normalizes a key-part row named as SHOW INDEX names its columns (MariaDB `Ignored`, MySQL 8 `Visible`
+ * and `Expression`); the introspection STATISTICS query aliases its columns to the same names.
+ */
+export function partFromRow(row: Row): IndexPartRow {
   return {
     indexName: text(row.Key_name) ?? '',
     seq: Number(row.Seq_in_index),
@@ -40,22 +43,6 @@ export function partFromShowIndex(row: Row): IndexPartRow {
     nonUnique: Number(row.Non_unique) === 1,
     comment: text(row.Index_comment) ?? '',
     visible: text(row.Ignored) !== 'YES' && text(row.Visible) !== 'NO',
-  };
-}
-
-/** Normalizes a row of the introspection STATISTICS query (aliased lower-case columns). */
-export function partFromStatistics(row: Row): IndexPartRow {
-  return {
-    indexName: text(row.index_name) ?? '',
-    seq: Number(row.seq),
-    column: text(row.column_name),
-    expression: text(row.expression),
-    collation: text(row.collation),
-    subPart: numberOrNull(row.sub_part),
-    indexType: text(row.index_type) ?? 'BTREE',
-    nonUnique: Number(row.non_unique) === 1,
-    comment: text(row.index_comment) ?? '',
-    visible: text(row.ignored) !== 'YES' && text(row.is_visible) !== 'NO',
   };
 }
 

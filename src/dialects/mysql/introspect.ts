@@ -10,7 +10,7 @@ import {
 } from '../../model/schema.js';
 import { renderKeyLine } from './definition.js';
 import type { FlavorFeatures } from './flavor.js';
-import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromStatistics } from './index-rows.js';
+import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromRow } from './index-rows.js';
 import { inServerKeyOrder } from './key-order.js';
 
 /** A `WHERE` filter for a list of tables: the schemas (so the server opens only their folders) and the pairs. */
@@ -32,9 +32,9 @@ function tableFilter(tables: readonly TableRef[], schemaColumn: string, tableCol
 /** Flavor-specific STATISTICS columns: only those that exist on this server. */
 function visibilityColumns(features: FlavorFeatures): string {
   const columns: string[] = [];
-  if (features.invisibleIndex === 'ignored') columns.push('IGNORED as ignored');
-  if (features.invisibleIndex === 'invisible') columns.push('IS_VISIBLE as is_visible');
-  if (features.expressionKeyParts) columns.push('EXPRESSION as expression');
+  if (features.invisibleIndex === 'ignored') columns.push('IGNORED as Ignored');
+  if (features.invisibleIndex === 'invisible') columns.push('IS_VISIBLE as Visible');
+  if (features.expressionKeyParts) columns.push('EXPRESSION as Expression');
   return columns.map((column) => `, ${column}`).join('');
 }
 
@@ -61,13 +61,14 @@ async function readColumns(db: Database, filter: TableFilter): Promise<Row[]> {
 
 /**
  * Key parts in the server's own order: STATISTICS has no key position, but the server lists each table's
- * keys in its key order (the order of SHOW CREATE TABLE), so the rows are not sorted.
+ * keys in its key order (the order of SHOW CREATE TABLE), so the rows are not sorted. Columns are named as
+ * SHOW INDEX names them, so one reader (`partFromRow`) serves both.
  */
 async function readStatistics(db: Database, filter: TableFilter, features: FlavorFeatures): Promise<Row[]> {
   return db.query(
-    `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, INDEX_NAME as index_name,
-       SEQ_IN_INDEX as seq, COLUMN_NAME as column_name, COLLATION as collation, SUB_PART as sub_part,
-       INDEX_TYPE as index_type, NON_UNIQUE as non_unique, INDEX_COMMENT as index_comment${visibilityColumns(features)}
+    `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, INDEX_NAME as Key_name,
+       SEQ_IN_INDEX as Seq_in_index, COLUMN_NAME as Column_name, COLLATION as Collation, SUB_PART as Sub_part,
+       INDEX_TYPE as Index_type, NON_UNIQUE as Non_unique, INDEX_COMMENT as Index_comment${visibilityColumns(features)}
      from information_schema.STATISTICS where ${filter.sql}`,
     filter.bindings,
   );
@@ -167,8 +168,8 @@ export async function introspectMysql(
   for (const row of statisticRows) {
     const key = keyOf(row);
     const parts = partsByTable.get(key);
-    if (parts) parts.push(partFromStatistics(row));
-    else partsByTable.set(key, [partFromStatistics(row)]);
+    if (parts) parts.push(partFromRow(row));
+    else partsByTable.set(key, [partFromRow(row)]);
   }
   for (const [key, parts] of partsByTable) {
     const table = schema.tables.get(key);
