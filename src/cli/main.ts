@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
 import { redact } from '../connection/target.js';
-import { ExitCode, PlanError, SafeIndexError } from '../errors.js';
+import { ExitCode, formatProblem, PlanError, SafeIndexError } from '../errors.js';
+import { problemJson } from '../report/plan-json.js';
 import type { SafeIndexCommand } from './command.js';
 import { applyCommand } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
@@ -28,18 +29,25 @@ const commands: SafeIndexCommand<never>[] = [
 /** Passwords that must never reach stdout or stderr, gathered from the command line and environment. */
 function knownSecrets(argv: string[]): string[] {
   const secrets: string[] = [];
-  const urls = [process.env.DATABASE_URL, ...argv.filter((arg) => /^[a-z]+:\/\//i.test(arg))];
-  for (const [i, arg] of argv.entries()) if (arg === '--url' && argv[i + 1]) urls.push(argv[i + 1]);
-  for (const url of urls) {
-    if (!url) continue;
+  const candidates = [process.env.DATABASE_URL, ...argv.map((arg) => arg.replace(/^--url=/, ''))];
+  for (const candidate of candidates) {
+    if (!candidate || !/^[a-z]+:\/\//i.test(candidate)) continue;
     try {
-      const password = decodeURIComponent(new URL(url.replace(/^--url=/, '')).password);
+      const password = decodeURIComponent(new URL(candidate).password);
       if (password) secrets.push(password);
     } catch {
       // not a URL
     }
   }
   return secrets;
+}
+
+/** The `--format` the command line asks for, read without yargs (which may be what failed). */
+function requestedFormat(argv: string[]): string | undefined {
+  const index = argv.findIndex((arg) => arg === '--format' || arg.startsWith('--format='));
+  if (index < 0) return undefined;
+  const arg = argv[index]!;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
 }
 
 /** Where the CLI writes; the real process streams by default, captured ones in tests. */
@@ -97,10 +105,8 @@ function makeIo(secrets: string[], term: Terminal): CliIo {
 function describeError(error: unknown, wantJson: boolean): { text: string; exitCode: number } {
   if (error instanceof PlanError) {
     const text = wantJson
-      ? JSON.stringify({ errors: error.problems }, null, 2)
-      : error.problems
-          .map((p) => `error: ${p.file ? `${p.file}:${p.line ?? 0}:${p.column ?? 0}: ` : ''}${p.message}`)
-          .join('\n');
+      ? JSON.stringify({ errors: error.problems.map(problemJson) }, null, 2)
+      : error.problems.map((problem) => `error: ${formatProblem(problem)}`).join('\n');
     return { text, exitCode: error.exitCode };
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -118,7 +124,7 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
   const io = makeIo(secrets, term);
   let outcome: CommandOutcome | undefined;
   let failure: unknown;
-  const wantJson = argv.includes('json') && argv.some((arg) => arg === '--format' || arg.startsWith('--format='));
+  const wantJson = requestedFormat(argv) === 'json';
   const parser = yargs(argv)
     .scriptName('safe-index')
     .usage('$0 <command> [options]\n\nDeclarative, online, measured and reversible index changes.')

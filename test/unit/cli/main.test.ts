@@ -45,4 +45,10 @@ describe('cli/main', () => {
     expect(json.exitCode).toBe(1);
     expect(JSON.parse(json.stdout).errors[0]).toMatchObject({ file, code: 'plan_yaml', line: expect.any(Number) });
   });
+
+  it('reads --format=json written with an equals sign for errors too', async () => {
+    const result = await runCli(['plan', '--format=json', '--nope']);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).errors[0].message).toMatch(/Unknown argument/);
+  });
 });
