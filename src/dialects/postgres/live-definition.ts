@@ -1,5 +1,5 @@
 import type { LiveIndex, TableRef } from '../../model/schema.js';
-import { quoteIdent } from './identifiers.js';
+import { quoteIdent, quoteQualified } from './identifiers.js';
 
 /**
  * A captured pg_get_indexdef cut at its fixed points: `CREATE [UNIQUE] INDEX ` (head), the index name
@@ -34,12 +34,17 @@ export function splitLiveDefinition(live: LiveIndex, table: TableRef): LiveDefin
   return undefined;
 }
 
-/** The live definition rebuilt concurrently under `name` on `table` (a partition, or the table itself). */
-export function concurrentFromLive(parts: LiveDefinitionParts, name: string, table: TableRef): string {
-  return `${parts.head}CONCURRENTLY ${quoteIdent(name)} ON ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${parts.tail}`;
-}
-
-/** The live definition's catalog-only parent entry `ON ONLY` a partitioned table, under `name`. */
-export function onlyFromLive(parts: LiveDefinitionParts, name: string, table: TableRef): string {
-  return `${parts.head}${quoteIdent(name)} ON ONLY ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${parts.tail}`;
+/**
+ * The live definition written again under `name` on `table` (a partition, or the table itself):
+ * `CONCURRENTLY` for an online build, `ON ONLY` for a partitioned parent's catalog-only entry.
+ */
+export function statementFromLive(
+  parts: LiveDefinitionParts,
+  name: string,
+  table: TableRef,
+  options: { concurrently: boolean; only: boolean },
+): string {
+  const concurrently = options.concurrently ? 'CONCURRENTLY ' : '';
+  const only = options.only ? 'ONLY ' : '';
+  return `${parts.head}${concurrently}${quoteIdent(name)} ON ${only}${quoteQualified(table.schema, table.name)}${parts.tail}`;
 }

@@ -4,7 +4,7 @@ import type { Index } from '../../model/index-model.js';
 import { type LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
 import { formatDefinition, piecesOf } from './definition.js';
 import { fitIdentifier, quoteIdent, quoteQualified } from './identifiers.js';
-import { concurrentFromLive, onlyFromLive, splitLiveDefinition } from './live-definition.js';
+import { splitLiveDefinition, statementFromLive } from './live-definition.js';
 
 /** Writes the CREATE INDEX statements of one definition, under any name, on any table. */
 interface IndexBuilder {
@@ -32,12 +32,10 @@ const lockOfPartitionedBuild =
 const lockOfDrop = 'SHARE UPDATE EXCLUSIVE (DROP INDEX CONCURRENTLY): reads and writes continue';
 const lockOfPartitionedDrop = 'ACCESS EXCLUSIVE on the parent and every partition while the catalog entries go (brief)';
 
-function builderOfDesired(index: Index): IndexBuilder {
-  const statement = (name: string, on: TableRef, concurrently: boolean, only: boolean) =>
-    formatDefinition({
-      ...piecesOf(index, quoteIdent, { concurrently, only, name, forDdl: true }),
-      table: quoteQualified(on.schema, on.name),
-    });
+/** The three statement shapes, from one writer of `CREATE ... INDEX [CONCURRENTLY] name ON [ONLY] table ...`. */
+function indexBuilder(
+  statement: (name: string, on: TableRef, concurrently: boolean, only: boolean) => string,
+): IndexBuilder {
   return {
     concurrent: (name, on) => statement(name, on, true, false),
     only: (name, on) => statement(name, on, false, true),
@@ -45,14 +43,19 @@ function builderOfDesired(index: Index): IndexBuilder {
   };
 }
 
+function builderOfDesired(index: Index): IndexBuilder {
+  return indexBuilder((name, on, concurrently, only) =>
+    formatDefinition({
+      ...piecesOf(index, quoteIdent, { concurrently, only, name, forDdl: true }),
+      table: quoteQualified(on.schema, on.name),
+    }),
+  );
+}
+
 function builderOfLive(live: LiveIndex, table: TableRef): IndexBuilder | undefined {
   const parts = splitLiveDefinition(live, table);
   if (!parts) return undefined;
-  return {
-    concurrent: (name, on) => concurrentFromLive(parts, name, on),
-    only: (name, on) => onlyFromLive(parts, name, on),
-    blocking: (name, on) => `${parts.head}${quoteIdent(name)} ON ${quoteQualified(on.schema, on.name)}${parts.tail}`,
-  };
+  return indexBuilder((name, on, concurrently, only) => statementFromLive(parts, name, on, { concurrently, only }));
 }
 
 /**
