@@ -56,8 +56,6 @@ export interface ExplainDialect {
   beginReadOnlySql(timeoutMs: number): string[];
   /** Ends that transaction without keeping anything. */
   readonly rollbackSql: string;
-  /** The instrumented statements one timed run sends (for reports), e.g. `EXPLAIN (ANALYZE, ...) <query>`. */
-  analyzeSql(statement: string): string[];
   /** Executes a checked read-only statement once under instrumentation and reads its plan. */
   analyze(session: Session, statement: string): Promise<PlanFacts>;
   /** Refreshes the optimizer statistics of a table (`ANALYZE` / `ANALYZE TABLE`). */

@@ -1,4 +1,4 @@
-import type { PlanBuffers } from '../dialects/explain-types.js';
+import type { PlanFacts } from '../dialects/explain-types.js';
 import type { TableRef } from '../model/schema.js';
 import type { VerifyQuery } from '../plan-file/types.js';
 
@@ -12,8 +12,11 @@ export interface VerifyTarget {
   query: VerifyQuery;
 }
 
-/** Timings and plan facts of one query, measured with `runs` instrumented executions after a warm-up. */
-export interface QueryMeasurement {
+/**
+ * Timings and plan facts of one query, measured with `runs` instrumented executions after a warm-up:
+ * the plan facts are the last run's, the times summarize every run.
+ */
+export interface QueryMeasurement extends Omit<PlanFacts, 'executionMs' | 'planningMs'> {
   /** Median of the server-measured execution times, ms. */
   medianMs: number;
   minMs: number;
@@ -22,12 +25,6 @@ export interface QueryMeasurement {
   runsMs: number[];
   /** Median planning time where the server reports it, ms. */
   planningMs?: number;
-  /** Indexes the plan read (the last run's plan). */
-  indexes: string[];
-  topNode: string;
-  accessPaths: string[];
-  rowsExamined?: number;
-  buffers?: PlanBuffers;
 }
 
 /** The outcome of measuring one verify query: a measurement, or the error the server raised. */

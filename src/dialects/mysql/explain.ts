@@ -16,10 +16,6 @@ async function firstColumn(session: Session, sql: string): Promise<unknown> {
  */
 export function createMysqlExplain(server: ServerInfo): ExplainDialect {
   const mariadb = server.flavor === 'mariadb';
-  const analyzeSql = (statement: string) =>
-    mariadb
-      ? [`ANALYZE FORMAT=JSON ${statement}`]
-      : [`EXPLAIN ANALYZE ${statement}`, `EXPLAIN FORMAT=JSON ${statement}`];
   return {
     beginReadOnlySql: (timeoutMs) => [
       mariadb
@@ -28,12 +24,10 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
       'START TRANSACTION READ ONLY',
     ],
     rollbackSql: 'ROLLBACK',
-    analyzeSql,
     async analyze(session, statement) {
-      const [analyze, explain] = analyzeSql(statement);
-      if (mariadb) return parseMariadbAnalyze(await firstColumn(session, analyze!));
-      const facts = parseMysqlAnalyzeTree(String(await firstColumn(session, analyze!)));
-      const shape = parseMysqlExplainJson(await firstColumn(session, explain!));
+      if (mariadb) return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));
+      const facts = parseMysqlAnalyzeTree(String(await firstColumn(session, `EXPLAIN ANALYZE ${statement}`)));
+      const shape = parseMysqlExplainJson(await firstColumn(session, `EXPLAIN FORMAT=JSON ${statement}`));
       return { ...facts, indexes: shape.indexes.length > 0 ? shape.indexes : facts.indexes };
     },
     refreshStatisticsSql: (table: TableRef) => `ANALYZE TABLE ${qualifiedTable(table.schema, table.name)}`,

@@ -118,16 +118,14 @@ const hypopg: HypotheticalIndexes = {
 
 /** EXPLAIN support for PostgreSQL: `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`, ANALYZE, HypoPG what-if. */
 export function createPostgresExplain(): ExplainDialect {
-  const analyzeSql = (statement: string) => [`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement}`];
   return {
     beginReadOnlySql: (timeoutMs) => [
       'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY',
       `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`,
     ],
     rollbackSql: 'ROLLBACK',
-    analyzeSql,
     async analyze(session, statement) {
-      return parsePostgresAnalyze(await explainJson(session, analyzeSql(statement)[0]!));
+      return parsePostgresAnalyze(await explainJson(session, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement}`));
     },
     refreshStatisticsSql: (table: TableRef) => `ANALYZE ${quoteQualified(table.schema, table.name)}`,
     hypothetical: hypopg,
