@@ -28,7 +28,7 @@ export function median(values: readonly number[]): number {
 
 function summarize(runs: PlanFacts[]): QueryMeasurement {
   const times = runs.map((run) => run.executionMs);
-  const last = runs.at(-1)!;
+  const { executionMs: _last, planningMs: _planning, ...facts } = runs.at(-1)!;
   const planning = runs.flatMap((run) => (run.planningMs === undefined ? [] : [run.planningMs]));
   return {
     medianMs: median(times),
@@ -36,12 +36,23 @@ function summarize(runs: PlanFacts[]): QueryMeasurement {
     maxMs: Math.max(...times),
     runsMs: times,
     ...(planning.length > 0 ? { planningMs: median(planning) } : {}),
-    indexes: last.indexes,
-    topNode: last.topNode,
-    accessPaths: last.accessPaths,
-    ...(last.rowsExamined !== undefined ? { rowsExamined: last.rowsExamined } : {}),
-    ...(last.buffers ? { buffers: last.buffers } : {}),
+    ...facts,
   };
+}
+
+/** Runs `work` inside the dialect's read-only transaction with a statement timeout, always rolled back. */
+export async function inReadOnlyTransaction<T>(
+  session: Session,
+  explain: ExplainDialect,
+  timeoutMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  for (const sql of explain.beginReadOnlySql(timeoutMs)) await session.query(sql);
+  try {
+    return await work();
+  } finally {
+    await session.query(explain.rollbackSql);
+  }
 }
 
 async function measureOne(
@@ -50,17 +61,12 @@ async function measureOne(
   statement: string,
   options: MeasureOptions,
 ): Promise<QueryMeasurement> {
-  for (const sql of explain.beginReadOnlySql(options.statementTimeoutMs ?? defaultStatementTimeoutMs)) {
-    await session.query(sql);
-  }
-  try {
+  return inReadOnlyTransaction(session, explain, options.statementTimeoutMs ?? defaultStatementTimeoutMs, async () => {
     for (let i = 0; i < (options.warmups ?? 1); i += 1) await explain.analyze(session, statement);
     const runs: PlanFacts[] = [];
     for (let i = 0; i < Math.max(1, options.runs); i += 1) runs.push(await explain.analyze(session, statement));
     return summarize(runs);
-  } finally {
-    await session.query(explain.rollbackSql);
-  }
+  });
 }
 
 /**

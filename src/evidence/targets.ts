@@ -11,14 +11,19 @@ export function verifyTargets(plan: IndexPlan, server: ServerInfo): VerifyTarget
   );
 }
 
+/** Identifies an index by table and name (for matching changes with verify targets). */
+export function indexKey(item: { table: TableRef; index: string }): string {
+  return `${tableKey(item.table)}\u0000${item.index}`;
+}
+
 /** The verify queries of the plan entries that the given changes touch (matched by table and index name). */
 export function targetsOfChanges(
   plan: IndexPlan,
   server: ServerInfo,
   changes: readonly { table: TableRef; index: string }[],
 ): VerifyTarget[] {
-  const changed = new Set(changes.map((change) => `${tableKey(change.table)}\u0000${change.index}`));
-  return verifyTargets(plan, server).filter((target) => changed.has(`${tableKey(target.table)}\u0000${target.index}`));
+  const changed = new Set(changes.map(indexKey));
+  return verifyTargets(plan, server).filter((target) => changed.has(indexKey(target)));
 }
 
 /** The distinct tables the targets read through their judged index. */

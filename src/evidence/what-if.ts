@@ -1,10 +1,10 @@
 import type { Database, Session } from '../connection/database.js';
 import { createExplainDialect, type HypotheticalIndexes, type PlanEstimate } from '../dialects/explain-types.js';
 import { createDialect } from '../dialects/index.js';
-import { type TableRef, tableKey } from '../model/schema.js';
 import type { PlanReport } from '../planner/types.js';
 import { checkVerifySql } from '../verify-sql/check.js';
-import { targetsOfChanges } from './targets.js';
+import { inReadOnlyTransaction } from './measure.js';
+import { indexKey, targetsOfChanges } from './targets.js';
 import type { VerifyTarget } from './types.js';
 
 /** The planner's estimate for one verify query without and with the planned indexes (nothing is built). */
@@ -39,10 +39,6 @@ export const estimateLabel =
   'ESTIMATE (HypoPG): planner costs from plain EXPLAIN with hypothetical indexes; nothing was built or executed';
 
 const statementTimeoutMs = 30_000;
-
-function changeKey(item: { table: TableRef; index: string }): string {
-  return `${tableKey(item.table)}\u0000${item.index}`;
-}
 
 async function estimateTarget(
   session: Session,
@@ -109,14 +105,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
       if (check.ok) statements.set(target, check.statement);
       else notes.push(`what-if: "${target.query.name}" not estimated: ${check.reason}`);
     }
-    const readOnly = async <T>(work: () => Promise<T>): Promise<T> => {
-      for (const sql of explain.beginReadOnlySql(statementTimeoutMs)) await session.query(sql);
-      try {
-        return await work();
-      } finally {
-        await session.query(explain.rollbackSql);
-      }
-    };
+    const readOnly = <T>(work: () => Promise<T>) => inReadOnlyTransaction(session, explain, statementTimeoutMs, work);
     try {
       const before = await readOnly(async () => {
         const plans = new Map<VerifyTarget, PlanEstimate>();
@@ -128,7 +117,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
       const names = new Map<string, string>();
       for (const change of built) {
         try {
-          names.set(changeKey(change), await hypothetical.create(session, dialect.renderDefinition(change.desired!)));
+          names.set(indexKey(change), await hypothetical.create(session, dialect.renderDefinition(change.desired!)));
         } catch (error) {
           notes.push(`what-if: "${change.index}" cannot be made hypothetical: ${(error as Error).message}`);
         }
@@ -136,7 +125,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
       const estimates = await readOnly(async () => {
         const found: WhatIfEstimate[] = [];
         for (const [target, statement] of statements) {
-          const name = names.get(changeKey(target));
+          const name = names.get(indexKey(target));
           if (!name) continue;
           found.push(await estimateTarget(session, hypothetical, target, statement, name, before.get(target)!));
         }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExplainDialect } from '../../../src/dialects/explain-types.js';
-import { measureQueries } from '../../../src/evidence/measure.js';
+import { inReadOnlyTransaction, measureQueries } from '../../../src/evidence/measure.js';
 import { checkVerifySql } from '../../../src/verify-sql/check.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { createVictims, victimsFingerprint } from './support.js';
@@ -101,9 +101,9 @@ describe.each(testServers())('verify queries never write on $label', (server) =>
       // second layer: the same SQL sent past the parser into the read-only transaction the tool uses
       const session = await test.db.session();
       try {
-        for (const sql of explain.beginReadOnlySql(10_000)) await session.query(sql);
-        await expect(session.query(attempt.sql)).rejects.toThrow(attempt.readOnlyError);
-        await session.query(explain.rollbackSql);
+        await inReadOnlyTransaction(session, explain, 10_000, () =>
+          expect(session.query(attempt.sql)).rejects.toThrow(attempt.readOnlyError),
+        );
       } finally {
         await session.release();
       }
