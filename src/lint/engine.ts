@@ -120,8 +120,3 @@ async function expandSqlFiles(paths: readonly string[]): Promise<string[]> {
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
   return findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
-
-/** Whether any finding is at error level (the CLI then exits 1). */
-export function hasErrors(report: Pick<LintReport, 'findings'>): boolean {
-  return report.findings.some((finding) => finding.level === 'error');
-}

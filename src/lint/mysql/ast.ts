@@ -57,10 +57,3 @@ export function tableKeyOf(ast: MysqlAst): string | undefined {
   if (!ref?.table) return undefined;
   return (ref.db ? `${ref.db}.${ref.table}` : ref.table).toLowerCase();
 }
-
-/** Whether two table keys may name the same table (one of them may lack the database). */
-export function sameTable(a: string, b: string): boolean {
-  if (a === b) return true;
-  const bare = (key: string) => key.slice(key.lastIndexOf('.') + 1);
-  return (!a.includes('.') || !b.includes('.')) && bare(a) === bare(b);
-}

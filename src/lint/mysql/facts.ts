@@ -1,6 +1,7 @@
+import { sameRelation } from '../relation-key.js';
 import type { MysqlFile } from '../source/parsed-file.js';
 import type { FileFacts } from '../types.js';
-import { alterClauses, type MysqlAst, sameTable, tableKeyOf } from './ast.js';
+import { alterClauses, type MysqlAst, tableKeyOf } from './ast.js';
 
 /** One index a statement adds or drops. */
 export interface IndexChange {
@@ -90,7 +91,7 @@ export function tableChanges(file: MysqlFile): TableChange[] {
     if (ast.type !== 'alter' && !isIndexDdl) return [];
     const table = tableKeyOf(ast);
     if (!table) return [];
-    const onNewTable = created.some((c) => c.statement < index && sameTable(c.key, table));
+    const onNewTable = created.some((c) => c.statement < index && sameRelation(c.key, table));
     return [{ statement: index, table, onNewTable, indexChanges: indexChangesOf(ast), ...optionsOf(ast) }];
   });
 }

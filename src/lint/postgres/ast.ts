@@ -6,18 +6,6 @@ export function relationKey(relation: RangeVar | undefined): string | undefined 
   return relation.schemaname ? `${relation.schemaname}.${relation.relname}` : relation.relname;
 }
 
-/** Whether two relation keys may name the same relation (one of them may lack the schema). */
-export function sameRelation(a: string, b: string): boolean {
-  if (a === b) return true;
-  const bare = (key: string) => key.slice(key.lastIndexOf('.') + 1);
-  return (!a.includes('.') || !b.includes('.')) && bare(a) === bare(b);
-}
-
-/** The name of a statement node (`IndexStmt`, `DropStmt`, ...). */
-export function nodeType(node: Node): string {
-  return Object.keys(node)[0] ?? '';
-}
-
 /** The payload of a node if it has the given type. */
 export function nodeAs<K extends string>(node: Node | undefined, type: K): NodeOf<K> | undefined {
   if (!node || !(type in node)) return undefined;

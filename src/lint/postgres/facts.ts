@@ -1,7 +1,8 @@
 import type { Node } from 'libpg-query';
+import { sameRelation } from '../relation-key.js';
 import type { PostgresFile } from '../source/parsed-file.js';
 import type { FileFacts } from '../types.js';
-import { addedKeyConstraints, alterTableCommands, nodeAs, relationKey, sameRelation } from './ast.js';
+import { addedKeyConstraints, alterTableCommands, nodeAs, relationKey } from './ast.js';
 
 /** A table the file itself creates, and whether it is partitioned. */
 export interface CreatedTable {

@@ -1,5 +1,5 @@
-import { sameTable } from '../mysql/ast.js';
 import { tableChanges } from '../mysql/facts.js';
+import { sameRelation } from '../relation-key.js';
 import { mysqlRule } from './rule.js';
 
 /** MySQL/MariaDB: several ALTERs (or CREATE/DROP INDEX) of one existing table that could be one statement. */
@@ -15,7 +15,7 @@ export const combinableAlterTable = mysqlRule(
     const seen: Array<{ table: string; line: number }> = [];
     return tableChanges(file).flatMap((change) => {
       if (change.onNewTable) return [];
-      const earlier = seen.find((entry) => sameTable(entry.table, change.table));
+      const earlier = seen.find((entry) => sameRelation(entry.table, change.table));
       seen.push({ table: change.table, line: file.statements[change.statement]!.line });
       if (!earlier) return [];
       return [

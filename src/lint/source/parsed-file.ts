@@ -1,6 +1,6 @@
 import type { Node } from 'libpg-query';
 import type { MysqlAst } from '../mysql/ast.js';
-import type { LintDialect, ParseProblem, SqlStatement } from '../types.js';
+import type { ParseProblem, SqlStatement } from '../types.js';
 
 /** A PostgreSQL migration file after parsing. */
 export interface PostgresFile {
@@ -22,9 +22,3 @@ export interface MysqlFile {
 
 /** A migration file after parsing, by SQL family. */
 export type ParsedFile = PostgresFile | MysqlFile;
-
-/** Narrow helper so rules can be written per family without casts. */
-export type FileOf<F extends ParsedFile['family']> = Extract<ParsedFile, { family: F }>;
-
-/** Re-exported so callers can name the dialect without importing types.ts too. */
-export type { LintDialect };
