@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { planReport } from '../api/plan.js';
 import { type Database, openDatabase } from '../connection/database.js';
 import { targetFromUrl } from '../connection/target.js';
+import { quoteIdent } from '../dialects/postgres/identifiers.js';
 import { createEvidenceHook } from '../evidence/apply-hook.js';
 import { type ApplyReport, applyPlans } from '../executor/apply-plans.js';
 import type { RollbackResult } from '../executor/rollback.js';
@@ -46,7 +47,7 @@ function withDatabaseName(url: string, name: string): string {
 async function createDemoDatabase(server: EmbeddedServer, name: string): Promise<string> {
   const admin = await openDatabase(targetFromUrl(server.url));
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(`create database ${quoteIdent(name)}`);
   } finally {
     await admin.close();
   }
