@@ -53,6 +53,8 @@ export interface PlanFilesOptions extends TargetOptions {
 export interface PlanApiOptions extends PlanFilesOptions {
   /** Look for rows that would violate a new unique index. */
   checkDuplicates?: boolean;
+  /** Add HypoPG estimates (`what_if`) where HypoPG is installed (PostgreSQL). */
+  whatIf?: boolean;
 }
 
 /** Options of `apply` and `rollback` (durations in milliseconds; defaults as on the command line). */

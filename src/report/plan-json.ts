@@ -1,5 +1,7 @@
+import type { PlanReportWithWhatIf } from '../api/plan.js';
 import type { PlanProblem } from '../errors.js';
-import type { PlanReport, PlanStep } from '../planner/types.js';
+import type { PlanStep } from '../planner/types.js';
+import { whatIfJson } from './evidence-json.js';
 
 /** A change as SPEC's JSON shows it (plus a few descriptive keys). */
 export function changeJson(change: PlanStep) {
@@ -31,18 +33,19 @@ export function problemJson(problem: PlanProblem) {
   };
 }
 
-/** The `plan --format json` document. */
-export function planJson(report: PlanReport) {
+/** The `plan --format json` document (with `what_if` when `--what-if` estimates were made). */
+export function planJson(report: PlanReportWithWhatIf) {
   return {
     dialect: report.dialect,
     server_version: report.server.version,
     flavor: report.server.flavor,
     changes: report.changes.map(changeJson),
     errors: report.errors.map(problemJson),
+    ...(report.whatIf ? { what_if: whatIfJson(report.whatIf) } : {}),
   };
 }
 
 /** Renders the plan as the JSON document of SPEC. */
-export function renderPlanJson(report: PlanReport): string {
+export function renderPlanJson(report: PlanReportWithWhatIf): string {
   return JSON.stringify(planJson(report), null, 2);
 }

@@ -1,12 +1,9 @@
 import { planReport } from '../../api/plan.js';
 import { ExitCode } from '../../errors.js';
 import { inSync } from '../../planner/plan.js';
-import { whatIfJson } from '../../report/evidence-json.js';
-import { planJson } from '../../report/plan-json.js';
+import { renderPlanJson } from '../../report/plan-json.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderWhatIfMarkdown } from '../render/evidence-markdown.js';
-import { renderWhatIfText } from '../render/evidence-text.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
@@ -45,13 +42,11 @@ export const planCommand = defineCommand<PlanArgs>({
       checkDuplicates: args.checkDuplicates,
       whatIf: args.whatIf,
     });
-    const whatIf = report.whatIf;
     const exitCode = report.errors.length > 0 ? ExitCode.error : inSync(report) ? ExitCode.ok : ExitCode.pending;
     const render = {
-      json: (r: typeof report) =>
-        JSON.stringify({ ...planJson(r), ...(whatIf ? { what_if: whatIfJson(whatIf) } : {}) }, null, 2),
-      markdown: (r: typeof report) => renderPlanMarkdown(r) + (whatIf ? `\n${renderWhatIfMarkdown(whatIf)}` : ''),
-      text: (r: typeof report) => renderPlanText(r, io.color) + (whatIf ? `\n\n${renderWhatIfText(whatIf)}` : ''),
+      json: renderPlanJson,
+      markdown: renderPlanMarkdown,
+      text: (r: typeof report) => renderPlanText(r, io.color),
     };
     return { stdout: (render[args.format] ?? render.text)(report), exitCode };
   },

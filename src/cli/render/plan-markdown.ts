@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
+import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
-import type { PlanReport } from '../../planner/types.js';
+import { renderWhatIfMarkdown } from './evidence-markdown.js';
 import { planSummary } from './plan-text.js';
 
 const icons = { create: '🟢 create', drop: '🔴 drop', replace: '🟡 replace', noop: '⚪ noop' } as const;
@@ -15,7 +16,7 @@ function fence(language: string, body: string): string {
 }
 
 /** Renders the plan as a GitHub pull-request comment. */
-export function renderPlanMarkdown(report: PlanReport): string {
+export function renderPlanMarkdown(report: PlanReportWithWhatIf): string {
   const out: string[] = [
     '## safe-index plan',
     '',
@@ -74,5 +75,6 @@ export function renderPlanMarkdown(report: PlanReport): string {
     for (const problem of report.errors) out.push(`- ${cell(formatProblem(problem))}`);
     out.push('');
   }
+  if (report.whatIf) out.push(renderWhatIfMarkdown(report.whatIf));
   return out.join('\n').trimEnd();
 }

@@ -1,6 +1,8 @@
 import { createColors } from 'picocolors';
+import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanReport, PlanStep } from '../../planner/types.js';
+import { renderWhatIfText } from './evidence-text.js';
 
 const symbols = { create: '+', drop: '-', replace: '~', noop: '=' } as const;
 
@@ -18,7 +20,7 @@ export function planSummary(report: PlanReport): string {
 }
 
 /** Renders the plan for a terminal (colour only when `color`). */
-export function renderPlanText(report: PlanReport, color: boolean): string {
+export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): string {
   const c = createColors(color);
   const paint = { create: c.green, drop: c.red, replace: c.yellow, noop: c.dim } as const;
   const lines: string[] = [
@@ -46,5 +48,6 @@ export function renderPlanText(report: PlanReport, color: boolean): string {
   if (report.changes.length > 0) lines.push('');
   for (const problem of report.errors) lines.push(c.red(`error: ${formatProblem(problem)}`));
   lines.push(c.bold(`Plan: ${planSummary(report)}.`));
+  if (report.whatIf) lines.push('', renderWhatIfText(report.whatIf));
   return lines.join('\n');
 }
