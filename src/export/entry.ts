@@ -1,9 +1,10 @@
 import type { KeyPart } from '../model/index-model.js';
 import type { LiveIndex } from '../model/schema.js';
+import { indexSchema } from '../plan-file/schema.js';
 import type { PlanKeyPart } from '../plan-file/types.js';
 
-/** Methods a plan may name in `using:` (the zod schema's list). */
-const planMethods = new Set(['btree', 'hash', 'gin', 'gist', 'brin', 'spgist', 'fulltext', 'spatial']);
+/** Methods a plan may name in `using:`, as the plan schema lists them. */
+const planMethods: ReadonlySet<string> = new Set(indexSchema.shape.using.unwrap().options);
 
 /** One exported index, shaped exactly as a plan file writes it (defaults left out). */
 export interface ExportedIndex {
