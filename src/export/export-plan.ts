@@ -26,7 +26,7 @@ export interface ExportResult {
 }
 
 /** Reads the live indexes of the tables on an open connection and turns them into plan entries. */
-export async function exportIndexes(
+async function exportIndexes(
   db: Database,
   dialect: Dialect,
   tableNames: readonly string[] = [],

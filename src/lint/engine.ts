@@ -24,7 +24,7 @@ export const knownRuleIds: ReadonlySet<string> = new Set([
 ]);
 
 /** Parses a file's SQL with the parser of its dialect. */
-export async function parseMigration(path: string, text: string, dialect: LintDialect): Promise<ParsedFile> {
+async function parseMigration(path: string, text: string, dialect: LintDialect): Promise<ParsedFile> {
   return familyOf(dialect) === 'postgres'
     ? parsePostgresFile(path, text)
     : parseMysqlFile(path, text, dialect as 'mysql' | 'mariadb');

@@ -27,7 +27,7 @@ export interface CapturedMigration {
 const migrationExtensions = ['.js', '.cjs', '.mjs'];
 
 /** The migration files of a folder, in the order knex runs them (by file name). */
-export async function knexMigrationFiles(folder: string): Promise<string[]> {
+async function knexMigrationFiles(folder: string): Promise<string[]> {
   const names = (await readdir(folder)).filter((name) => /\.(c|m)?[jt]s$/.test(name) && !name.endsWith('.d.ts'));
   return names.sort().map((name) => path.join(folder, name));
 }

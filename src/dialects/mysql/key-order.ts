@@ -43,7 +43,7 @@ function uniqueClass(index: Index, table: LiveTable): number {
 }
 
 /** The rank of an index's class in the server's key order; keys of equal rank keep their creation order. */
-export function keyClassRank(index: Index, table: LiveTable, features: FlavorFeatures): number {
+function keyClassRank(index: Index, table: LiveTable, features: FlavorFeatures): number {
   if (index.name === primaryKeyName) return 0;
   const base = index.unique ? uniqueClass(index, table) : index.method === 'fulltext' ? 7 : 6;
   const virtualLast = features.flavor === 'mysql' && usesVirtualColumn(index, table) ? 1 : 0;

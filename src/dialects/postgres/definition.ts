@@ -50,7 +50,7 @@ const functionName = /^(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|
  * them per column (a bare function call, or already wrapped in parentheses), so they pass unchanged;
  * anything else is wrapped the way the server wraps a non-function expression.
  */
-export function expressionInDefinition(expression: string): string {
+function expressionInDefinition(expression: string): string {
   const call = functionName.exec(expression);
   if (call && closesAtEnd(expression, call[0].length - 1)) return expression;
   if (expression.startsWith('(') && closesAtEnd(expression, 0)) return expression;
@@ -69,7 +69,7 @@ export function keyPartOptions(part: KeyPart): string {
 }
 
 /** One key part with its collation, operator class, order and NULLS placement. */
-export function formatKeyPart(part: KeyPart, quote: IdentQuoter, forDdl: boolean): string {
+function formatKeyPart(part: KeyPart, quote: IdentQuoter, forDdl: boolean): string {
   let text: string;
   if (part.column !== undefined) text = quote(part.column);
   else if (forDdl) text = `(${part.expression ?? ''})`;
@@ -78,7 +78,7 @@ export function formatKeyPart(part: KeyPart, quote: IdentQuoter, forDdl: boolean
 }
 
 /** Writes an access method name (the known ones are plain lower-case words). */
-export function formatMethod(method: string, quote: IdentQuoter): string {
+function formatMethod(method: string, quote: IdentQuoter): string {
   return /^[a-z_][a-z0-9_]*$/.test(method) ? method : quote(method);
 }
 

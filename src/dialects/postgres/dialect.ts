@@ -16,7 +16,7 @@ import { renderPostgresChange } from './render.js';
 import { maxIndexColumns, validatePostgresIndex } from './validate.js';
 
 /** What PostgreSQL 12+ can do with indexes. */
-export const postgresCapabilities: Capabilities = {
+const postgresCapabilities: Capabilities = {
   concurrentIndex: true,
   transactionalDdl: true,
   invisibleIndex: null,

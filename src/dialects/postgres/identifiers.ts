@@ -40,7 +40,7 @@ export function quoteIdentLikeServer(name: string, quotedKeywords: ReadonlySet<s
 }
 
 /** Byte length of a name as the server counts it (UTF-8). */
-export function identifierBytes(name: string): number {
+function identifierBytes(name: string): number {
   return Buffer.byteLength(name, 'utf8');
 }
 

@@ -62,13 +62,13 @@ function builderOfLive(live: LiveIndex, table: TableRef): IndexBuilder | undefin
  * Name of the index built on the n-th partition for the parent index `name`. A short digest of the
  * definition keeps the old and new partition indexes of a replace apart.
  */
-export function partitionIndexName(name: string, position: number, definition: string): string {
+function partitionIndexName(name: string, position: number, definition: string): string {
   const digest = createHash('sha256').update(definition).digest('hex').slice(0, 6);
   return fitIdentifier(name, `_p${position + 1}_${digest}`);
 }
 
 /** Temporary name a replacement is built under before it is renamed (fits 63 bytes). */
-export function temporaryName(name: string): string {
+function temporaryName(name: string): string {
   return fitIdentifier(name, '_si_new');
 }
 
