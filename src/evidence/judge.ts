@@ -1,5 +1,12 @@
-import { formatMs } from './format.js';
-import type { ExplainEntry, MeasuredQuery, QueryMeasurement, VerifyFailure, VerifyJudgement } from './types.js';
+import { formatMs, planSummary } from './format.js';
+import type {
+  ExplainEntry,
+  MeasuredQuery,
+  QueryMeasurement,
+  VerifyFailure,
+  VerifyJudgement,
+  VerifyTarget,
+} from './types.js';
 
 /** What counts as failing evidence. */
 export interface JudgeOptions {
@@ -40,22 +47,28 @@ export function speedupOf(before?: QueryMeasurement, after?: QueryMeasurement): 
   return Math.max(before.medianMs, timerResolutionMs) / Math.max(after.medianMs, timerResolutionMs);
 }
 
+/** The unmet `expect: uses_index` of a measured query, if the plan wants the index and the query does not read it. */
+function expectUnmet(target: VerifyTarget, measurement: QueryMeasurement): VerifyFailure | undefined {
+  if (target.query.expect !== 'uses_index' || target.state !== 'present' || usesIndex(measurement, target.index)) {
+    return undefined;
+  }
+  const used = measurement.indexes;
+  const reads = used.length > 0 ? used.map((name) => `"${name}"`).join(', ') : 'no index';
+  return { kind: 'expect_unmet', message: `expected the plan to use index "${target.index}", it reads ${reads}` };
+}
+
 /** The failures of one query: an unmet `expect: uses_index`, a regression beyond the limit, or an error. */
-function failuresOf(judgement: Omit<VerifyJudgement, 'failures'>, after: MeasuredQuery, options: JudgeOptions) {
+function failuresOf(
+  before: QueryMeasurement | undefined,
+  after: MeasuredQuery,
+  options: JudgeOptions,
+): VerifyFailure[] {
+  if (!after.outcome.ok)
+    return [{ kind: 'error', message: `after the change the query fails: ${after.outcome.error}` }];
   const failures: VerifyFailure[] = [];
-  const { target, before } = judgement;
-  if (!after.outcome.ok) {
-    failures.push({ kind: 'error', message: `after the change the query fails: ${after.outcome.error}` });
-    return failures;
-  }
-  if (target.query.expect === 'uses_index' && target.state === 'present' && !judgement.usesIndexAfter) {
-    const used = after.outcome.measurement.indexes;
-    failures.push({
-      kind: 'expect_unmet',
-      message: `expected the plan to use index "${target.index}", it reads ${used.length > 0 ? used.map((i) => `"${i}"`).join(', ') : 'no index'} (${after.outcome.measurement.accessPaths.join('; ') || after.outcome.measurement.topNode})`,
-    });
-  }
   const afterMeasurement = after.outcome.measurement;
+  const unmet = expectUnmet(after.target, afterMeasurement);
+  if (unmet) failures.push({ ...unmet, message: `${unmet.message} (${planSummary(afterMeasurement)})` });
   if (before && isRegression(before, afterMeasurement, options)) {
     const afterMs = afterMeasurement.medianMs;
     failures.push({
@@ -81,7 +94,7 @@ export function judgeVerify(
     const beforeMeasurement = measuredBefore?.outcome.ok ? measuredBefore.outcome.measurement : undefined;
     const afterMeasurement = measuredAfter.outcome.ok ? measuredAfter.outcome.measurement : undefined;
     const speedup = speedupOf(beforeMeasurement, afterMeasurement);
-    const judgement: Omit<VerifyJudgement, 'failures'> = {
+    return {
       target,
       ...(beforeMeasurement ? { before: beforeMeasurement } : {}),
       ...(afterMeasurement ? { after: afterMeasurement } : {}),
@@ -93,24 +106,21 @@ export function judgeVerify(
         !!afterMeasurement &&
         beforeMeasurement.accessPaths.join('\n') !== afterMeasurement.accessPaths.join('\n'),
       ...(measuredBefore && !measuredBefore.outcome.ok ? { beforeError: measuredBefore.outcome.error } : {}),
+      failures: failuresOf(beforeMeasurement, measuredAfter, options),
     };
-    return { ...judgement, failures: failuresOf(judgement, measuredAfter, options) };
   });
 }
 
 /** Judges queries timed once, now (the `explain` command): only `expect: uses_index` and errors can fail. */
 export function judgeNow(measured: readonly MeasuredQuery[]): ExplainEntry[] {
   return measured.map(({ target, outcome }) => {
-    const failures: VerifyFailure[] = [];
-    if (!outcome.ok) failures.push({ kind: 'error', message: outcome.error });
-    const used = outcome.ok ? usesIndex(outcome.measurement, target.index) : undefined;
-    if (outcome.ok && target.query.expect === 'uses_index' && target.state === 'present' && !used) {
-      const names = outcome.measurement.indexes;
-      failures.push({
-        kind: 'expect_unmet',
-        message: `expected the plan to use index "${target.index}", it reads ${names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : 'no index'}`,
-      });
-    }
-    return { target, ...(outcome.ok ? { measurement: outcome.measurement, usesIndex: used } : {}), failures };
+    if (!outcome.ok) return { target, failures: [{ kind: 'error', message: outcome.error }] };
+    const unmet = expectUnmet(target, outcome.measurement);
+    return {
+      target,
+      measurement: outcome.measurement,
+      usesIndex: usesIndex(outcome.measurement, target.index),
+      failures: unmet ? [unmet] : [],
+    };
   });
 }
