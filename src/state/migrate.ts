@@ -6,8 +6,14 @@ import type { Database } from '../connection/database.js';
 /** Table where knex records which of the tool's migrations ran (its lock table adds `_lock`). */
 export const migrationsTable = 'safe_index_migrations';
 
+/** Table of recorded runs (created by `migrations/`). */
+export const runsTable = 'safe_index_runs';
+
+/** Table of the recorded steps of each run. */
+export const stepsTable = 'safe_index_steps';
+
 /** Every table the tool owns in the target database. */
-export const stateTables = ['safe_index_runs', 'safe_index_steps', migrationsTable, `${migrationsTable}_lock`];
+export const stateTables = [runsTable, stepsTable, migrationsTable, `${migrationsTable}_lock`];
 
 // `migrations/` sits at the package root: two levels above both src/state/ and dist/state/.
 const migrationsDirectory = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -34,5 +40,5 @@ export async function ensureStateTables(db: Database): Promise<void> {
 
 /** Whether the state tables exist yet (read-only commands do not create them). */
 export async function stateTablesExist(db: Database): Promise<boolean> {
-  return db.knex.schema.hasTable('safe_index_steps');
+  return db.knex.schema.hasTable(stepsTable);
 }

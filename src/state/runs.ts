@@ -1,6 +1,7 @@
 import type { Database } from '../connection/database.js';
 import type { TableRef } from '../model/schema.js';
 import type { PlanFileInfo } from '../plan-file/types.js';
+import { runsTable, stepsTable } from './migrate.js';
 
 /** Outcome of a recorded run. `running` while it holds the run lock. */
 export type RunStatus = 'running' | 'applied' | 'failed' | 'rolled_back' | 'interrupted' | 'noop';
@@ -118,7 +119,7 @@ function toStep(row: Row): StepRecord {
 /** Records a new run with status `running` and its steps as `not_run`; returns the run id. */
 export async function createRun(db: Database, run: NewRun, steps: readonly NewStep[]): Promise<number> {
   const inserted = await db
-    .knex('safe_index_runs')
+    .knex(runsTable)
     .insert({
       command: run.command,
       status: 'running',
@@ -137,7 +138,7 @@ export async function createRun(db: Database, run: NewRun, steps: readonly NewSt
   const first = inserted[0] as number | { id: number };
   const id = typeof first === 'object' ? Number(first.id) : Number(first);
   if (steps.length > 0) {
-    await db.knex('safe_index_steps').insert(
+    await db.knex(stepsTable).insert(
       steps.map((step) => ({
         run_id: id,
         ordinal: step.ordinal,
@@ -155,89 +156,97 @@ export async function createRun(db: Database, run: NewRun, steps: readonly NewSt
   return id;
 }
 
+/** Step fields a run updates as it goes, and their columns. */
+const stepColumns = {
+  status: 'status',
+  statementsDone: 'statements_done',
+  attempts: 'attempts',
+  connectionId: 'connection_id',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  durationMs: 'duration_ms',
+  error: 'error',
+} as const satisfies Partial<Record<keyof StepRecord, string>>;
+
+/** Run fields updated once it ends or is undone, and their columns. */
+const runColumns = {
+  status: 'status',
+  finishedAt: 'finished_at',
+  rolledBackAt: 'rolled_back_at',
+  rollbackFile: 'rollback_file',
+  rollbackScript: 'rollback_script',
+  error: 'error',
+} as const satisfies Partial<Record<keyof RunRecord, string>>;
+
+/** The columns of the fields a patch sets (fields left undefined are not touched). */
+function columnsOf(patch: object, columns: Record<string, string>): Row {
+  return Object.fromEntries(
+    Object.entries(patch)
+      .filter(([field, value]) => value !== undefined && field in columns)
+      .map(([field, value]) => [columns[field], value]),
+  );
+}
+
 /** Updates what happened to one step. */
 export async function updateStep(
   db: Database,
   runId: number,
   ordinal: number,
-  patch: Partial<
-    Pick<
-      StepRecord,
-      'status' | 'statementsDone' | 'attempts' | 'connectionId' | 'startedAt' | 'finishedAt' | 'durationMs' | 'error'
-    >
-  >,
+  patch: Partial<Pick<StepRecord, keyof typeof stepColumns>>,
 ): Promise<void> {
-  const columns: Row = {};
-  if (patch.status !== undefined) columns.status = patch.status;
-  if (patch.statementsDone !== undefined) columns.statements_done = patch.statementsDone;
-  if (patch.attempts !== undefined) columns.attempts = patch.attempts;
-  if (patch.connectionId !== undefined) columns.connection_id = patch.connectionId;
-  if (patch.startedAt !== undefined) columns.started_at = patch.startedAt;
-  if (patch.finishedAt !== undefined) columns.finished_at = patch.finishedAt;
-  if (patch.durationMs !== undefined) columns.duration_ms = patch.durationMs;
-  if (patch.error !== undefined) columns.error = patch.error;
-  await db.knex('safe_index_steps').where({ run_id: runId, ordinal }).update(columns);
+  await db.knex(stepsTable).where({ run_id: runId, ordinal }).update(columnsOf(patch, stepColumns));
 }
 
 /** Updates a run's outcome. */
 export async function updateRun(
   db: Database,
   runId: number,
-  patch: Partial<
-    Pick<RunRecord, 'status' | 'finishedAt' | 'rolledBackAt' | 'rollbackFile' | 'rollbackScript' | 'error'>
-  >,
+  patch: Partial<Pick<RunRecord, keyof typeof runColumns>>,
 ): Promise<void> {
-  const columns: Row = {};
-  if (patch.status !== undefined) columns.status = patch.status;
-  if (patch.finishedAt !== undefined) columns.finished_at = patch.finishedAt;
-  if (patch.rolledBackAt !== undefined) columns.rolled_back_at = patch.rolledBackAt;
-  if (patch.rollbackFile !== undefined) columns.rollback_file = patch.rollbackFile;
-  if (patch.rollbackScript !== undefined) columns.rollback_script = patch.rollbackScript;
-  if (patch.error !== undefined) columns.error = patch.error;
-  await db.knex('safe_index_runs').where({ id: runId }).update(columns);
+  await db.knex(runsTable).where({ id: runId }).update(columnsOf(patch, runColumns));
 }
 
 /** One run by id. */
 export async function getRun(db: Database, id: number): Promise<RunRecord | undefined> {
-  const [row] = await db.knex('safe_index_runs').where({ id }).select('*');
+  const [row] = await db.knex(runsTable).where({ id }).select('*');
   return row ? toRun(row) : undefined;
 }
 
 /** Every run, newest first. */
 export async function listRuns(db: Database, limit = 1000): Promise<RunRecord[]> {
-  const rows = await db.knex('safe_index_runs').orderBy('id', 'desc').limit(limit).select('*');
+  const rows = await db.knex(runsTable).orderBy('id', 'desc').limit(limit).select('*');
   return rows.map(toRun);
 }
 
 /** Runs still marked `running`. */
 export async function runningRuns(db: Database): Promise<RunRecord[]> {
-  const rows = await db.knex('safe_index_runs').where({ status: 'running' }).select('*');
+  const rows = await db.knex(runsTable).where({ status: 'running' }).select('*');
   return rows.map(toRun);
 }
 
 /** The steps of a run in order. */
 export async function runSteps(db: Database, runId: number): Promise<StepRecord[]> {
-  const rows = await db.knex('safe_index_steps').where({ run_id: runId }).orderBy('ordinal').select('*');
+  const rows = await db.knex(stepsTable).where({ run_id: runId }).orderBy('ordinal').select('*');
   return rows.map(toStep);
 }
 
 /** Step counts per run, for listings. */
 export async function stepCounts(db: Database): Promise<Map<number, number>> {
-  const rows = (await db.knex('safe_index_steps').groupBy('run_id').select('run_id').count({ n: '*' })) as Row[];
+  const rows = (await db.knex(stepsTable).groupBy('run_id').select('run_id').count({ n: '*' })) as Row[];
   return new Map(rows.map((row) => [Number(row.run_id), Number(row.n)]));
 }
 
 /** The newest run that still has applied steps (applied, failed or interrupted part-way). */
 export async function latestUndoableRun(db: Database): Promise<RunRecord | undefined> {
   const [row] = await db
-    .knex('safe_index_runs')
+    .knex(runsTable)
     .whereIn('status', ['applied', 'failed', 'interrupted'])
     .whereExists((q) =>
       q
         .select(db.knex.raw('1'))
-        .from('safe_index_steps')
-        .whereRaw('safe_index_steps.run_id = safe_index_runs.id')
-        .where('safe_index_steps.status', 'applied'),
+        .from(stepsTable)
+        .whereRaw('?? = ??', [`${stepsTable}.run_id`, `${runsTable}.id`])
+        .where(`${stepsTable}.status`, 'applied'),
     )
     .orderBy('id', 'desc')
     .limit(1)

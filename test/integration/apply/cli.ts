@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { stateTables } from '../../../src/state/migrate.js';
 import type { TestDatabase } from '../../support/databases.js';
 
 const run = promisify(execFile);
@@ -43,14 +44,7 @@ export async function schemaDump(test: TestDatabase): Promise<string> {
       '-u',
       decodeURIComponent(url.username) || 'root',
       test.name,
-      '--ignore-table',
-      `${test.name}.safe_index_runs`,
-      '--ignore-table',
-      `${test.name}.safe_index_steps`,
-      '--ignore-table',
-      `${test.name}.safe_index_migrations`,
-      '--ignore-table',
-      `${test.name}.safe_index_migrations_lock`,
+      ...stateTables.flatMap((table) => ['--ignore-table', `${test.name}.${table}`]),
     ]);
     return stdout.replace(/ AUTO_INCREMENT=\d+/g, '');
   }
