@@ -21,6 +21,10 @@ function isInnodb(table: LiveTable | undefined): boolean {
   return (table?.engine ?? 'InnoDB').toLowerCase() === 'innodb';
 }
 
+function online(features: FlavorFeatures): AlterMode {
+  return { clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`, online: true, lockImpact: onlineImpact };
+}
+
 function blocking(reason: string, algorithm = 'INPLACE'): AlterMode {
   const lockImpact = algorithm === 'COPY' ? `table copied under ${sharedImpact}` : sharedImpact;
   return { clauses: `ALGORITHM=${algorithm}, LOCK=SHARED`, online: false, reason, lockImpact };
@@ -55,18 +59,12 @@ function addMode(index: Index, table: LiveTable | undefined, features: FlavorFea
   if (features.virtualColumnIndexBlocks && usesVirtualColumn(index, table)) {
     return blocking('an index on a virtual generated column cannot be built with LOCK=NONE on MySQL (error 3178)');
   }
-  return { clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`, online: true, lockImpact: onlineImpact };
+  return online(features);
 }
 
 /** How dropping an index runs: metadata only on InnoDB, unless the table forbids LOCK=NONE. */
 function dropMode(table: LiveTable | undefined, features: FlavorFeatures): AlterMode {
-  return (
-    tableBlocker(table, features) ?? {
-      clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`,
-      online: true,
-      lockImpact: onlineImpact,
-    }
-  );
+  return tableBlocker(table, features) ?? online(features);
 }
 
 /** The stricter of two modes (a replace both drops and adds). */
