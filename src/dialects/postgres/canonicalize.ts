@@ -25,20 +25,6 @@ async function tryStatement(session: Session, sql: string): Promise<string | und
   }
 }
 
-/** A plain model copy of an index read back from the scratch table, under its desired name. */
-function plainIndex(index: Index, name: string): Index {
-  return new Index({
-    schema: index.schema,
-    table: index.table,
-    name,
-    unique: index.unique,
-    method: index.method,
-    keyParts: index.keyParts,
-    include: index.include,
-    ...(index.where === undefined ? {} : { where: index.where }),
-  });
-}
-
 /**
  * Builds every desired index on an empty temporary copy of its table (one per distinct table) in a
  * transaction that is rolled back, and reads them back with the introspection reader: the server's
@@ -89,7 +75,9 @@ export async function canonicalizeIndexes(db: Database, indexes: readonly Index[
       const readBack = await readIndexes(session.query, tables);
       for (const index of [...readBack.values()].flat()) {
         const position = built.get(index.name);
-        if (position !== undefined) results[position] = { index: plainIndex(index, indexes[position]!.name) };
+        if (position === undefined) continue;
+        // a plain model index (the constructor drops the live facts), under its desired name
+        results[position] = { index: new Index({ ...index, name: indexes[position]!.name }) };
       }
     }
   } finally {
