@@ -9,6 +9,7 @@ import {
   tableKey,
 } from '../../model/schema.js';
 import { renderKeyLine } from './definition.js';
+import { storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromRow } from './index-rows.js';
 import { inServerKeyOrder } from './key-order.js';
@@ -114,7 +115,7 @@ function columnOf(row: Row): LiveColumn {
  * their definitions are a best guess. (A COMMENT is printed, but the index model cannot carry it.)
  */
 function declaredMethodUnknown(table: LiveTable): boolean {
-  return ['memory', 'heap'].includes((table.engine ?? '').toLowerCase());
+  return ['memory', 'heap'].includes(storageEngine(table));
 }
 
 function liveIndexOf(table: LiveTable, parts: IndexPartRow[], features: FlavorFeatures): LiveIndex {

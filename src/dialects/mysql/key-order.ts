@@ -1,6 +1,7 @@
 import type { Index } from '../../model/index-model.js';
 import type { LiveIndex, LiveTable } from '../../model/schema.js';
 import { primaryKeyName } from './definition.js';
+import { storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 
 /*
@@ -32,8 +33,7 @@ function usesVirtualColumn(index: Index, table: LiveTable): boolean {
 
 /** MariaDB's long unique key: UNIQUE with a HASH index type on an engine that has no hash indexes. */
 function isLongUniqueHash(index: Index, table: LiveTable): boolean {
-  const engine = (table.engine ?? 'InnoDB').toLowerCase();
-  return index.unique && index.method === 'hash' && !storageEnginesWithNativeHash.includes(engine);
+  return index.unique && index.method === 'hash' && !storageEnginesWithNativeHash.includes(storageEngine(table));
 }
 
 function uniqueClass(index: Index, table: LiveTable): number {

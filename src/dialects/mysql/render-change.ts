@@ -2,6 +2,7 @@ import type { Change, RenderedSql } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
 import type { LiveIndex, LiveTable } from '../../model/schema.js';
 import { renderKeyParts } from './definition.js';
+import { isInnodb } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import { followersInClass, hasIndexExistenceGuards } from './key-order.js';
 import { qualifiedTable, quoteMysqlIdent } from './quote.js';
@@ -16,10 +17,6 @@ interface AlterMode {
 
 const onlineImpact = 'brief metadata lock at start and end; reads and writes continue';
 const sharedImpact = 'LOCK=SHARED: writes wait for the whole build; reads continue';
-
-function isInnodb(table: LiveTable | undefined): boolean {
-  return (table?.engine ?? 'InnoDB').toLowerCase() === 'innodb';
-}
 
 function online(features: FlavorFeatures): AlterMode {
   return { clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`, online: true, lockImpact: onlineImpact };

@@ -1,6 +1,7 @@
 import type { PlanProblem } from '../../errors.js';
 import type { Index, KeyPart } from '../../model/index-model.js';
 import type { LiveColumn, LiveTable } from '../../model/schema.js';
+import { isInnodb } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import {
   innodbMaxKeyBytes,
@@ -23,10 +24,6 @@ const geometryTypes = new Set([
   'multipolygon',
   'geometrycollection',
 ]);
-
-function isInnodb(table: LiveTable): boolean {
-  return (table.engine ?? 'InnoDB').toLowerCase() === 'innodb';
-}
 
 function checkPrefix(part: KeyPart, column: LiveColumn, method: string): { message: string; code: string } | null {
   const name = `\`${column.name}\``;
