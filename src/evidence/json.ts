@@ -1,12 +1,12 @@
 import type { ExplainEntry, QueryMeasurement, VerifyFailure, VerifyJudgement, VerifyTarget } from './types.js';
 
 /** Milliseconds rounded to microseconds for reports. */
-export function roundMs(ms: number): number {
+function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
 /** A measurement as reports show it (snake_case keys, SPEC's `median_ms` and `uses_index` first). */
-export function measurementJson(measurement: QueryMeasurement, index: string) {
+function measurementJson(measurement: QueryMeasurement, index: string) {
   return {
     median_ms: roundMs(measurement.medianMs),
     uses_index: measurement.indexes.includes(index),

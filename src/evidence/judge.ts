@@ -20,7 +20,7 @@ export interface JudgeOptions {
 }
 
 /** Default noise floor of the regression gate, ms. */
-export const defaultNoiseFloorMs = 1;
+const defaultNoiseFloorMs = 1;
 
 /** Whether a measured plan reads the named index. */
 export function usesIndex(measurement: QueryMeasurement | undefined, index: string): boolean | undefined {
@@ -32,17 +32,17 @@ export function usesIndex(measurement: QueryMeasurement | undefined, index: stri
  * consistently (even the fastest run after is beyond that limit, so one noisy run cannot decide it),
  * and by more than the noise floor.
  */
-export function isRegression(before: QueryMeasurement, after: QueryMeasurement, options: JudgeOptions): boolean {
+function isRegression(before: QueryMeasurement, after: QueryMeasurement, options: JudgeOptions): boolean {
   const limit = before.medianMs * (1 + options.maxRegression);
   const slower = after.medianMs - before.medianMs;
   return after.medianMs > limit && after.minMs > limit && slower > (options.noiseFloorMs ?? defaultNoiseFloorMs);
 }
 
 /** Timer resolution the reports use (1 µs): a median of 0 is read as this, so a speedup always exists. */
-export const timerResolutionMs = 0.001;
+const timerResolutionMs = 0.001;
 
 /** `before / after` of the medians; undefined when either side was not measured. */
-export function speedupOf(before?: QueryMeasurement, after?: QueryMeasurement): number | undefined {
+function speedupOf(before?: QueryMeasurement, after?: QueryMeasurement): number | undefined {
   if (!before || !after) return undefined;
   return Math.max(before.medianMs, timerResolutionMs) / Math.max(after.medianMs, timerResolutionMs);
 }

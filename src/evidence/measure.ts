@@ -17,7 +17,7 @@ export interface MeasureOptions {
 }
 
 /** Default statement timeout of one verify execution. */
-export const defaultStatementTimeoutMs = 60_000;
+const defaultStatementTimeoutMs = 60_000;
 
 /** The median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {

@@ -35,7 +35,7 @@ export interface WhatIfReport {
 }
 
 /** The label every what-if output carries. */
-export const estimateLabel =
+const estimateLabel =
   'ESTIMATE (HypoPG): planner costs from plain EXPLAIN with hypothetical indexes; nothing was built or executed';
 
 const statementTimeoutMs = 30_000;

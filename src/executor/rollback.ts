@@ -50,17 +50,20 @@ async function chooseRun(db: Database, runId: number | undefined): Promise<RunRe
   return run;
 }
 
-function undoSteps(steps: readonly StepRecord[]): UndoStep[] {
-  return steps
-    .filter((step) => step.status === 'applied')
-    .reverse()
-    .map((step) => ({
-      ordinal: step.ordinal,
-      action: step.action,
-      table: step.table.name,
-      index: step.index,
-      sql: step.rollback,
-    }));
+/** The steps of a run that are applied, in run order. */
+function appliedSteps(records: readonly StepRecord[]): StepRecord[] {
+  return records.filter((step) => step.status === 'applied');
+}
+
+/** What undoing the applied steps runs, last step first. */
+function undoSteps(applied: readonly StepRecord[]): UndoStep[] {
+  return [...applied].reverse().map((step) => ({
+    ordinal: step.ordinal,
+    action: step.action,
+    table: step.table.name,
+    index: step.index,
+    sql: step.rollback,
+  }));
 }
 
 /** Undoes a recorded run online: reverse statements of its applied steps, last first, under the run lock. */
@@ -69,7 +72,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   if (options.dryRun) {
     if (!(await stateTablesExist(db))) return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
     const run = await chooseRun(db, options.runId);
-    const steps = run ? undoSteps(await runSteps(db, run.id)) : [];
+    const steps = run ? undoSteps(appliedSteps(await runSteps(db, run.id))) : [];
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
     return { runId: run.id, status: 'dry_run', steps, errors: [] };
   }
@@ -81,10 +84,10 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     await ensureStateTables(db);
     await markInterruptedRuns(db, executor, true);
     const run = await chooseRun(db, options.runId);
-    const records = run ? await runSteps(db, run.id) : [];
-    const steps = undoSteps(records);
+    const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
+    const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
-    const irreversible = records.filter((step) => step.status === 'applied' && step.rollback.length === 0);
+    const irreversible = applied.filter((step) => step.rollback.length === 0);
     if (irreversible.length > 0) {
       throw new SafeIndexError(
         'irreversible',
@@ -101,10 +104,12 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     };
     const connections = await openExecution(db, executor, settings, sink);
     try {
-      const applied = records
-        .filter((step) => step.status === 'applied')
-        .map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } }));
-      const reverse = await runReverse(db, connections, run.id, applied);
+      const reverse = await runReverse(
+        db,
+        connections,
+        run.id,
+        applied.map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } })),
+      );
       if (reverse.problem) {
         await updateRun(db, run.id, { error: `rollback failed: ${reverse.problem.message}` });
         return { runId: run.id, status: 'failed', steps, errors: [reverse.problem] };

@@ -4,19 +4,16 @@ import { runStatements, type StatementContext, StatementFailure } from './statem
 import type { ExecutionStep, RunProblem, StepOutcome } from './types.js';
 
 /** Label of a step in logs and messages. */
-export function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forward'): string {
+function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forward'): string {
   const verb = direction === 'forward' ? step.action : `undo ${step.action}`;
   return `${verb} ${step.index} on ${step.table.name}`;
 }
 
 /** The problem a failed statement reports. */
-export function problemOf(step: ExecutionStep, error: unknown): RunProblem {
-  if (error instanceof StatementFailure) {
-    return { message: error.message, code: error.failure.kind, index: step.index, table: step.table.name };
-  }
+function problemOf(step: ExecutionStep, error: unknown): RunProblem {
   return {
     message: (error as Error).message ?? String(error),
-    code: 'other',
+    code: error instanceof StatementFailure ? error.failure.kind : 'other',
     index: step.index,
     table: step.table.name,
   };
