@@ -30,6 +30,9 @@ export interface ClassifiedFailure {
   remedy?: string;
 }
 
+/** What to do about a unique index that meets duplicate rows (the same advice on every server). */
+export const duplicateKeyRemedy = 'remove the duplicate rows (plan --check-duplicates lists them) or drop `unique`';
+
 /** How far a running DDL statement has come, as the server reports it. */
 export interface BuildProgress {
   phase: string;

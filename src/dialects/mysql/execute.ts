@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ServerInfo, Session } from '../../connection/database.js';
-import type {
-  BuildProgress,
-  ClassifiedFailure,
-  DdlSessionOptions,
-  DialectExecutor,
-  LockWait,
-  OrphanCheck,
-  Queryable,
+import {
+  type BuildProgress,
+  type ClassifiedFailure,
+  type DdlSessionOptions,
+  type DialectExecutor,
+  duplicateKeyRemedy,
+  type LockWait,
+  type OrphanCheck,
+  type Queryable,
 } from '../executor-types.js';
 
 interface MysqlError {
@@ -17,29 +18,22 @@ interface MysqlError {
   sqlMessage?: string;
 }
 
+const notOnline: Omit<ClassifiedFailure, 'message'> = {
+  kind: 'not_online',
+  remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
+};
+
 const remedies: Record<number, Omit<ClassifiedFailure, 'message'>> = {
-  1062: {
-    kind: 'duplicate_key',
-    remedy: 'remove the duplicate rows (plan --check-duplicates lists them) or drop `unique`',
-  },
+  1062: { kind: 'duplicate_key', remedy: duplicateKeyRemedy },
   1205: { kind: 'lock_timeout', remedy: 'find the long transaction holding the table and retry' },
   1213: { kind: 'lock_timeout', remedy: 'retry' },
   1799: {
     kind: 'online_log_overflow',
     remedy: 'raise innodb_online_alter_log_max_size or apply when the table receives fewer writes',
   },
-  1845: {
-    kind: 'not_online',
-    remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
-  },
-  1846: {
-    kind: 'not_online',
-    remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
-  },
-  1857: {
-    kind: 'not_online',
-    remedy: 'the server cannot do this change online; use --allow-blocking only if blocking writes is acceptable',
-  },
+  1845: notOnline,
+  1846: notOnline,
+  1857: notOnline,
   3178: { kind: 'not_online', remedy: 'index a stored generated column instead of a virtual one' },
   1071: { kind: 'key_too_long', remedy: 'use a prefix `length:` on long string columns or index fewer columns' },
   1070: { kind: 'key_too_long', remedy: 'an index may have at most 16 key parts' },

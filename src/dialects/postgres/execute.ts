@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ServerInfo } from '../../connection/database.js';
 import type { TableRef } from '../../model/schema.js';
-import type {
-  BuildProgress,
-  ClassifiedFailure,
-  DdlSessionOptions,
-  DialectExecutor,
-  LockWait,
-  OrphanCheck,
+import {
+  type BuildProgress,
+  type ClassifiedFailure,
+  type DdlSessionOptions,
+  type DialectExecutor,
+  duplicateKeyRemedy,
+  type LockWait,
+  type OrphanCheck,
 } from '../executor-types.js';
 
 // The run lock is one session-level advisory lock per database; its 64-bit key comes from a constant.
@@ -37,7 +38,7 @@ function classifyPostgres(error: unknown): ClassifiedFailure {
       return {
         kind: 'duplicate_key',
         message: `${message}: ${which}`,
-        remedy: 'remove the duplicate rows (plan --check-duplicates lists them) or drop `unique`',
+        remedy: duplicateKeyRemedy,
       };
     }
     case '54000':
