@@ -47,17 +47,12 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     const rows = Number((await test.exec('select count(*) as n from orders'))[0]?.n);
     expect(rows).toBeGreaterThanOrEqual(1_000_000);
     const probe = await startProbe(test.db);
-    const started = Date.now();
     const applied = await cli(['apply', 'writer.yml', '--url', test.url, '--yes', '--format', 'json'], dir);
-    const buildMs = Date.now() - started;
     const load = await probe.stop();
     expect(applied.code, applied.stderr).toBe(0);
     expect(JSON.parse(applied.stdout).status).toBe('applied');
     expect(load.errors).toEqual([]);
     expect(load.maxMs).toBeLessThan(1000);
-    console.log(
-      `${server.label}: ${rows} rows, apply ${buildMs}ms, writer ${load.statements} statements, worst ${load.maxMs}ms`,
-    );
   });
 
   it('shows a progress line that redraws in place on a terminal while it builds', async () => {
@@ -82,8 +77,6 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     // a redrawn line: carriage return + erase line, then `<step>: <phase> [percent], <seconds>s`
     expect(applied.stderr).toMatch(/\r\x1b\[2Kcreate idx_progress on orders: [^\r\n]+, \d+s/);
     expect(applied.stdout).not.toMatch(/\x1b\[2K/);
-    const lines = applied.stderr.split('\r\x1b[2K').filter((line) => /, \d+s$/.test(line.split('\n')[0] ?? ''));
-    console.log(`${server.label}: progress ${JSON.stringify(lines.at(-1))}`);
   });
 
   it('two applies started at the same moment: exactly one builds, the other finds nothing to do', async () => {
@@ -122,6 +115,5 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     expect((await cli(['plan', 'killed.yml', '--url', test.url], dir)).code).toBe(0);
     const history = JSON.parse((await cli(['history', '--url', test.url, '--format', 'json'], dir)).stdout);
     expect(history.map((h: { status: string }) => h.status)).toContain('interrupted');
-    console.log(`${server.label} kill -9: ${again.stderr.trim().split('\n').join(' | ')}`);
   });
 });

@@ -152,7 +152,6 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     const report = JSON.parse(applied.stdout);
     expect(report.status).toBe('applied');
     const [entry] = report.verify;
-    console.log(`${server.label}: apply verify ${JSON.stringify(entry)}`);
     expect(entry).toMatchObject({
       index: 'idx_events_user',
       query: selectiveQuery,
@@ -216,9 +215,6 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     }
     const toolMedian = median(printedMedians);
     const independent = median(wall);
-    console.log(
-      `${server.label}: explain medians ${printedMedians.join(', ')} ms -> ${toolMedian} ms; client wall clock median ${independent.toFixed(3)} ms of ${wall.length}`,
-    );
     expect(Math.abs(toolMedian - independent) / independent).toBeLessThanOrEqual(0.25);
   });
 });

@@ -64,7 +64,6 @@ describe.each(testServers())('EXPLAIN evidence on $label', (server) => {
     expect(problems).toEqual([]);
     expect(entries).toHaveLength(1);
     const [entry] = entries;
-    console.log(`${server.label}: ${JSON.stringify(entry)}`);
     expect(entry).toMatchObject({
       index: 'idx_events_user',
       query: selectiveQuery,

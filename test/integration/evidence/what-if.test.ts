@@ -66,7 +66,6 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
     await test.exec('create extension if not exists hypopg');
     const before = await indexNames(test);
     const whatIf = await whatIfEstimates(test.db, report);
-    console.log(`${server.label}: ${JSON.stringify(whatIf)}`);
     expect(whatIf.available).toBe(true);
     expect(whatIf.notes[0]).toMatch(/ESTIMATE \(HypoPG\).*nothing was built or executed/);
     expect(whatIf.estimates).toHaveLength(1);

@@ -122,9 +122,6 @@ describe.each(testServers())('apply engine on $label', (server) => {
     expect(load.errors).toEqual([]);
     expect(load.statements).toBeGreaterThan(10);
     expect(load.maxMs).toBeLessThan(fastSettings.lockTimeoutMs + 1000);
-    console.log(
-      `${server.label} lock conflict: gave up after ${elapsed}ms; probe ${load.statements} statements, worst ${load.maxMs}ms`,
-    );
   });
 
   it('rolls back with the lock timeout and retries the run was applied with', async () => {
