@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { familyOf } from './dialect.js';
 import { mysqlFacts } from './mysql/facts.js';
 import { postgresFacts } from './postgres/facts.js';
-import { builtinChecks, lintRules } from './rules/index.js';
+import { type BuiltinCheck, builtinChecks, lintRules } from './rules/index.js';
 import { parseMysqlFile } from './source/parse-mysql.js';
 import { parsePostgresFile } from './source/parse-postgres.js';
 import type { ParsedFile } from './source/parsed-file.js';
@@ -35,9 +35,8 @@ export async function lintSql(path: string, text: string, options: LintOptions):
   const file = await parseMigration(path, text, options.dialect);
   const facts = file.family === 'postgres' ? postgresFacts(file) : mysqlFacts(file);
   const raw: Finding[] = [];
-  const levelOf = (id: string, level: FindingLevel) => options.levels[id] ?? level;
   for (const rule of lintRules) {
-    const level = levelOf(rule.id, rule.level);
+    const level = options.levels[rule.id] ?? rule.level;
     if (level === 'off' || !rule.families.includes(file.family)) continue;
     for (const hit of rule.check(file, { options, facts })) {
       const statement = file.statements[hit.statement]!;
@@ -53,36 +52,30 @@ export async function lintSql(path: string, text: string, options: LintOptions):
     }
   }
   const outcome = applySuppressions(file, raw, knownRuleIds);
-  const parseLevel = levelOf(builtinChecks.parseError.id, builtinChecks.parseError.level);
-  if (parseLevel !== 'off') {
-    for (const problem of file.problems) {
-      const message = `The ${options.dialect} parser cannot read this statement, so it was not checked: ${problem.message}`;
-      outcome.findings.push({
-        file: path,
-        line: problem.line,
-        column: problem.column,
-        level: parseLevel,
-        rule: builtinChecks.parseError.id,
-        message,
-        help: builtinChecks.parseError.help,
-      });
-    }
+  for (const problem of file.problems) {
+    const message = `The ${options.dialect} parser cannot read this statement, so it was not checked: ${problem.message}`;
+    const finding = builtinFinding(builtinChecks.parseError, options.levels, path, problem, message);
+    if (finding) outcome.findings.push(finding);
   }
-  const suppressionLevel = levelOf(builtinChecks.invalidSuppression.id, builtinChecks.invalidSuppression.level);
-  if (suppressionLevel !== 'off') {
-    for (const { comment, message } of outcome.problems) {
-      outcome.findings.push({
-        file: path,
-        line: comment.line,
-        column: comment.column,
-        level: suppressionLevel,
-        rule: builtinChecks.invalidSuppression.id,
-        message: `${message}; it suppresses nothing`,
-        help: builtinChecks.invalidSuppression.help,
-      });
-    }
+  for (const { comment, message } of outcome.problems) {
+    const text = `${message}; it suppresses nothing`;
+    const finding = builtinFinding(builtinChecks.invalidSuppression, options.levels, path, comment, text);
+    if (finding) outcome.findings.push(finding);
   }
   return { findings: sortFindings(outcome.findings), suppressed: sortFindings(outcome.suppressed) };
+}
+
+/** A finding of one of the linter's own checks at `at`, or undefined when the config turns the check off. */
+export function builtinFinding(
+  check: BuiltinCheck,
+  levels: LintOptions['levels'],
+  file: string,
+  at: { line: number; column: number },
+  message: string,
+): Finding | undefined {
+  const level = levels[check.id] ?? check.level;
+  if (level === 'off') return undefined;
+  return { file, line: at.line, column: at.column, level, rule: check.id, message, help: check.help };
 }
 
 /** Lints SQL migration files, in the order given. */

@@ -1,7 +1,7 @@
 import { SafeIndexError } from '../errors.js';
 import { loadLintConfig } from './config.js';
 import { resolveLintDialect } from './dialect.js';
-import { knownRuleIds, type LintOptions, lintFiles, lintSql, sortFindings } from './engine.js';
+import { builtinFinding, knownRuleIds, type LintOptions, lintFiles, lintSql, sortFindings } from './engine.js';
 import { capturedScript, captureKnexMigrations } from './knex-capture.js';
 import { namingPatternFromConfig, namingPatternFromPlans } from './naming.js';
 import { builtinChecks } from './rules/index.js';
@@ -54,18 +54,11 @@ export async function runLint(request: LintRequest): Promise<LintReport & { note
       });
       report.findings.push(...result.findings.map(relocate));
       report.suppressed.push(...result.suppressed.map(relocate));
-      const level = config.rules[builtinChecks.knexCaptureError.id] ?? builtinChecks.knexCaptureError.level;
-      if (migration.error && level !== 'off') {
-        report.findings.push({
-          file: migration.file,
-          line: 1,
-          column: 1,
-          level,
-          rule: builtinChecks.knexCaptureError.id,
-          message: `The migration's SQL could not be captured, so it was not (fully) checked: ${migration.error}`,
-          help: builtinChecks.knexCaptureError.help,
-        });
-      }
+      if (!migration.error) continue;
+      const message = `The migration's SQL could not be captured, so it was not (fully) checked: ${migration.error}`;
+      const start = { line: 1, column: 1 };
+      const finding = builtinFinding(builtinChecks.knexCaptureError, config.rules, migration.file, start, message);
+      if (finding) report.findings.push(finding);
     }
   }
   return { ...report, findings: sortByFile(report.findings), notes };

@@ -1,3 +1,4 @@
+import type { FindingLevel } from '../types.js';
 import { addUniqueConstraintWithoutUsingIndex } from './add-unique-constraint-without-using-index.js';
 import { algorithmCopy } from './algorithm-copy.js';
 import { blockingLockOption } from './blocking-lock-option.js';
@@ -32,21 +33,28 @@ export const lintRules: readonly LintRule[] = [
   indexNamePattern,
 ];
 
+/** One check the linter itself makes (not a rule). */
+export interface BuiltinCheck {
+  id: string;
+  level: FindingLevel;
+  help: string;
+}
+
 /** Findings the linter itself raises (not from a rule): they can be re-levelled but not suppressed inline. */
 export const builtinChecks = {
   parseError: {
     id: 'parse-error',
-    level: 'error' as const,
+    level: 'error',
     help: 'Fix the statement, or if the server accepts it, report the parser gap; the linter cannot vouch for a statement it cannot read',
   },
   knexCaptureError: {
     id: 'knex-capture-error',
-    level: 'error' as const,
+    level: 'error',
     help: 'Lint the SQL some other way, or make up(knex) run without query results (see docs/lint.md)',
   },
   invalidSuppression: {
     id: 'invalid-suppression',
-    level: 'error' as const,
+    level: 'error',
     help: 'Write -- safe-index-ignore: <rule-id> <reason>, naming a known rule and saying why the statement is safe',
   },
-};
+} satisfies Record<string, BuiltinCheck>;
