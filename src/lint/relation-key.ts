@@ -7,3 +7,13 @@ export function sameRelation(a: string, b: string): boolean {
   const bare = (key: string) => key.slice(key.lastIndexOf('.') + 1);
   return (!a.includes('.') || !b.includes('.')) && bare(a) === bare(b);
 }
+
+/** The table created earlier in the file (before `statement`) under a key that may name `key`, if any. */
+export function createdBefore<T extends { key: string; statement: number }>(
+  tables: readonly T[],
+  key: string | undefined,
+  statement: number,
+): T | undefined {
+  if (!key) return undefined;
+  return tables.find((table) => table.statement < statement && sameRelation(table.key, key));
+}

@@ -1,4 +1,4 @@
-import { sameRelation } from '../relation-key.js';
+import { createdBefore } from '../relation-key.js';
 import type { MysqlFile } from '../source/parsed-file.js';
 import type { FileFacts } from '../types.js';
 import { alterClauses, type MysqlAst, tableKeyOf } from './ast.js';
@@ -91,7 +91,7 @@ export function tableChanges(file: MysqlFile): TableChange[] {
     if (ast.type !== 'alter' && !isIndexDdl) return [];
     const table = tableKeyOf(ast);
     if (!table) return [];
-    const onNewTable = created.some((c) => c.statement < index && sameRelation(c.key, table));
+    const onNewTable = createdBefore(created, table, index) !== undefined;
     return [{ statement: index, table, onNewTable, indexChanges: indexChangesOf(ast), ...optionsOf(ast) }];
   });
 }

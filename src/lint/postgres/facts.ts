@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import { sameRelation } from '../relation-key.js';
+import { createdBefore } from '../relation-key.js';
 import type { PostgresFile } from '../source/parsed-file.js';
 import type { FileFacts } from '../types.js';
 import { addedKeyConstraints, alterTableCommands, nodeAs, relationKey } from './ast.js';
@@ -18,12 +18,6 @@ export function createdTables(file: PostgresFile): CreatedTable[] {
     const key = relationKey(create?.relation ?? nodeAs(statement.ast, 'CreateTableAsStmt')?.into?.rel);
     return key ? [{ key, partitioned: Boolean(create?.partspec), statement: index }] : [];
   });
-}
-
-/** The table created earlier in the file under this key, if any. */
-export function createdBefore(tables: CreatedTable[], key: string | undefined, statement: number) {
-  if (!key) return undefined;
-  return tables.find((table) => table.statement < statement && sameRelation(table.key, key));
 }
 
 /** For each statement, whether it runs inside a transaction block. */

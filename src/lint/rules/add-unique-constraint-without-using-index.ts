@@ -1,5 +1,6 @@
 import { addedKeyConstraints, alterTableCommands, nodeAs, relationKey } from '../postgres/ast.js';
-import { createdBefore, createdTables } from '../postgres/facts.js';
+import { createdTables } from '../postgres/facts.js';
+import { createdBefore } from '../relation-key.js';
 import { postgresRule } from './rule.js';
 
 /** PostgreSQL: ADD UNIQUE / PRIMARY KEY on an existing table that builds its index under the ALTER's lock. */

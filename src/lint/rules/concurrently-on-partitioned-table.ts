@@ -1,6 +1,6 @@
 import { droppedIndexNames, nodeAs, relationKey } from '../postgres/ast.js';
-import { createdBefore, createdTables } from '../postgres/facts.js';
-import { sameRelation } from '../relation-key.js';
+import { createdTables } from '../postgres/facts.js';
+import { createdBefore, sameRelation } from '../relation-key.js';
 import { postgresRule } from './rule.js';
 
 /** PostgreSQL: CREATE/DROP INDEX CONCURRENTLY on a partitioned table the file created. */

@@ -1,5 +1,6 @@
 import { nodeAs, relationKey } from '../postgres/ast.js';
-import { createdBefore, createdTables } from '../postgres/facts.js';
+import { createdTables } from '../postgres/facts.js';
+import { createdBefore } from '../relation-key.js';
 import { postgresRule } from './rule.js';
 
 /** PostgreSQL: CREATE INDEX without CONCURRENTLY on a table the file did not create. */
