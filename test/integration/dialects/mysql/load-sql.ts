@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { quoteMysqlIdent } from '../../../../src/dialects/mysql/quote.js';
 
 /** The Sakila schema file rewritten to load into `database` instead of creating `sakila`. */
 export function sakilaFor(database: string): string {
@@ -7,7 +8,8 @@ export function sakilaFor(database: string): string {
   const header = 'DROP SCHEMA IF EXISTS sakila;\nCREATE SCHEMA sakila;\nUSE sakila;';
   if (!text.includes(header)) throw new Error('sakila-schema.sql no longer starts with its CREATE SCHEMA lines');
   // the views name their tables `sakila.film` etc.
-  return text.replace(header, `USE \`${database}\`;`).replaceAll(/\bsakila\./g, `\`${database}\`.`);
+  const quoted = quoteMysqlIdent(database);
+  return text.replace(header, `USE ${quoted};`).replaceAll(/\bsakila\./g, `${quoted}.`);
 }
 
 /** Runs a SQL script (with DELIMITER blocks) through the mariadb/mysql command-line client. */

@@ -1,8 +1,9 @@
+import { qualifiedTable } from '../../../../src/dialects/mysql/quote.js';
 import type { TestDatabase } from '../../../support/databases.js';
 
 /** SHOW CREATE TABLE text of one table. */
 export async function showCreateTable(test: TestDatabase, table: string): Promise<string> {
-  const [row] = await test.exec(`SHOW CREATE TABLE \`${test.name}\`.\`${table.replaceAll('`', '``')}\``);
+  const [row] = await test.exec(`SHOW CREATE TABLE ${qualifiedTable(test.name, table)}`);
   return String(row?.['Create Table']);
 }
 
