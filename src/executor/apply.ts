@@ -7,7 +7,7 @@ import { ensureStateTables } from '../state/migrate.js';
 import { createRun, updateRun } from '../state/runs.js';
 import { openExecution } from './connections.js';
 import { markInterruptedRuns, repairInterruptedRuns } from './recovery.js';
-import { renderRollbackScript, writeRollbackScript } from './rollback-script.js';
+import { renderRollbackScript, writeRunFile } from './rollback-script.js';
 import { acquireRunLock } from './run-lock.js';
 import { runForward, runReverse } from './run-steps.js';
 import {
@@ -121,7 +121,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
         executor,
         options.settings,
       );
-      const rollbackFile = await writeRollbackScript(options.rollbackDir, runId, script);
+      const rollbackFile = await writeRunFile(options.rollbackDir, `${runId}.sql`, script);
       await updateRun(db, runId, {
         status,
         finishedAt: new Date(),

@@ -1,9 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
 import { executeRollback, type RollbackResult } from './rollback.js';
+import { renderRolledBackScript, writeRunFile } from './rollback-script.js';
 import type { ExecutionSink } from './types.js';
 
 /** Everything `rollback` needs: target, which run, flags. */
@@ -36,19 +35,8 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
       },
     });
     if (result.status === 'rolled_back' && result.runId !== null && request.rollbackDir) {
-      const lines = [
-        `-- safe-index: statements run by \`rollback\` of run ${result.runId}`,
-        `-- date: ${new Date().toISOString()}`,
-        `-- target: ${db.target.display}`,
-        '',
-        ...result.steps.flatMap((step) => [
-          `-- undo ${step.action} ${step.index} on ${step.table}`,
-          ...step.sql.map((sql) => `${sql};`),
-          '',
-        ]),
-      ];
-      await mkdir(request.rollbackDir, { recursive: true });
-      await writeFile(path.join(request.rollbackDir, `${result.runId}.rolled-back.sql`), lines.join('\n'), 'utf8');
+      const script = renderRolledBackScript(result.runId, db.target.display, result.steps);
+      await writeRunFile(request.rollbackDir, `${result.runId}.rolled-back.sql`, script);
     }
     return result;
   });

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerInfo } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
+import type { UndoStep } from './rollback.js';
 import type { ExecutionSettings, ExecutionStep } from './types.js';
 
 /** What the header of a rollback script names. */
@@ -43,10 +44,26 @@ export function renderRollbackScript(
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `<dir>/<run-id>.sql` and returns its path. */
-export async function writeRollbackScript(dir: string, runId: number, script: string): Promise<string> {
+/** What `rollback` ran for a run, as a commented script (the steps as undone, last step first). */
+export function renderRolledBackScript(runId: number, target: string, steps: readonly UndoStep[]): string {
+  const lines = [
+    `-- safe-index: statements run by \`rollback\` of run ${runId}`,
+    `-- date: ${new Date().toISOString()}`,
+    `-- target: ${target}`,
+    '',
+    ...steps.flatMap((step) => [
+      `-- undo ${step.action} ${step.index} on ${step.table}`,
+      ...step.sql.map((sql) => `${sql};`),
+      '',
+    ]),
+  ];
+  return lines.join('\n');
+}
+
+/** Writes `<dir>/<name>` (creating the directory) and returns its path. */
+export async function writeRunFile(dir: string, name: string, text: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${runId}.sql`);
-  await writeFile(file, script, 'utf8');
+  const file = path.join(dir, name);
+  await writeFile(file, text, 'utf8');
   return file;
 }

@@ -59,7 +59,7 @@ async function dropNewInvalidIndexes(
 }
 
 /**
- * Runs the statements of one step from `from` on, each with the lock timeout; a lock timeout is
+ * Runs the given statements of one step in order, each with the lock timeout; a lock timeout is
  * retried with backoff up to `maxRetries`, and a failed statement leaves no INVALID index behind.
  * `onStatement` is told after each statement that succeeded.
  */
@@ -75,7 +75,7 @@ export async function runStatements(
   for (const [index, sql] of statements.entries()) {
     for (let attempt = 0; ; attempt += 1) {
       attempts += 1;
-      const invalidBefore = await executor.invalidIndexes(context.monitor, table);
+      const invalidBefore = await executor.invalidIndexes(monitor, table);
       const watch = watchStatement(monitor, executor, ddl.id, label, settings, sink);
       try {
         await ddl.query(sql);
