@@ -34,6 +34,9 @@ export interface Capabilities {
   maxKeyParts: number | null;
 }
 
+/** A problem the dialect finds in a desired index; the planner adds where in the plan it was written. */
+export type IndexProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
+
 /** The server's canonical form of one desired index, or why the server refused it. */
 export type CanonicalResult = { index: Index } | { error: string };
 
@@ -57,7 +60,9 @@ export interface Dialect {
    */
   canonicalize(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]>;
   /** Flavor rules that need the live table: key length, TEXT/BLOB without prefix, virtual columns. */
-  validateIndex(index: Index, table: LiveTable): Omit<PlanProblem, 'file' | 'line' | 'column'>[];
+  validateIndex(index: Index, table: LiveTable): IndexProblem[];
+  /** The tables of one schema that have at least one index, in one catalog query (for `export`). */
+  listIndexedTables(db: Database, schema: string): Promise<TableRef[]>;
   /** Forward and reverse SQL of one change, with the online options of the flavor. */
   renderChange(change: Change, table: LiveTable | undefined): RenderedSql;
   /** The canonical one-line definition, as the server would print it (for diffs and reports). */

@@ -1,5 +1,5 @@
 import type { KeyPart } from '../model/index-model.js';
-import type { LiveIndex } from '../model/schema.js';
+import { constraintKeywords, type LiveIndex } from '../model/schema.js';
 import { indexSchema } from '../plan-file/schema.js';
 import type { PlanKeyPart } from '../plan-file/types.js';
 
@@ -26,12 +26,10 @@ export interface SkippedIndex {
   reason: string;
 }
 
-const constraintNames = { primary: 'PRIMARY KEY', unique: 'UNIQUE', exclusion: 'EXCLUDE' } as const;
-
 /** Why a live index cannot be written as a plan entry, or undefined when it can. */
 export function unexportableReason(index: LiveIndex): string | undefined {
   const { constraint, valid, roundTrips } = index.live;
-  if (constraint) return `owned by a ${constraintNames[constraint]} constraint (constraints are not managed)`;
+  if (constraint) return `owned by a ${constraintKeywords[constraint]} constraint (constraints are not managed)`;
   if (!valid) return 'INVALID (a failed concurrent build); drop it or let `apply` replace it';
   if (roundTrips === false) return 'its definition does not read back exactly, so it is not trusted';
   if (!planMethods.has(index.method)) return `access method "${index.method}" cannot be written in a plan`;

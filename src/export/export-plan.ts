@@ -1,11 +1,13 @@
 import type { Database } from '../connection/database.js';
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
-import { createIndexedTableLister } from '../dialects/list-tables.js';
 import type { Dialect } from '../dialects/types.js';
 import { SafeIndexError } from '../errors.js';
 import { findTable, type TableRef } from '../model/schema.js';
 import { type ExportedIndex, exportedIndexOf, type SkippedIndex, unexportableReason } from './entry.js';
+
+/** Prefix of the tool's own state tables, which are never exported. */
+const stateTablePrefix = 'safe_index_';
 
 /** What to export: where to connect and which tables (default: every table of the schema with indexes). */
 export interface ExportRequest extends TargetOptions {
@@ -35,7 +37,7 @@ async function exportIndexes(
   const refs: TableRef[] =
     tableNames.length > 0
       ? tableNames.map((name) => ({ schema, name }))
-      : await createIndexedTableLister(db.server)(db, schema);
+      : (await dialect.listIndexedTables(db, schema)).filter((ref) => !ref.name.startsWith(stateTablePrefix));
   const live = await dialect.introspect(db, refs);
   const missing = refs.filter((ref) => !findTable(live, ref)).map((ref) => ref.name);
   if (missing.length > 0) {

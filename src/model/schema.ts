@@ -29,6 +29,13 @@ export interface LiveColumn {
 /** Where a live index comes from when a constraint owns it. */
 export type IndexConstraint = 'primary' | 'unique' | 'exclusion' | null;
 
+/** The SQL keyword of each kind of constraint that owns an index. */
+export const constraintKeywords: Record<NonNullable<IndexConstraint>, string> = {
+  primary: 'PRIMARY KEY',
+  unique: 'UNIQUE',
+  exclusion: 'EXCLUDE',
+};
+
 /** Live-only facts about an index. */
 export interface LiveIndexFacts {
   /** False for a PostgreSQL INVALID index (failed or interrupted concurrent build). */

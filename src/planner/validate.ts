@@ -1,16 +1,14 @@
-import type { Dialect } from '../dialects/types.js';
+import type { Dialect, IndexProblem } from '../dialects/types.js';
 import type { PlanProblem, SourcePosition } from '../errors.js';
 import type { Index } from '../model/index-model.js';
 import type { LiveTable } from '../model/schema.js';
 import type { PlanIndexSpec } from '../plan-file/types.js';
 
-type Problem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
-
 function at(spec: PlanIndexSpec, key: string): SourcePosition {
   return spec.positions[key] ?? spec.source;
 }
 
-function located(spec: PlanIndexSpec, key: string, problem: Problem): PlanProblem {
+function located(spec: PlanIndexSpec, key: string, problem: IndexProblem): PlanProblem {
   return { ...problem, ...at(spec, key), index: spec.name, table: spec.table };
 }
 

@@ -4,6 +4,7 @@ import { canonicalizeMysql } from './canonicalize.js';
 import { renderKeyLine } from './definition.js';
 import { flavorFeatures, mysqlCapabilities } from './flavor.js';
 import { introspectMysql } from './introspect.js';
+import { listMysqlIndexedTables } from './list-tables.js';
 import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
 import { renderMysqlChange } from './render-change.js';
 import { validateMysqlIndex } from './validate.js';
@@ -19,6 +20,7 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
     introspect: (db, tables) => introspectMysql(db, tables, features),
     canonicalize: (db, indexes) => canonicalizeMysql(db, indexes),
     validateIndex: (index, table) => validateMysqlIndex(index, table, features),
+    listIndexedTables: listMysqlIndexedTables,
     renderChange: (change, table) => renderMysqlChange(change, table, features),
     renderDefinition: (index) => renderKeyLine(index, features),
   };

@@ -1,6 +1,6 @@
-import type { PlanProblem } from '../../errors.js';
 import type { Index, KeyPart } from '../../model/index-model.js';
 import type { LiveColumn, LiveTable } from '../../model/schema.js';
+import type { IndexProblem } from '../types.js';
 import { isInnodb } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import {
@@ -12,7 +12,6 @@ import {
 } from './key-length.js';
 
 /** A problem found by the flavor rules, before file positions are attached. */
-export type IndexProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
 
 const geometryTypes = new Set([
   'geometry',

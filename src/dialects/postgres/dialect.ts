@@ -12,6 +12,7 @@ import {
   quoteLiteral,
 } from './identifiers.js';
 import { introspectTables } from './introspect.js';
+import { listPostgresIndexedTables } from './list-tables.js';
 import { renderPostgresChange } from './render.js';
 import { maxIndexColumns, validatePostgresIndex } from './validate.js';
 
@@ -48,6 +49,7 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     },
     canonicalize: (db, indexes) => canonicalizeIndexes(db, indexes),
     validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
+    listIndexedTables: listPostgresIndexedTables,
     renderChange: renderPostgresChange,
     renderDefinition(index: Index) {
       if (index instanceof LiveIndex) return index.live.definition;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Change, RenderedSql } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
-import { type LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
+import { constraintKeywords, type LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
 import { formatDefinition, piecesOf } from './definition.js';
 import { fitIdentifier, quoteIdent, quoteQualified } from './identifiers.js';
 import { splitLiveDefinition, statementFromLive } from './live-definition.js';
@@ -132,7 +132,7 @@ const partitionedDropReason =
 /** Why DROP INDEX cannot remove this index at all, if it cannot. */
 function undroppableReason(live: LiveIndex): string | undefined {
   if (live.live.constraint) {
-    const kind = { primary: 'PRIMARY KEY', unique: 'UNIQUE', exclusion: 'EXCLUDE' }[live.live.constraint];
+    const kind = constraintKeywords[live.live.constraint];
     return `index ${live.name} backs a ${kind} constraint: it cannot be dropped with DROP INDEX, and this tool does not alter constraints`;
   }
   if (live.live.parentIndex) {

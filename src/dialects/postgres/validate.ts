@@ -1,9 +1,8 @@
-import type { PlanProblem } from '../../errors.js';
 import type { Index } from '../../model/index-model.js';
 import type { LiveTable } from '../../model/schema.js';
+import type { IndexProblem } from '../types.js';
 
 /** A problem found against the live table, without its plan-file position. */
-export type TableProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
 
 /** INDEX_MAX_KEYS: key and INCLUDE columns together. */
 export const maxIndexColumns = 32;
@@ -22,8 +21,8 @@ const methodAbilities: Record<string, { unique: boolean; multiColumn: boolean; o
 };
 
 /** PostgreSQL rules that need the live table; the server's own refusals are found by canonicalization. */
-export function validatePostgresIndex(index: Index, table: LiveTable, serverMajor: number): TableProblem[] {
-  const problems: TableProblem[] = [];
+export function validatePostgresIndex(index: Index, table: LiveTable, serverMajor: number): IndexProblem[] {
+  const problems: IndexProblem[] = [];
   const problem = (code: string, message: string) =>
     problems.push({
       code,
