@@ -10,6 +10,7 @@ import {
   type OrphanCheck,
   type Queryable,
 } from '../executor-types.js';
+import { flavorFeatures } from './flavor.js';
 
 interface MysqlError {
   errno?: number;
@@ -64,12 +65,15 @@ function runLockName(database: string): string {
 /** MySQL/MariaDB execution: lock_wait_timeout, GET_LOCK, error classes, progress. */
 export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
   const lockName = runLockName(server.database);
+  const features = flavorFeatures(server);
   return {
     ddlSessionSql(options: DdlSessionOptions): string[] {
       // lock_wait_timeout is whole seconds, at least 1; it bounds the metadata-lock waits of the ALTER
       const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
       const statements = [`SET SESSION lock_wait_timeout = ${seconds}`];
-      if (server.flavor === 'mariadb') statements.push('SET SESSION max_statement_time = 0');
+      // a role- or server-level statement timeout must not cancel a long build
+      const timeout = features.statementTimeout;
+      if (timeout.appliesToDdl) statements.push(`SET SESSION ${timeout.variable} = 0`);
       return statements;
     },
     monitorEnforcesLockTimeout: () => false,
@@ -109,7 +113,7 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
     dropInvalidIndexes: async () => {},
     classify: classifyMysql,
     async progress(monitor: Session, id: number): Promise<BuildProgress | null> {
-      if (server.flavor === 'mariadb') {
+      if (features.progressSource === 'processlist') {
         const [row] = await monitor.query<{ state: string | null; progress: number | string | null }>(
           'select state, progress from information_schema.processlist where id = ?',
           [id],

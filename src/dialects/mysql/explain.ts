@@ -2,6 +2,7 @@ import type { ServerInfo, Session } from '../../connection/database.js';
 import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect } from '../explain-types.js';
 import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
+import { flavorFeatures } from './flavor.js';
 import { qualifiedTable } from './quote.js';
 
 async function firstColumn(session: Session, sql: string): Promise<unknown> {
@@ -15,17 +16,21 @@ async function firstColumn(session: Session, sql: string): Promise<unknown> {
  * No hypothetical indexes.
  */
 export function createMysqlExplain(server: ServerInfo): ExplainDialect {
-  const mariadb = server.flavor === 'mariadb';
+  const { statementTimeout, analyzeStatement } = flavorFeatures(server);
+  const timeoutValue = (ms: number) => {
+    const whole = Math.max(1, Math.round(ms));
+    return statementTimeout.unit === 's' ? (whole / 1000).toFixed(3) : String(whole);
+  };
   return {
     beginReadOnlySql: (timeoutMs) => [
-      mariadb
-        ? `SET SESSION max_statement_time = ${(Math.max(1, Math.round(timeoutMs)) / 1000).toFixed(3)}`
-        : `SET SESSION max_execution_time = ${Math.max(1, Math.round(timeoutMs))}`,
+      `SET SESSION ${statementTimeout.variable} = ${timeoutValue(timeoutMs)}`,
       'START TRANSACTION READ ONLY',
     ],
     rollbackSql: 'ROLLBACK',
     async analyze(session, statement) {
-      if (mariadb) return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));
+      if (analyzeStatement === 'ANALYZE FORMAT=JSON') {
+        return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));
+      }
       const facts = parseMysqlAnalyzeTree(String(await firstColumn(session, `EXPLAIN ANALYZE ${statement}`)));
       const shape = parseMysqlExplainJson(await firstColumn(session, `EXPLAIN FORMAT=JSON ${statement}`));
       return { ...facts, indexes: shape.indexes.length > 0 ? shape.indexes : facts.indexes };

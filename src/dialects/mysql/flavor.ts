@@ -3,7 +3,6 @@ import type { Capabilities } from '../types.js';
 
 /** What one MySQL or MariaDB server version can do; the only place that reads flavor and version. */
 export interface FlavorFeatures {
-  flavor: 'mysql' | 'mariadb';
   /** How an index is taken out of use: MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED. */
   invisibleIndex: 'invisible' | 'ignored' | null;
   /** Functional key parts `((expr))`: MySQL 8.0.13+. */
@@ -26,6 +25,25 @@ export interface FlavorFeatures {
   fulltextLockError: string;
   /** The error the server raises when SPATIAL is asked for LOCK=NONE. */
   spatialLockError: string;
+  /**
+   * The session's statement timeout: MariaDB `max_statement_time` (seconds, every statement, so the
+   * DDL session clears it), MySQL `max_execution_time` (milliseconds, SELECT only).
+   */
+  statementTimeout:
+    | { variable: 'max_statement_time'; unit: 's'; appliesToDdl: true }
+    | {
+        variable: 'max_execution_time';
+        unit: 'ms';
+        appliesToDdl: false;
+      };
+  /** MySQL 8 sorts keys on virtual generated columns after the others of their class; MariaDB does not. */
+  virtualColumnKeysLast: boolean;
+  /** `DROP INDEX IF EXISTS` / `ADD INDEX IF NOT EXISTS` inside ALTER TABLE (MariaDB; MySQL 8 has neither). */
+  indexExistenceGuards: boolean;
+  /** Where a running ALTER reports progress: MariaDB PROCESSLIST.PROGRESS, MySQL performance_schema stages. */
+  progressSource: 'processlist' | 'performance_schema';
+  /** How a query is executed and timed: MariaDB `ANALYZE FORMAT=JSON`, MySQL 8.0.18+ `EXPLAIN ANALYZE`. */
+  analyzeStatement: 'ANALYZE FORMAT=JSON' | 'EXPLAIN ANALYZE';
 }
 
 function atLeast(server: ServerInfo, major: number, minor: number, patch = 0): boolean {
@@ -38,12 +56,16 @@ function atLeast(server: ServerInfo, major: number, minor: number, patch = 0): b
 export function flavorFeatures(server: ServerInfo): FlavorFeatures {
   if (server.flavor === 'mariadb') {
     return {
-      flavor: 'mariadb',
       invisibleIndex: atLeast(server, 10, 6) ? 'ignored' : null,
       expressionKeyParts: false,
       descendingKeys: atLeast(server, 10, 8),
       onlineAlgorithms: ['INSTANT', 'NOCOPY', 'INPLACE'],
       indexAlgorithm: 'NOCOPY',
+      statementTimeout: { variable: 'max_statement_time', unit: 's', appliesToDdl: true },
+      progressSource: 'processlist',
+      virtualColumnKeysLast: false,
+      indexExistenceGuards: true,
+      analyzeStatement: 'ANALYZE FORMAT=JSON',
       virtualColumnIndexBlocks: false,
       cascadingForeignKeysBlock: false,
       fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',
@@ -52,12 +74,16 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
     };
   }
   return {
-    flavor: 'mysql',
     invisibleIndex: atLeast(server, 8, 0) ? 'invisible' : null,
     expressionKeyParts: atLeast(server, 8, 0, 13),
     descendingKeys: atLeast(server, 8, 0),
     onlineAlgorithms: ['INSTANT', 'INPLACE'],
     indexAlgorithm: 'INPLACE',
+    statementTimeout: { variable: 'max_execution_time', unit: 'ms', appliesToDdl: false },
+    progressSource: 'performance_schema',
+    virtualColumnKeysLast: true,
+    indexExistenceGuards: false,
+    analyzeStatement: 'EXPLAIN ANALYZE',
     virtualColumnIndexBlocks: true,
     cascadingForeignKeysBlock: true,
     fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',

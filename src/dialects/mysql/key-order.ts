@@ -46,7 +46,7 @@ function uniqueClass(index: Index, table: LiveTable): number {
 function keyClassRank(index: Index, table: LiveTable, features: FlavorFeatures): number {
   if (index.name === primaryKeyName) return 0;
   const base = index.unique ? uniqueClass(index, table) : index.method === 'fulltext' ? 7 : 6;
-  const virtualLast = features.flavor === 'mysql' && usesVirtualColumn(index, table) ? 1 : 0;
+  const virtualLast = features.virtualColumnKeysLast && usesVirtualColumn(index, table) ? 1 : 0;
   return base * 2 + virtualLast;
 }
 
@@ -66,9 +66,4 @@ export function followersInClass(index: LiveIndex, table: LiveTable, features: F
   if (position < 0) return [];
   const rank = keyClassRank(index, table, features);
   return table.indexes.slice(position + 1).filter((other) => keyClassRank(other, table, features) === rank);
-}
-
-/** MariaDB has `DROP INDEX IF EXISTS` and `ADD ... INDEX IF NOT EXISTS`; MySQL 8 has neither. */
-export function hasIndexExistenceGuards(features: FlavorFeatures): boolean {
-  return features.flavor === 'mariadb';
 }

@@ -4,7 +4,7 @@ import type { LiveIndex, LiveTable } from '../../model/schema.js';
 import { renderKeyParts } from './definition.js';
 import { isInnodb } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
-import { followersInClass, hasIndexExistenceGuards } from './key-order.js';
+import { followersInClass } from './key-order.js';
 import { qualifiedTable, quoteMysqlIdent } from './quote.js';
 
 /** The ALGORITHM/LOCK clauses of one ALTER and, when they are not LOCK=NONE, why. */
@@ -178,7 +178,7 @@ export function renderMysqlChange(change: Change, table: LiveTable | undefined, 
   if (refusal) return refused(refusal);
   const followers = restoredFollowers(live, table, features);
   const restoreMode = restoreModeOf(live, followers, table, features);
-  const guard = hasIndexExistenceGuards(features);
+  const guard = features.indexExistenceGuards;
   if (change.action === 'drop') {
     const mode = dropMode(table, features);
     const rollback = alter(change, restoreDropped(live, followers, guard), restoreMode);

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { median } from '../../../src/evidence/measure.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { createEvents, planDir, selectiveQuery } from './support.js';
@@ -34,18 +32,6 @@ indexes:
         expect: uses_index
 `;
 
-const scanQuery = "SELECT count(*) AS n FROM events WHERE kind = 3 AND payload LIKE '%ab%'";
-const scanPlan = `settings:
-  explain_runs: 5
-indexes:
-  - name: idx_events_user
-    table: events
-    columns: [user_id]
-    verify:
-      - name: scan of every event
-        sql: "${scanQuery}"
-`;
-
 async function indexDefinitions(test: TestDatabase): Promise<string[]> {
   const rows = await test.exec(
     test.server.dialect === 'postgres'
@@ -66,10 +52,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     await createEvents(test);
     dir = await planDir('events.yml', goodPlan);
     await import('node:fs/promises').then((fs) =>
-      Promise.all([
-        fs.writeFile(path.join(dir, 'unrelated.yml'), unrelatedPlan),
-        fs.writeFile(path.join(dir, 'scan.yml'), scanPlan),
-      ]),
+      Promise.all([fs.writeFile(path.join(dir, 'unrelated.yml'), unrelatedPlan)]),
     );
   });
   afterAll(async () => {
@@ -189,32 +172,5 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/run \d+: applied/);
     expect(text.stdout).toMatch(/idx_events_user\s+events of one user\s+[\d.]+ ms\s+[\d.]+ ms\s+\d+x\s+no -> yes/);
-  });
-
-  it('the median explain prints agrees within 25% with the test timing the plain query (client wall clock)', async () => {
-    // Fair comparison: the same full scan (tens of ms, so the ~0.1 ms round trip is negligible), timed
-    // by the tool and by the test in alternating rounds so both see the same load on the machine; the
-    // median of the printed medians is compared with the median of all wall-clock runs.
-    const printedMedians: number[] = [];
-    const wall: number[] = [];
-    const session = await test.db.session();
-    try {
-      await session.query(scanQuery);
-      for (let round = 0; round < 5; round += 1) {
-        const printed = await runCli(['explain', path.join(dir, 'scan.yml'), '--url', test.url, '--format', 'json']);
-        expect(printed.exitCode).toBe(0);
-        printedMedians.push(JSON.parse(printed.stdout).verify[0].measurement.median_ms as number);
-        for (let i = 0; i < 5; i += 1) {
-          const start = performance.now();
-          await session.query(scanQuery);
-          wall.push(performance.now() - start);
-        }
-      }
-    } finally {
-      await session.release();
-    }
-    const toolMedian = median(printedMedians);
-    const independent = median(wall);
-    expect(Math.abs(toolMedian - independent) / independent).toBeLessThanOrEqual(0.25);
   });
 });
