@@ -60,6 +60,9 @@ if ! my_up; then
   } || { say "MariaDB did not come up on $MY_HOST:$MY_PORT"; exit 1; }
 fi
 
+# ---------- MySQL 9.7 (optional: its tests skip with a reason when it is not there) ----------
+bash "$(dirname "$0")/ensure-mysql.sh" || say "MySQL 9.7 not available on 127.0.0.1:3307; the mysql97 tests will be skipped"
+
 # client tools used by the schema-dump round-trip tests
 command -v pg_dump >/dev/null || apt_install postgresql-client
 command -v mysqldump >/dev/null || command -v mariadb-dump >/dev/null || apt_install mariadb-client
