@@ -5,8 +5,8 @@ import type { LiveIndex, LiveTable } from '../model/schema.js';
 /** One managed index as the diff sees it: the desired definition (or its absence) and the live table. */
 export interface DiffInput {
   name: string;
-  state: 'present' | 'absent';
-  /** Canonical desired definition (present entries only). */
+  state: 'present' | 'absent' | 'disabled';
+  /** Canonical desired definition (present entries, and disabled ones that give columns). */
   desired?: Index;
   table: LiveTable;
 }
@@ -21,12 +21,34 @@ function differences(live: LiveIndex, desired: Index): string {
   return out.join('; ');
 }
 
-/** Decides create / drop / replace / noop for one managed index. Pure: no SQL, no server. */
+/**
+ * Why a `state: disabled` entry cannot be diffed (the index must exist, with the definition the entry
+ * gives), or null when it can.
+ */
+export function disabledEntryProblem(input: DiffInput): string | null {
+  const live = input.table.indexes.find((index) => index.name === input.name);
+  if (!live) return `index "${input.name}" does not exist; only a live index can be disabled`;
+  if (input.desired && !live.equals(input.desired)) {
+    return `index "${input.name}" is live with another definition (${differences(live, input.desired)}); make it present with the new definition first, then disable it`;
+  }
+  return null;
+}
+
+/**
+ * Decides create / drop / replace / disable / enable / noop for one managed index. Pure: no SQL, no
+ * server. A `disabled` entry must name a live index (see `disabledEntryProblem`).
+ */
 export function diffIndex(input: DiffInput): Change {
   const live = input.table.indexes.find((index) => index.name === input.name);
   const base = { table: { schema: input.table.schema, name: input.table.name }, index: input.name, warnings: [] };
+  const desiredPart = input.desired ? { desired: input.desired } : {};
   if (input.state === 'absent') {
     return live ? { ...base, action: 'drop', live } : { ...base, action: 'noop' };
+  }
+  if (input.state === 'disabled') {
+    const problem = disabledEntryProblem(input);
+    if (problem || !live) throw new Error(`diffIndex: ${problem}`);
+    return { ...base, ...desiredPart, action: live.live.visible ? 'disable' : 'noop', live };
   }
   const desired = input.desired;
   if (!desired) throw new Error(`diffIndex: present index ${input.name} has no desired definition`);
@@ -40,6 +62,6 @@ export function diffIndex(input: DiffInput): Change {
       reason: 'the live index is INVALID (a failed or interrupted build)',
     };
   }
-  if (live.equals(desired)) return { ...base, action: 'noop', desired, live };
+  if (live.equals(desired)) return { ...base, action: live.live.visible ? 'noop' : 'enable', desired, live };
   return { ...base, action: 'replace', desired, live, reason: `definition differs: ${differences(live, desired)}` };
 }

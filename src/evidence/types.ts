@@ -8,7 +8,7 @@ export interface VerifyTarget {
   index: string;
   table: TableRef;
   /** Whether the plan wants the index to exist (`expect: uses_index` only applies when present). */
-  state: 'present' | 'absent';
+  state: 'present' | 'absent' | 'disabled';
   query: VerifyQuery;
 }
 

@@ -1,8 +1,14 @@
 import type { Index } from './index-model.js';
 import type { LiveIndex, TableRef } from './schema.js';
 
-/** What the diff decided for one managed index. */
-export type ChangeAction = 'create' | 'drop' | 'replace' | 'noop';
+/**
+ * What the diff decided for one managed index. `disable` hides a live index from the optimizer without
+ * dropping it (MySQL INVISIBLE, MariaDB IGNORED); `enable` makes a disabled index visible again.
+ */
+export type ChangeAction = 'create' | 'drop' | 'replace' | 'disable' | 'enable' | 'noop';
+
+/** Actions that take an index out of use: their usage evidence is checked before they run. */
+export const retiringActions: readonly ChangeAction[] = ['drop', 'disable'];
 
 /** One decision of the diff, before any SQL exists. */
 export interface Change {
@@ -10,7 +16,7 @@ export interface Change {
   table: TableRef;
   /** Name of the managed index. */
   index: string;
-  /** The desired definition (absent for `drop`). */
+  /** The desired definition (absent for `drop`, and for `disable`/`enable` of an entry without columns). */
   desired?: Index;
   /** The live index under that name, if any. */
   live?: LiveIndex;

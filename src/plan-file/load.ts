@@ -134,6 +134,7 @@ export async function loadPlanFile(file: string): Promise<ParsedFile> {
   if (raw?.max_retries !== undefined) settings.maxRetries = raw.max_retries;
   if (raw?.explain_runs !== undefined) settings.explainRuns = raw.explain_runs;
   if (raw?.max_regression !== undefined) settings.maxRegression = raw.max_regression;
+  if (raw?.require_usage_evidence !== undefined) settings.requireUsageEvidence = raw.require_usage_evidence;
   const indexes = parsed.data.indexes.map((entry, i): PlanIndexSpec => {
     const base = ['indexes', i];
     const verify = entry.verify.map(

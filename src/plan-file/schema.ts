@@ -50,12 +50,17 @@ export const indexSchema = z
       .describe('Access method. PG: btree|hash|gin|gist|brin|spgist; MySQL: btree|hash|fulltext|spatial.'),
     where: z.string().min(1).optional().describe('Partial-index predicate (PostgreSQL).'),
     include: z.array(identifier).default([]).describe('Covering columns (PostgreSQL INCLUDE).'),
-    state: z.enum(['present', 'absent']).default('present').describe('absent: drop the index if it exists.'),
+    state: z
+      .enum(['present', 'absent', 'disabled'])
+      .default('present')
+      .describe(
+        'absent: drop the index if it exists; disabled: keep it but hide it from the optimizer (MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED).',
+      ),
     purpose: z.string().optional().describe('Free text shown in plans and reports.'),
     verify: z.array(verifySchema).default([]).describe('Read-only queries timed before and after.'),
   })
-  .refine((index) => index.state === 'absent' || index.columns !== undefined, {
-    message: '`columns` is required unless `state: absent`',
+  .refine((index) => index.state !== 'present' || index.columns !== undefined, {
+    message: '`columns` is required unless `state: absent` or `state: disabled`',
     path: ['columns'],
   });
 
@@ -69,6 +74,10 @@ export const settingsSchema = z.strictObject({
     .min(0)
     .optional()
     .describe('A verify query slower than before by more than this fraction fails the apply.'),
+  require_usage_evidence: z
+    .boolean()
+    .optional()
+    .describe('Refuse to drop or disable an index whose usage verdict is unknown (not only one that is used).'),
 });
 
 /** A whole plan file. */

@@ -26,6 +26,8 @@ export interface PlanSettings {
   maxRetries: number;
   explainRuns: number;
   maxRegression: number;
+  /** Refuse a drop or disable whose usage verdict is `unknown`. */
+  requireUsageEvidence?: boolean;
 }
 
 /** Defaults when neither plan nor flags say otherwise. */
@@ -34,6 +36,7 @@ export const defaultSettings: PlanSettings = {
   maxRetries: 5,
   explainRuns: 7,
   maxRegression: 0.05,
+  requireUsageEvidence: false,
 };
 
 /** One index entry of a plan, validated for shape (not yet against the server). */
@@ -48,7 +51,7 @@ export interface PlanIndexSpec {
   using?: string;
   where?: string;
   include: string[];
-  state: 'present' | 'absent';
+  state: 'present' | 'absent' | 'disabled';
   purpose?: string;
   verify: VerifyQuery[];
   /** Where the entry starts, and where each of its keys is (`table`, `columns.1`, `where`, ...). */

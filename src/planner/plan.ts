@@ -1,7 +1,7 @@
 import type { Database } from '../connection/database.js';
 import { renderDuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { Dialect } from '../dialects/types.js';
-import { diffIndex } from '../diff/diff.js';
+import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
 import type { PlanProblem } from '../errors.js';
 import type { Index } from '../model/index-model.js';
@@ -65,7 +65,10 @@ async function planEntry(
   context: EntryContext,
 ): Promise<{ step: PlanStep } | { problem: PlanProblem }> {
   const { db, dialect, live, options } = context;
-  const change = diffIndex({ name: spec.name, state: spec.state, ...(desired ? { desired } : {}), table });
+  const input = { name: spec.name, state: spec.state, ...(desired ? { desired } : {}), table };
+  const cannotDisable = spec.state === 'disabled' ? disabledEntryProblem(input) : null;
+  if (cannotDisable) return { problem: entryProblem(spec, 'cannot_disable', cannotDisable, 'state') };
+  const change = diffIndex(input);
   const taken = change.action === 'create' ? live.relationNames?.get(table.schema)?.get(spec.name) : undefined;
   if (taken) {
     const message = `index name "${spec.name}" is already used by a ${taken} in schema "${table.schema}" (index names are unique per schema)`;
@@ -73,7 +76,7 @@ async function planEntry(
   }
   const constraint = change.action === 'noop' ? null : change.live?.live.constraint;
   if (constraint) {
-    const verb = change.action === 'drop' ? 'drop' : 'rebuild';
+    const verb = change.action === 'replace' || change.action === 'create' ? 'rebuild' : change.action;
     const message = `index "${spec.name}" is owned by a ${constraint} constraint; safe-index does not ${verb} constraint indexes`;
     return { problem: entryProblem(spec, 'constraint_index', message) };
   }
@@ -126,7 +129,9 @@ export async function buildPlan(
   const { canonical, problems } = await canonicalDesired(
     db,
     dialect,
-    valid.filter((entry) => entry.spec.state === 'present'),
+    valid.filter(
+      (entry) => entry.spec.state === 'present' || (entry.spec.state === 'disabled' && entry.spec.columns.length > 0),
+    ),
   );
   errors.push(...problems);
 
@@ -138,7 +143,8 @@ export async function buildPlan(
   const changes: PlanStep[] = [];
   for (const { spec, table } of valid) {
     const desired = canonical.get(spec);
-    if (spec.state === 'present' && !desired) continue; // the server refused it: reported above
+    const wantsDefinition = spec.state === 'present' || (spec.state === 'disabled' && spec.columns.length > 0);
+    if (wantsDefinition && !desired) continue; // the server refused it: reported above
     const planned = await planEntry(spec, table, desired, { db, dialect, live, options, dropped });
     if ('problem' in planned) errors.push(planned.problem);
     else changes.push(planned.step);

@@ -47,7 +47,16 @@ export function validateEntry(
     add('table', 'unknown_table', `table "${index.schema}"."${spec.table}" does not exist`);
     return problems;
   }
-  if (spec.state === 'absent') return problems;
+  if (spec.state === 'disabled' && !caps.invisibleIndex) {
+    add(
+      'state',
+      'disable_unsupported',
+      `state: disabled needs an index the optimizer can be told to ignore, which ${flavor} does not have (MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED); ` +
+        'to retire this index, check its usage with `safe-index usage` and estimate the plans without it with `safe-index plan --what-if` on a `state: absent` entry',
+    );
+  }
+  if (spec.state === 'absent' || problems.length > 0) return problems;
+  if (spec.state === 'disabled' && spec.columns.length === 0) return problems;
 
   if (spec.using !== undefined && !caps.methods.includes(spec.using)) {
     add(

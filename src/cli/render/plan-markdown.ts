@@ -4,7 +4,14 @@ import { formatProblem } from '../../errors.js';
 import { renderWhatIfMarkdown } from './evidence-markdown.js';
 import { planSummary } from './plan-text.js';
 
-const icons = { create: '🟢 create', drop: '🔴 drop', replace: '🟡 replace', noop: '⚪ noop' } as const;
+const icons = {
+  create: '🟢 create',
+  drop: '🔴 drop',
+  replace: '🟡 replace',
+  disable: '🟣 disable',
+  enable: '🔵 enable',
+  noop: '⚪ noop',
+} as const;
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -4,7 +4,7 @@ import { formatProblem } from '../../errors.js';
 import type { PlanReport, PlanStep } from '../../planner/types.js';
 import { renderWhatIfText } from './evidence-text.js';
 
-const symbols = { create: '+', drop: '-', replace: '~', noop: '=' } as const;
+const symbols = { create: '+', drop: '-', replace: '~', disable: '◌', enable: '●', noop: '=' } as const;
 
 /** Counts of changes per action, e.g. `1 to create, 0 to replace, 0 to drop, 2 in sync`. */
 export function planSummary(report: PlanReport): string {
@@ -13,6 +13,8 @@ export function planSummary(report: PlanReport): string {
     `${count('create')} to create`,
     `${count('replace')} to replace`,
     `${count('drop')} to drop`,
+    ...(count('disable') > 0 ? [`${count('disable')} to disable`] : []),
+    ...(count('enable') > 0 ? [`${count('enable')} to enable`] : []),
     `${count('noop')} in sync`,
   ];
   if (report.errors.length > 0) parts.push(`${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
@@ -22,7 +24,14 @@ export function planSummary(report: PlanReport): string {
 /** Renders the plan for a terminal (colour only when `color`). */
 export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): string {
   const c = createColors(color);
-  const paint = { create: c.green, drop: c.red, replace: c.yellow, noop: c.dim } as const;
+  const paint = {
+    create: c.green,
+    drop: c.red,
+    replace: c.yellow,
+    disable: c.magenta,
+    enable: c.cyan,
+    noop: c.dim,
+  } as const;
   const lines: string[] = [
     c.bold(`safe-index plan — ${report.server.flavor} ${report.server.version} at ${report.target}`),
     '',

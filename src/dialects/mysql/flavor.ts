@@ -5,6 +5,13 @@ import type { Capabilities } from '../types.js';
 export interface FlavorFeatures {
   /** How an index is taken out of use: MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED. */
   invisibleIndex: 'invisible' | 'ignored' | null;
+  /**
+   * The `ALTER TABLE ... ALTER INDEX` words that hide and show an index, and the algorithm of that
+   * metadata-only change: MariaDB 10.6+ `IGNORED`/`NOT IGNORED` with ALGORITHM=INSTANT; MySQL 8
+   * `INVISIBLE`/`VISIBLE`, an in-place metadata change (ALGORITHM=INPLACE). Both take LOCK=NONE and, like
+   * any ALTER, a brief metadata lock, so the toggle runs under the lock timeout and its retries.
+   */
+  indexVisibility: { hide: string; show: string; algorithm: 'INSTANT' | 'INPLACE' } | null;
   /** Functional key parts `((expr))`: MySQL 8.0.13+. */
   expressionKeyParts: boolean;
   /** `DESC` key parts are stored descending (MySQL 8.0+, MariaDB 10.8+); older servers ignore DESC. */
@@ -57,6 +64,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
   if (server.flavor === 'mariadb') {
     return {
       invisibleIndex: atLeast(server, 10, 6) ? 'ignored' : null,
+      indexVisibility: atLeast(server, 10, 6) ? { hide: 'IGNORED', show: 'NOT IGNORED', algorithm: 'INSTANT' } : null,
       expressionKeyParts: false,
       descendingKeys: atLeast(server, 10, 8),
       onlineAlgorithms: ['INSTANT', 'NOCOPY', 'INPLACE'],
@@ -75,6 +83,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
   }
   return {
     invisibleIndex: atLeast(server, 8, 0) ? 'invisible' : null,
+    indexVisibility: atLeast(server, 8, 0) ? { hide: 'INVISIBLE', show: 'VISIBLE', algorithm: 'INPLACE' } : null,
     expressionKeyParts: atLeast(server, 8, 0, 13),
     descendingKeys: atLeast(server, 8, 0),
     onlineAlgorithms: ['INSTANT', 'INPLACE'],

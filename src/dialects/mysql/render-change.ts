@@ -162,6 +162,33 @@ function result(sql: string, rollback: string, mode: AlterMode): RenderedSql {
   return rendered;
 }
 
+/**
+ * Hides (`disable`) or shows (`enable`) a live index: one metadata-only ALTER whose reverse is the
+ * opposite toggle, so a rollback restores the visibility the index had.
+ */
+function renderVisibility(change: Change, features: FlavorFeatures): RenderedSql {
+  const visibility = features.indexVisibility;
+  if (!visibility) return refused('this server has no invisible indexes (MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED)');
+  const toggle = (word: string) =>
+    alter(change, [`ALTER INDEX ${quoteMysqlIdent(change.index)} ${word}`], {
+      clauses: `ALGORITHM=${visibility.algorithm}, LOCK=NONE`,
+      online: true,
+      lockImpact: visibilityImpact,
+    });
+  const [forward, reverse] =
+    change.action === 'disable' ? [visibility.hide, visibility.show] : [visibility.show, visibility.hide];
+  return {
+    sql: [toggle(forward)],
+    rollback: [toggle(reverse)],
+    undo: [[toggle(reverse)]],
+    online: true,
+    reversible: true,
+    lockImpact: visibilityImpact,
+  };
+}
+
+const visibilityImpact = 'brief metadata lock; metadata-only change, reads and writes continue';
+
 /** Forward and reverse ALTER TABLE statements of one change, with the flavor's online clauses. */
 export function renderMysqlChange(change: Change, table: LiveTable | undefined, features: FlavorFeatures): RenderedSql {
   const { desired, live } = change;
@@ -176,6 +203,7 @@ export function renderMysqlChange(change: Change, table: LiveTable | undefined, 
   if (!live) throw new Error(`${change.action} of \`${change.index}\` needs the live index`);
   const refusal = ownedByConstraint(live);
   if (refusal) return refused(refusal);
+  if (change.action === 'disable' || change.action === 'enable') return renderVisibility(change, features);
   const followers = restoredFollowers(live, table, features);
   const restoreMode = restoreModeOf(live, followers, table, features);
   const guard = features.indexExistenceGuards;

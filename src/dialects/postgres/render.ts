@@ -233,6 +233,10 @@ export function renderPostgresChange(change: Change, table: LiveTable | undefine
       return renderDrop(required(change.live, change), table);
     case 'replace':
       return renderReplace(required(change.desired, change), required(change.live, change), table);
+    case 'disable':
+    case 'enable':
+      // the planner refuses `state: disabled` on PostgreSQL (no invisible indexes), so this is a bug
+      throw new Error(`PostgreSQL has no invisible indexes: cannot ${change.action} ${change.index}`);
   }
 }
 

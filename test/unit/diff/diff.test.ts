@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffIndex } from '../../../src/diff/diff.js';
+import { diffIndex, disabledEntryProblem } from '../../../src/diff/diff.js';
 import { redundancyWarnings } from '../../../src/diff/redundancy.js';
 import { Index, type IndexDefinition } from '../../../src/model/index-model.js';
 import { LiveIndex, type LiveIndexFacts, type LiveTable } from '../../../src/model/schema.js';
@@ -59,10 +59,38 @@ describe('diffIndex', () => {
     ],
     ['drop when state absent', table([live('idx_c', ['customer'])]), 'absent', 'drop'],
     ['noop when absent and already gone', table([]), 'absent', 'noop'],
+    ['disable a visible index', table([live('idx_c', ['customer', 'status'])]), 'disabled', 'disable'],
+    [
+      'noop when disabled and already invisible',
+      table([live('idx_c', ['customer', 'status'], { visible: false })]),
+      'disabled',
+      'noop',
+    ],
+    [
+      'enable when present and invisible',
+      table([live('idx_c', ['customer', 'status'], { visible: false })]),
+      'present',
+      'enable',
+    ],
+    [
+      'replace (visible) when present, invisible and different',
+      table([live('idx_c', ['customer'], { visible: false })]),
+      'present',
+      'replace',
+    ],
   ] as const)('%s', (_label, liveTable, state, action) => {
-    const change = diffIndex({ name: 'idx_c', state, ...(state === 'present' ? { desired } : {}), table: liveTable });
+    const change = diffIndex({ name: 'idx_c', state, ...(state !== 'absent' ? { desired } : {}), table: liveTable });
     expect(change.action).toBe(action);
     expect(change.table).toEqual({ schema: 'public', name: 'tabSales Invoice' });
+  });
+
+  it('refuses to disable a missing index or one whose live definition differs from the entry', () => {
+    expect(disabledEntryProblem({ name: 'idx_c', state: 'disabled', table: table([]) })).toMatch(/does not exist/);
+    const other = table([live('idx_c', ['customer'])]);
+    expect(disabledEntryProblem({ name: 'idx_c', state: 'disabled', desired, table: other })).toMatch(
+      /another definition .*make it present with the new definition first/,
+    );
+    expect(disabledEntryProblem({ name: 'idx_c', state: 'disabled', table: other })).toBeNull();
   });
 
   it('says why a replace is needed', () => {

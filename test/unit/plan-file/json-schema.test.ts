@@ -19,6 +19,7 @@ describe('schema/index-plan.schema.json', () => {
       'max_retries',
       'explain_runs',
       'max_regression',
+      'require_usage_evidence',
     ]);
   });
 });

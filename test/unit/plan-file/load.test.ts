@@ -36,7 +36,13 @@ indexes:
 `,
     });
     const plan = await loadPlans([dir]);
-    expect(plan.settings).toEqual({ lockTimeoutMs: 3000, maxRetries: 2, explainRuns: 7, maxRegression: 0.05 });
+    expect(plan.settings).toEqual({
+      lockTimeoutMs: 3000,
+      maxRetries: 2,
+      explainRuns: 7,
+      maxRegression: 0.05,
+      requireUsageEvidence: false,
+    });
     expect(plan.files).toHaveLength(1);
     expect(plan.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const [index] = plan.indexes;

@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { writePlan } from '../../support/plans.js';
+
+const query = 'SELECT id FROM items WHERE a = 17';
+
+const plan = (state: string, maxRegression = 1000) => `settings:
+  lock_timeout: 2s
+  max_regression: ${maxRegression}
+indexes:
+  - name: idx_items_a
+    table: items
+    columns: [a]
+    state: ${state}
+    verify:
+      - name: items with a = 17
+        sql: "${query}"
+`;
+
+async function createItems(test: TestDatabase): Promise<void> {
+  if (test.server.dialect === 'postgres') {
+    await test.exec('create table items (id int primary key, a int not null, b int not null)');
+    await test.exec('insert into items select g, g % 500, g % 7 from generate_series(1, 20000) g');
+    await test.exec('create index idx_items_a on items (a)');
+    await test.exec('analyze items');
+  } else {
+    await test.exec('create table items (id int primary key, a int not null, b int not null) engine=InnoDB');
+    await test.exec('insert into items select seq, seq % 500, seq % 7 from seq_1_to_20000');
+    await test.exec('create index idx_items_a on items (a)');
+    await test.exec('analyze table items');
+  }
+}
+
+describe.each(testServers())('state: disabled on $label', (server) => {
+  let test: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    dir = await mkdtemp(path.join(tmpdir(), 'si-disable-'));
+    await createItems(test);
+  });
+  afterAll(async () => {
+    await test?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const ignored = async () => {
+    const [row] = await test.exec(
+      "select ignored from information_schema.statistics where table_schema = database() and table_name = 'items' and index_name = 'idx_items_a'",
+    );
+    return String(row?.ignored);
+  };
+  const explainKey = async () => {
+    const [row] = await test.exec(`EXPLAIN ${query}`);
+    return row?.key ?? null;
+  };
+
+  it.runIf(server.dialect === 'mysql')(
+    'apply makes the index IGNORED, the plan stops using it; rollback and state: present make it visible',
+    async () => {
+      expect(await explainKey()).toBe('idx_items_a');
+      const file = await writePlan(plan('disabled'));
+      const planned = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+      expect(planned.exitCode).toBe(2);
+      const change = JSON.parse(planned.stdout).changes[0];
+      expect(change).toMatchObject({ action: 'disable', online: true, reversible: true });
+      const table = `\`${test.name}\`.\`items\``;
+      expect(change.sql).toEqual([
+        `ALTER TABLE ${table} ALTER INDEX \`idx_items_a\` IGNORED, ALGORITHM=INSTANT, LOCK=NONE`,
+      ]);
+      expect(change.rollback).toEqual([
+        `ALTER TABLE ${table} ALTER INDEX \`idx_items_a\` NOT IGNORED, ALGORITHM=INSTANT, LOCK=NONE`,
+      ]);
+
+      const rollbackDir = path.join(dir, 'rollbacks');
+      // the regression gate guards a disable like any change: the verify query got slower, so it is undone
+      const guarded = await writePlan(plan('disabled', 0.05));
+      const refused = await runCli([
+        'apply',
+        guarded,
+        '--url',
+        test.url,
+        '--yes',
+        '--format',
+        'json',
+        '--rollback-dir',
+        rollbackDir,
+      ]);
+      expect(refused.exitCode).toBe(1);
+      expect(JSON.parse(refused.stdout).errors[0].code).toBe('verify_regression');
+      expect(await ignored()).toBe('NO');
+
+      const applied = await runCli([
+        'apply',
+        file,
+        '--url',
+        test.url,
+        '--yes',
+        '--format',
+        'json',
+        '--rollback-dir',
+        rollbackDir,
+      ]);
+      expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+      expect(JSON.parse(applied.stdout).status).toBe('applied');
+      expect(await ignored()).toBe('YES');
+      expect(await explainKey()).toBeNull();
+      // in sync now
+      expect((await runCli(['plan', file, '--url', test.url])).exitCode).toBe(0);
+
+      const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', rollbackDir]);
+      expect(rolled.exitCode, rolled.stderr).toBe(0);
+      expect(await ignored()).toBe('NO');
+      expect(await explainKey()).toBe('idx_items_a');
+
+      // disabled again, then `state: present` makes it visible with an `enable`
+      expect((await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', rollbackDir])).exitCode).toBe(
+        0,
+      );
+      expect(await ignored()).toBe('YES');
+      const present = await writePlan(plan('present'));
+      const enable = JSON.parse((await runCli(['plan', present, '--url', test.url, '--format', 'json'])).stdout);
+      expect(enable.changes[0]).toMatchObject({ action: 'enable' });
+      expect(
+        (await runCli(['apply', present, '--url', test.url, '--yes', '--rollback-dir', rollbackDir])).exitCode,
+      ).toBe(0);
+      expect(await ignored()).toBe('NO');
+    },
+  );
+
+  it.runIf(server.dialect === 'postgres')(
+    'is an error at file:line that points to usage and plan --what-if',
+    async () => {
+      const file = await writePlan(plan('disabled'));
+      const planned = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+      expect(planned.exitCode).toBe(1);
+      const [error] = JSON.parse(planned.stdout).errors;
+      expect(error).toMatchObject({ code: 'disable_unsupported', file, line: 7 });
+      expect(error.message).toMatch(/safe-index usage/);
+      expect(error.message).toMatch(/plan --what-if/);
+      const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', path.join(dir, 'rb')]);
+      expect(applied.exitCode).toBe(1);
+      expect(applied.stderr).toMatch(new RegExp(`${file}:7:\\d+: state: disabled`));
+    },
+  );
+});
