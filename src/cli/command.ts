@@ -1,10 +1,11 @@
 import type { Argv } from 'yargs';
 import type { CliIo, CommandOutcome } from './io.js';
 
-/** One CLI command: a yargs builder and a thin handler that calls core and renders its result. */
+/**
+ * One CLI command: a yargs builder and a thin handler that calls core and renders its result. Its usage
+ * line and description live in `commands/index.ts`, so `--help` loads no command module.
+ */
 export interface SafeIndexCommand<Args = Record<string, unknown>> {
-  command: string;
-  describe: string;
   builder: (yargs: Argv) => Argv;
   run: (args: Args, io: CliIo) => Promise<CommandOutcome>;
 }

@@ -4,27 +4,8 @@ import yargs from 'yargs';
 import { redact } from '../connection/target.js';
 import { ExitCode, formatProblem, PlanError, SafeIndexError } from '../errors.js';
 import { problemJson } from '../report/plan-json.js';
-import type { SafeIndexCommand } from './command.js';
-import { applyCommand } from './commands/apply.js';
-import { demoCommand } from './commands/demo.js';
-import { explainCommand } from './commands/explain.js';
-import { exportCommand } from './commands/export.js';
-import { historyCommand } from './commands/history.js';
-import { lintCommand } from './commands/lint.js';
-import { planCommand } from './commands/plan.js';
-import { rollbackCommand } from './commands/rollback.js';
+import { commandTable } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './io.js';
-
-const commands: SafeIndexCommand<never>[] = [
-  planCommand,
-  applyCommand,
-  rollbackCommand,
-  historyCommand,
-  explainCommand,
-  lintCommand,
-  exportCommand,
-  demoCommand,
-] as SafeIndexCommand<never>[];
 
 /** Passwords that must never reach stdout or stderr, gathered from the command line and environment. */
 function knownSecrets(argv: string[]): string[] {
@@ -151,14 +132,20 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
       // throwing stops yargs from running the command after a usage error (e.g. an unknown flag)
       throw error ?? new SafeIndexError('usage', message);
     });
-  for (const command of commands) {
-    parser.command(command.command, command.describe, command.builder, async (args) => {
-      try {
-        outcome = await command.run(args as never, io);
-      } catch (error) {
-        failure = error;
-      }
-    });
+  for (const entry of commandTable) {
+    // yargs calls the builder of the chosen command only: its module is imported there, no other
+    parser.command(
+      entry.command,
+      entry.describe,
+      async (yargs) => (await entry.load()).builder(yargs),
+      async (args) => {
+        try {
+          outcome = await (await entry.load()).run(args as never, io);
+        } catch (error) {
+          failure = error;
+        }
+      },
+    );
   }
   try {
     await parser.parseAsync();

@@ -4,8 +4,6 @@ import { familyOf } from './dialect.js';
 import { mysqlFacts } from './mysql/facts.js';
 import { postgresFacts } from './postgres/facts.js';
 import { type BuiltinCheck, builtinChecks, lintRules } from './rules/index.js';
-import { parseMysqlFile } from './source/parse-mysql.js';
-import { parsePostgresFile } from './source/parse-postgres.js';
 import type { ParsedFile } from './source/parsed-file.js';
 import { applySuppressions } from './suppression.js';
 import type { Finding, FindingLevel, LintDialect, LintReport, LintRunOptions } from './types.js';
@@ -23,11 +21,11 @@ export const knownRuleIds: ReadonlySet<string> = new Set([
   ...Object.values(builtinChecks).map((check) => check.id),
 ]);
 
-/** Parses a file's SQL with the parser of its dialect. */
+/** Parses a file's SQL with the parser of its dialect (only that parser is loaded). */
 async function parseMigration(path: string, text: string, dialect: LintDialect): Promise<ParsedFile> {
   return familyOf(dialect) === 'postgres'
-    ? parsePostgresFile(path, text)
-    : parseMysqlFile(path, text, dialect as 'mysql' | 'mariadb');
+    ? (await import('./source/parse-postgres.js')).parsePostgresFile(path, text)
+    : (await import('./source/parse-mysql.js')).parseMysqlFile(path, text, dialect as 'mysql' | 'mariadb');
 }
 
 /** Lints the SQL text of one migration file. */

@@ -1,12 +1,14 @@
 import type { PlanProblem } from '../errors.js';
 import type { IndexPlan } from '../plan-file/types.js';
-import { checkMysqlVerifySql } from './mysql.js';
-import { checkPostgresVerifySql } from './postgres.js';
 import type { VerifyGrammar, VerifySqlCheck } from './types.js';
 
-/** Checks one verify query with the real parser of the dialect: a single read-only SELECT or WITH query. */
+/**
+ * Checks one verify query with the real parser of the dialect: a single read-only SELECT or WITH query.
+ * The parser is loaded on the first verify query, so a plan without any loads none.
+ */
 export async function checkVerifySql(sql: string, grammar: VerifyGrammar): Promise<VerifySqlCheck> {
-  return grammar === 'postgres' ? checkPostgresVerifySql(sql) : checkMysqlVerifySql(sql, grammar);
+  if (grammar === 'postgres') return (await import('./postgres.js')).checkPostgresVerifySql(sql);
+  return (await import('./mysql.js')).checkMysqlVerifySql(sql, grammar);
 }
 
 /**

@@ -1,8 +1,6 @@
-import sqlParser from 'node-sql-parser';
 import { findInTree } from './find-in-tree.js';
+import { type MysqlGrammar, mysqlGrammars } from './mysql-grammars.js';
 import { type VerifySqlCheck, withoutTerminator } from './types.js';
-
-const parser = new sqlParser.Parser();
 
 const readOnlyTypes = new Set(['select']);
 /** Statement types (as node-sql-parser names them) that write, lock or change the session, wherever nested. */
@@ -43,13 +41,13 @@ function writerAt(record: Record<string, unknown>): string | undefined {
 }
 
 /** Checks a MySQL/MariaDB verify query with node-sql-parser: one read-only SELECT or WITH query. */
-export function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): VerifySqlCheck {
+export async function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): Promise<VerifySqlCheck> {
   let ast: unknown;
   // node-sql-parser's MariaDB grammar rejects some valid queries (e.g. a column named `status`): on
   // MariaDB the MySQL grammar is tried next; the read-only transaction stays the second line of defence
-  const grammars = flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL'];
+  const grammars: MysqlGrammar[] = flavor === 'mariadb' ? ['MariaDB', 'MySQL'] : ['MySQL'];
   let firstError: unknown;
-  for (const database of grammars) {
+  for (const [database, parser] of await mysqlGrammars(grammars)) {
     try {
       ast = parser.astify(sql, { database });
       break;

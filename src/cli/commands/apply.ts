@@ -62,8 +62,6 @@ interface ApplyArgs extends RunArgs {
 
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
 export const applyCommand = defineCommand<ApplyArgs>({
-  command: 'apply [paths..]',
-  describe: 'run the plan online, record the run and write its rollback script (exit 0 applied or noop, 1 failed)',
   builder: (yargs) =>
     runOptions(yargs)
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })

@@ -14,8 +14,6 @@ interface DemoArgs {
 
 /** `safe-index demo`: the embedded-PostgreSQL walkthrough. */
 export const demoCommand = defineCommand<DemoArgs>({
-  command: 'demo',
-  describe: 'walkthrough on an embedded PostgreSQL: billing schema with data, plan → apply → evidence → rollback',
   builder: (yargs) =>
     yargs
       .option('port', { type: 'number', default: 0, describe: 'port for the embedded server (default: a free one)' })

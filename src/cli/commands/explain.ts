@@ -15,8 +15,6 @@ interface ExplainArgs extends TargetArgs {
 
 /** `safe-index explain`: time the verify queries now, changing nothing. */
 export const explainCommand = defineCommand<ExplainArgs>({
-  command: 'explain [paths..]',
-  describe: 'time the verify queries now (read-only, rolled back), print plans and medians (exit 1: an expect not met)',
   builder: (yargs) =>
     yargs
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })

@@ -12,8 +12,6 @@ interface ExportArgs extends TargetArgs {
 
 /** `safe-index export`: the live indexes as a plan file. */
 export const exportCommand = defineCommand<ExportArgs>({
-  command: 'export',
-  describe: 'print the live indexes of the named tables as a plan YAML (constraint indexes are listed as comments)',
   builder: (yargs) =>
     yargs
       .option('table', {

@@ -13,8 +13,6 @@ interface HistoryArgs extends TargetArgs {
 
 /** `safe-index history`: the recorded runs, newest first. */
 export const historyCommand = defineCommand<HistoryArgs>({
-  command: 'history',
-  describe: 'list recorded runs, newest first',
   builder: (yargs) =>
     yargs
       .example('$0 history', 'list recorded runs, newest first')

