@@ -4,6 +4,7 @@ import { type WhatIfReport, whatIfEstimates } from '../evidence/what-if.js';
 import { loadPlans } from '../plan-file/load.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanOptions, PlanReport } from '../planner/types.js';
+import { assertPlanFields } from '../verify-sql/fields.js';
 
 /** Options of a dry run: where to connect, which plans, which extra checks. */
 export interface PlanRequest extends TargetOptions, PlanOptions {
@@ -19,8 +20,12 @@ export type PlanReportWithWhatIf = PlanReport & { whatIf?: WhatIfReport };
 /** Loads the plans, connects, and returns the full plan report (nothing is changed). */
 export async function planReport(request: PlanRequest): Promise<PlanReportWithWhatIf> {
   const plan = await loadPlans(request.paths ?? []);
-  return withDatabase(request, async (db, dialect) => {
-    const report = await buildPlan(db, dialect, plan, request);
-    return request.whatIf ? { ...report, whatIf: await whatIfEstimates(db, report) } : report;
-  });
+  return withDatabase(
+    request,
+    async (db, dialect) => {
+      const report = await buildPlan(db, dialect, plan, request);
+      return request.whatIf ? { ...report, whatIf: await whatIfEstimates(db, report) } : report;
+    },
+    (target) => assertPlanFields(plan, target.dialect),
+  );
 }

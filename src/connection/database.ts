@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { ConnectionError } from '../errors.js';
-import { drivers, type Row, type ServerInfo } from './drivers.js';
+import { type Driver, drivers, type Row, type ServerInfo } from './drivers.js';
 import { redact, type Target } from './target.js';
 
 export type { Flavor, Row, ServerInfo } from './drivers.js';
@@ -27,13 +27,39 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The target's connection settings with the driver's defaults forced on top (a knexfile cannot turn
+ * MySQL `multipleStatements` back on), whether the knexfile gives an object or a function.
+ */
+function withDriverDefaults(connection: Knex.Config['connection'], driver: Driver): Knex.Config['connection'] {
+  const defaults = driver.connectionDefaults;
+  if (typeof connection === 'function') {
+    const make = connection as () => unknown;
+    return (async () => ({ ...((await make()) as object), ...defaults })) as Knex.Config['connection'];
+  }
+  if (connection && typeof connection === 'object') return { ...connection, ...defaults } as Knex.Config['connection'];
+  return connection;
+}
+
 /** Opens a pool to the target and identifies the server. Errors never carry the password. */
 export async function openDatabase(target: Target): Promise<Database> {
   const driver = drivers[target.dialect];
   const quiet = () => {};
   const knex = knexFactory({
     ...target.knexConfig,
-    pool: { min: 0, max: 8 },
+    connection: withDriverDefaults(target.knexConfig.connection, driver),
+    pool: {
+      min: 0,
+      max: 8,
+      afterCreate: (connection: unknown, done: (error: Error | null, connection: unknown) => void) => {
+        try {
+          driver.assertOneStatementPerQuery(connection);
+          done(null, connection);
+        } catch (error) {
+          done(error as Error, connection);
+        }
+      },
+    },
     log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
   });
   let count = 0;
@@ -51,7 +77,9 @@ export async function openDatabase(target: Target): Promise<Database> {
     return driver.queryDirect(connection, sql);
   };
   const run = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-    if (bindings) return driver.rowsOfRaw(await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
+    if (bindings && bindings.length > 0) {
+      return driver.rowsOfRaw(await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
+    }
     const connection = await client.acquireConnection();
     try {
       return (await direct(connection, sql)) as T[];
@@ -70,9 +98,15 @@ export async function openDatabase(target: Target): Promise<Database> {
   const session = async (): Promise<Session> => {
     // a raw connection outside the pool: its session settings and locks never leak to other work
     const connection = await client.acquireRawConnection();
+    try {
+      driver.assertOneStatementPerQuery(connection);
+    } catch (error) {
+      await client.destroyRawConnection(connection).catch(() => {});
+      throw error;
+    }
     connection.__knexUid = `safe-index-session-${Math.random().toString(36).slice(2)}`;
     const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-      if (!bindings) return (await direct(connection, sql)) as T[];
+      if (!bindings || bindings.length === 0) return (await direct(connection, sql)) as T[];
       const result = await knex.raw(sql, bindings as Knex.RawBinding[]).connection(connection);
       return driver.rowsOfRaw(result) as T[];
     };

@@ -36,6 +36,11 @@ export interface Driver {
   rowsOfRaw(result: unknown): Row[];
   /** Sends one statement to a raw driver connection exactly as written (no placeholder rewriting). */
   queryDirect(connection: unknown, sql: string): Promise<Row[]>;
+  /**
+   * Throws when a raw driver connection could run several statements from one string (MySQL
+   * `multipleStatements`); every connection the tool opens is checked before its first statement.
+   */
+  assertOneStatementPerQuery(connection: unknown): void;
   /** SQL that returns the server's id of the current connection as `id`. */
   connectionIdSql: string;
   /** Identifies the server behind a connection. */
@@ -62,7 +67,13 @@ const postgres: Driver = {
     return pg.rows ?? [];
   },
   async queryDirect(connection, sql) {
-    return postgres.rowsOfRaw(await (connection as { query(sql: string): Promise<unknown> }).query(sql));
+    // the extended protocol (Parse/Bind/Execute) runs exactly one statement: a second one is refused
+    // by the server ("cannot insert multiple commands into a prepared statement", 42601)
+    const query = { text: sql, queryMode: 'extended' };
+    return postgres.rowsOfRaw(await (connection as { query(config: typeof query): Promise<unknown> }).query(query));
+  },
+  assertOneStatementPerQuery() {
+    // nothing to check: queryDirect and bound queries use the extended protocol, one statement each
   },
   connectionIdSql: 'select pg_backend_pid() as id',
   async detectServer(run) {
@@ -97,6 +108,12 @@ const mysql: Driver = {
       );
     });
     return mysql.rowsOfRaw([rows]);
+  },
+  assertOneStatementPerQuery(connection) {
+    const config = (connection as { config?: { multipleStatements?: unknown } }).config;
+    if (!config || config.multipleStatements) {
+      throw new Error('refusing a MySQL connection with multipleStatements enabled: one statement per query');
+    }
   },
   connectionIdSql: 'select connection_id() as id',
   async detectServer(run) {

@@ -5,6 +5,7 @@ import { createExplainDialect } from '../dialects/explain-types.js';
 import { PlanError } from '../errors.js';
 import { loadPlans } from '../plan-file/load.js';
 import { checkVerifyQueries } from '../verify-sql/check.js';
+import { assertPlanFields } from '../verify-sql/fields.js';
 import { judgeNow } from './judge.js';
 import { measureQueries } from './measure.js';
 import { verifyTargets } from './targets.js';
@@ -41,21 +42,25 @@ export function explainPassed(report: ExplainReport): boolean {
  */
 export async function explainReport(request: ExplainRequest): Promise<ExplainReport> {
   const plan = await loadPlans(request.paths ?? []);
-  return withDatabase(request, async (db) => {
-    const problems = await checkVerifyQueries(plan, db.server.flavor);
-    if (problems.length > 0) throw new PlanError(problems);
-    const runs = request.runs ?? plan.settings.explainRuns;
-    const measured = await measureQueries(
-      db,
-      createExplainDialect(db.server),
-      db.server.flavor,
-      verifyTargets(plan, db.server),
-      {
-        runs,
-        ...(request.statementTimeoutMs !== undefined ? { statementTimeoutMs: request.statementTimeoutMs } : {}),
-        onMeasured: ({ target }) => request.log?.(`timed: ${target.query.name}`),
-      },
-    );
-    return { server: db.server, target: db.target.display, runs, entries: judgeNow(measured) };
-  });
+  return withDatabase(
+    request,
+    async (db) => {
+      const problems = await checkVerifyQueries(plan, db.server.flavor);
+      if (problems.length > 0) throw new PlanError(problems);
+      const runs = request.runs ?? plan.settings.explainRuns;
+      const measured = await measureQueries(
+        db,
+        createExplainDialect(db.server),
+        db.server.flavor,
+        verifyTargets(plan, db.server),
+        {
+          runs,
+          ...(request.statementTimeoutMs !== undefined ? { statementTimeoutMs: request.statementTimeoutMs } : {}),
+          onMeasured: ({ target }) => request.log?.(`timed: ${target.query.name}`),
+        },
+      );
+      return { server: db.server, target: db.target.display, runs, entries: judgeNow(measured) };
+    },
+    (target) => assertPlanFields(plan, target.dialect),
+  );
 }

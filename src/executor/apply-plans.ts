@@ -8,6 +8,7 @@ import type { VerifyJudgement } from '../evidence/types.js';
 import { loadPlans } from '../plan-file/load.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
+import { assertPlanFields } from '../verify-sql/fields.js';
 import { executeApply } from './apply.js';
 import type { ApplyResult, ExecutionSink, VerifyHook } from './types.js';
 
@@ -54,32 +55,37 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
     maxRetries: plan.settings.maxRetries,
     blockers: request.blockers,
   };
-  return withDatabase(request, async (db, dialect) => {
-    let report: PlanReport | undefined;
-    // EXPLAIN evidence around the DDL unless the caller brings its own hook
-    const evidence = request.verify
-      ? undefined
-      : createEvidenceHook(db, plan, {
-          explainRuns: plan.settings.explainRuns,
-          maxRegression: plan.settings.maxRegression,
-          log: (line) => request.sink?.log(line),
-        });
-    const result = await executeApply(db, {
-      settings,
-      waitMs: request.waitMs,
-      rollbackDir: request.rollbackDir,
-      rollbackOnFailure: request.rollbackOnFailure,
-      sink: request.sink,
-      verify: request.verify ?? evidence,
-      prepare: async () => {
-        report = await buildPlan(db, dialect, plan);
-        checkRunnable(report, request.allowBlocking);
-        return { steps: report.changes, planFiles: plan.files };
-      },
-      confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
-    });
-    const judgements = evidence ? evidence.judgements() : [];
-    if (evidence && result.status !== 'noop') await writeEvidenceReports(request.rollbackDir, result.runId, judgements);
-    return { plan: report!, result, judgements };
-  });
+  return withDatabase(
+    request,
+    async (db, dialect) => {
+      let report: PlanReport | undefined;
+      // EXPLAIN evidence around the DDL unless the caller brings its own hook
+      const evidence = request.verify
+        ? undefined
+        : createEvidenceHook(db, plan, {
+            explainRuns: plan.settings.explainRuns,
+            maxRegression: plan.settings.maxRegression,
+            log: (line) => request.sink?.log(line),
+          });
+      const result = await executeApply(db, {
+        settings,
+        waitMs: request.waitMs,
+        rollbackDir: request.rollbackDir,
+        rollbackOnFailure: request.rollbackOnFailure,
+        sink: request.sink,
+        verify: request.verify ?? evidence,
+        prepare: async () => {
+          report = await buildPlan(db, dialect, plan);
+          checkRunnable(report, request.allowBlocking);
+          return { steps: report.changes, planFiles: plan.files };
+        },
+        confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
+      });
+      const judgements = evidence ? evidence.judgements() : [];
+      if (evidence && result.status !== 'noop')
+        await writeEvidenceReports(request.rollbackDir, result.runId, judgements);
+      return { plan: report!, result, judgements };
+    },
+    (target) => assertPlanFields(plan, target.dialect),
+  );
 }

@@ -8,6 +8,7 @@ import type { Index } from '../model/index-model.js';
 import { findTable, type LiveSchema, type LiveTable, type TableRef, tableKey } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueries } from '../verify-sql/check.js';
+import { checkPlanFields } from '../verify-sql/fields.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
 import { entryProblem, validateEntry } from './validate.js';
@@ -118,8 +119,12 @@ export async function buildPlan(
   const server = db.server;
   const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))));
   const errors: PlanProblem[] = await checkVerifyQueries(plan, server.flavor);
+  // callers check the fields before connecting; checked again here so no caller can skip it
+  const fieldProblems = await checkPlanFields(plan, server.dialect);
+  errors.push(...fieldProblems);
   const valid: { spec: PlanIndexSpec; index: Index; table: LiveTable }[] = [];
   for (const spec of plan.indexes) {
+    if (fieldProblems.some((problem) => problem.index === spec.name && problem.table === spec.table)) continue;
     const index = indexOf(spec, server);
     const table = findTable(live, tableOf(spec, server));
     const problems = validateEntry(spec, index, table, dialect);

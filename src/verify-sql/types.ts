@@ -8,3 +8,6 @@ export type VerifySqlCheck = { ok: true; statement: string } | { ok: false; reas
 export function withoutTerminator(sql: string): string {
   return sql.replace(/[\s;]+$/u, '');
 }
+
+/** Outcome of checking one free-text SQL field of a plan (`where`, `expression`): one expression, or why not. */
+export type PlanFieldCheck = { ok: true } | { ok: false; reason: string };

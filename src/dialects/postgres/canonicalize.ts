@@ -13,15 +13,20 @@ function serverMessage(error: unknown, sql: string): string {
   return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
-/** Runs `sql` under a savepoint; on failure rolls back to it and returns the server's message. */
+/**
+ * Runs `sql` under a savepoint, each statement in its own round trip (the session's extended
+ * protocol refuses a second statement); on failure rolls back to it and returns the server's message.
+ */
 async function tryStatement(session: Session, sql: string): Promise<string | undefined> {
-  const wrapped = `SAVEPOINT si_canon; ${sql}; RELEASE SAVEPOINT si_canon`;
+  await session.query('SAVEPOINT si_canon');
   try {
-    await session.query(wrapped);
+    await session.query(sql);
+    await session.query('RELEASE SAVEPOINT si_canon');
     return undefined;
   } catch (error) {
-    await session.query('ROLLBACK TO SAVEPOINT si_canon; RELEASE SAVEPOINT si_canon');
-    return serverMessage(error, wrapped);
+    await session.query('ROLLBACK TO SAVEPOINT si_canon');
+    await session.query('RELEASE SAVEPOINT si_canon');
+    return serverMessage(error, sql);
   }
 }
 
@@ -35,7 +40,8 @@ export async function canonicalizeIndexes(db: Database, indexes: readonly Index[
   const session = await db.session();
   const results: CanonicalResult[] = indexes.map(() => ({ error: 'not built' }));
   try {
-    await session.query("BEGIN; SET LOCAL lock_timeout = '5s'");
+    await session.query('BEGIN');
+    await session.query("SET LOCAL lock_timeout = '5s'");
     const scratch = new Map<string, { name: string; ref: TableRef; error?: string }>();
     for (const index of indexes) {
       const key = tableKey({ schema: index.schema, name: index.table });
