@@ -63,8 +63,10 @@ export interface RunApiOptions extends TargetOptions {
   lockTimeoutMs?: number;
   /** How long to wait for another run's lock (default 0). */
   waitMs?: number;
-  /** PostgreSQL: wait for old transactions a concurrent build must outlive, or abort (default wait). */
+  /** Sessions a step would wait for: wait up to `snapshotWaitMs`, or give up after the lock timeout (default wait). */
   blockers?: BlockersPolicy;
+  /** Longest wait of one step for those sessions under `wait` (default: the plan's `snapshot_wait`, else 10 min). */
+  snapshotWaitMs?: number;
   /** Progress and log lines (default: silent). */
   sink?: ExecutionSink;
 }
@@ -78,6 +80,8 @@ export interface ApplyApiOptions extends RunApiOptions {
   allowBlocking?: boolean;
   /** Undo this run's applied steps when a later step fails (default true). */
   rollbackOnFailure?: boolean;
+  /** Statement timeout of the duplicate-key check before unique builds (default 1 min); null skips the check. */
+  duplicateCheckTimeoutMs?: number | null;
 }
 
 /** Options of `rollback`. */

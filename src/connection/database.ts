@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { ConnectionError } from '../errors.js';
-import { type Driver, drivers, type Row, type ServerInfo } from './drivers.js';
+import { type Driver, drivers, type Row, type ServerInfo, toolConnectionName } from './drivers.js';
 import { redact, type Target } from './target.js';
 
 export type { Flavor, Row, ServerInfo } from './drivers.js';
@@ -10,6 +10,8 @@ export interface Session {
   query<T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]>;
   /** The server's id of this connection (pg_backend_pid / CONNECTION_ID). */
   readonly id: number;
+  /** Names the connection `safe-index <label>` where the server lets a connection be renamed (PostgreSQL). */
+  identify(label: string): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -20,8 +22,11 @@ export interface Database {
   readonly server: ServerInfo;
   /** Runs one statement on any pooled connection. */
   query<T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]>;
-  /** Opens a dedicated connection outside the pool (for session settings, advisory locks, online DDL). */
-  session(): Promise<Session>;
+  /**
+   * Opens a dedicated connection outside the pool (for session settings, advisory locks, online DDL),
+   * named `safe-index <label>` where the server allows.
+   */
+  session(label?: string): Promise<Session>;
   /** Number of statements sent so far through this object (for the no-N+1 checks). */
   readonly queryCount: number;
   close(): Promise<void>;
@@ -32,7 +37,8 @@ export interface Database {
  * MySQL `multipleStatements` back on), whether the knexfile gives an object or a function.
  */
 function withDriverDefaults(connection: Knex.Config['connection'], driver: Driver): Knex.Config['connection'] {
-  const defaults = driver.connectionDefaults;
+  // every connection identifies itself, so a DBA can tell the tool's sessions apart
+  const defaults = { ...driver.connectionDefaults, ...driver.identity(toolConnectionName) };
   if (typeof connection === 'function') {
     const make = connection as () => unknown;
     return (async () => ({ ...((await make()) as object), ...defaults })) as Knex.Config['connection'];
@@ -95,7 +101,7 @@ export async function openDatabase(target: Target): Promise<Database> {
     const message = redact((error as Error).message, target.secrets);
     throw new ConnectionError(`cannot connect to ${target.display}: ${message}`, error);
   }
-  const session = async (): Promise<Session> => {
+  const session = async (label?: string): Promise<Session> => {
     // a raw connection outside the pool: its session settings and locks never leak to other work
     const connection = await client.acquireRawConnection();
     try {
@@ -110,9 +116,14 @@ export async function openDatabase(target: Target): Promise<Database> {
       const result = await knex.raw(sql, bindings as Knex.RawBinding[]).connection(connection);
       return driver.rowsOfRaw(result) as T[];
     };
+    const identify = async (name: string) => {
+      if (driver.renameSql) await exec(driver.renameSql, [`${toolConnectionName} ${name}`.slice(0, 63)]);
+    };
     const [idRow] = await exec<{ id: number | string }>(driver.connectionIdSql);
+    if (label) await identify(label);
     return {
       query: exec,
+      identify,
       id: Number(idRow?.id),
       release: async () => {
         await client.destroyRawConnection(connection).catch(() => {});

@@ -32,6 +32,10 @@ export interface Driver {
   defaultUser: string;
   /** Connection settings the tool always sets. */
   connectionDefaults: Record<string, unknown>;
+  /** Connection settings that make every connection show up as the tool's (PostgreSQL application_name, MySQL program_name). */
+  identity(name: string): Record<string, unknown>;
+  /** Renames an open connection as a DBA sees it (null where the name is fixed at connect time). */
+  renameSql: string | null;
   /** Rows of a `knex.raw` result. */
   rowsOfRaw(result: unknown): Row[];
   /** Sends one statement to a raw driver connection exactly as written (no placeholder rewriting). */
@@ -47,6 +51,9 @@ export interface Driver {
   detectServer(run: RunQuery): Promise<ServerInfo>;
 }
 
+/** How every connection of the tool names itself; a session adds its role and run (`safe-index run 7 ddl`). */
+export const toolConnectionName = 'safe-index';
+
 /** Parses `15.20`, `10.11.19-MariaDB-0+deb12u1`, `8.0.36` into numbers. */
 export function parseVersion(text: string): { major: number; minor: number; patch: number; version: string } {
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
@@ -61,6 +68,8 @@ const postgres: Driver = {
   defaultPort: 5432,
   defaultUser: 'postgres',
   connectionDefaults: {},
+  identity: (name) => ({ application_name: name }),
+  renameSql: "select set_config('application_name', ?, false)",
   rowsOfRaw(result) {
     const pg = result as { rows?: Row[] } | Array<{ rows?: Row[] }>;
     if (Array.isArray(pg)) return pg.at(-1)?.rows ?? [];
@@ -96,6 +105,9 @@ const mysql: Driver = {
   defaultPort: 3306,
   defaultUser: 'root',
   connectionDefaults: { multipleStatements: false },
+  // program_name is a connection attribute: fixed at connect, shown in performance_schema.session_connect_attrs
+  identity: (name) => ({ connectAttributes: { program_name: name } }),
+  renameSql: null,
   rowsOfRaw(result) {
     const [rows] = result as [unknown, unknown];
     return Array.isArray(rows) ? (rows as Row[]) : [];

@@ -21,6 +21,7 @@ export type FailureKind =
   | 'key_too_long'
   | 'online_log_overflow'
   | 'canceled'
+  | 'duplicate_check_timeout'
   | 'other';
 
 /** A classified driver error: what happened, and what the user can do about it. */

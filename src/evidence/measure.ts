@@ -89,7 +89,7 @@ export async function measureQueries(
       let outcome: MeasureOutcome;
       if (!check.ok) outcome = { ok: false, error: `refused: ${check.reason}` };
       else {
-        session ??= await db.session();
+        session ??= await db.session('explain');
         try {
           outcome = { ok: true, measurement: await measureOne(session, explain, check.statement, options) };
         } catch (error) {

@@ -83,7 +83,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
       estimates: [],
     };
   }
-  const session = await db.session();
+  const session = await db.session('what-if');
   try {
     const reason = await hypothetical.unavailableReason(session);
     if (reason) return { available: false, notes: [`what-if: no estimates: ${reason}`], estimates: [] };

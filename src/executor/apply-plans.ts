@@ -21,6 +21,10 @@ export interface ApplyRequest extends TargetOptions {
   rollbackDir: string;
   allowBlocking: boolean;
   blockers: BlockersPolicy;
+  /** Overrides the plans' `snapshot_wait`. */
+  snapshotWaitMs?: number;
+  /** Statement timeout of the duplicate-key check before unique builds (default 1m); null skips it. */
+  duplicateCheckTimeoutMs?: number | null;
   rollbackOnFailure: boolean;
   confirm?(steps: readonly PlanStep[]): Promise<boolean>;
   verify?: VerifyHook;
@@ -54,6 +58,10 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
     lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs,
     maxRetries: plan.settings.maxRetries,
     blockers: request.blockers,
+    snapshotWaitMs: request.snapshotWaitMs ?? plan.settings.snapshotWaitMs,
+    ...(request.duplicateCheckTimeoutMs !== undefined
+      ? { duplicateCheckTimeoutMs: request.duplicateCheckTimeoutMs }
+      : {}),
   };
   return withDatabase(
     request,

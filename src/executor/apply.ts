@@ -91,6 +91,8 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
         },
         steps.map((step, ordinal) => ({ ...step, ordinal })),
       );
+      await lock.identify(runId);
+      await connections.identify(runId);
       const errors: RunProblem[] = [];
       let verify: VerifyEntry[] = [];
       let outcomes: ApplyResult['steps'] = [];

@@ -5,6 +5,8 @@ import type { ExecutionSettings, ExecutionSink } from './types.js';
 
 /** The DDL and monitor connections of a run, ready for statements. */
 export interface ExecutionConnections extends StatementContext {
+  /** Names the connections after the run (`safe-index run 7 ddl`, `... monitor`). */
+  identify(runId: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,10 +19,10 @@ export async function openExecution(
 ): Promise<ExecutionConnections> {
   const sessions: Session[] = [];
   try {
-    const ddl = await db.session();
+    const ddl = await db.session('ddl');
     sessions.push(ddl);
     for (const sql of executor.ddlSessionSql(settings)) await ddl.query(sql);
-    const monitor = await db.session();
+    const monitor = await db.session('monitor');
     sessions.push(monitor);
     return {
       executor,
@@ -28,6 +30,10 @@ export async function openExecution(
       monitor,
       settings,
       sink,
+      identify: async (runId) => {
+        await ddl.identify(`run ${runId} ddl`);
+        await monitor.identify(`run ${runId} monitor`);
+      },
       close: async () => {
         for (const session of sessions) await session.release();
       },

@@ -12,6 +12,8 @@ export interface RollbackRequest extends TargetOptions {
   lockTimeoutMs?: number;
   waitMs: number;
   blockers: BlockersPolicy;
+  /** Longest wait of one step for old transactions under `--blockers wait` (default 10m). */
+  snapshotWaitMs?: number;
   /** Receives `<run-id>.rolled-back.sql`: what the rollback ran (the run itself is read from the database). */
   rollbackDir?: string;
   sink?: ExecutionSink;
@@ -32,6 +34,7 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
       settings: {
         ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
         blockers: request.blockers,
+        ...(request.snapshotWaitMs !== undefined ? { snapshotWaitMs: request.snapshotWaitMs } : {}),
       },
     });
     if (result.status === 'rolled_back' && result.runId !== null && request.rollbackDir) {

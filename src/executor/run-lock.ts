@@ -9,6 +9,8 @@ import { runningRuns } from '../state/runs.js';
 export interface RunLock {
   /** Server id of the connection that holds the lock (recorded so crashes can be detected). */
   readonly connectionId: number;
+  /** Names the holding connection after the run (`safe-index run 7 lock`). */
+  identify(runId: number): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function acquireRunLock(
   waitMs: number,
   onWait?: (holder: string) => void,
 ): Promise<RunLock> {
-  const session: Session = await db.session();
+  const session: Session = await db.session('run lock');
   try {
     const deadline = Date.now() + waitMs;
     let told = false;
@@ -55,6 +57,7 @@ export async function acquireRunLock(
   }
   return {
     connectionId: session.id,
+    identify: (runId) => session.identify(`run ${runId} lock`),
     release: async () => {
       await executor.releaseRunLock(session).catch(() => {});
       await session.release();

@@ -1,5 +1,6 @@
 import type { Database } from '../connection/database.js';
 import { updateStep } from '../state/runs.js';
+import { checkDuplicateKeys, defaultDuplicateCheckTimeoutMs } from './duplicate-check.js';
 import { runStatements, type StatementContext, StatementFailure } from './statements.js';
 import type { ExecutionStep, RunProblem, StepOutcome } from './types.js';
 
@@ -60,6 +61,11 @@ export async function runForward(
     context.sink.log(`${label} ...`);
     await updateStep(db, runId, ordinal, { status: 'running', startedAt: new Date(), connectionId: context.ddl.id });
     try {
+      const checkTimeoutMs = context.settings.duplicateCheckTimeoutMs;
+      if (checkTimeoutMs !== null) {
+        const timeoutMs = checkTimeoutMs ?? defaultDuplicateCheckTimeoutMs;
+        await checkDuplicateKeys(db, context.executor, step, timeoutMs, label, `run ${runId} duplicate check`);
+      }
       outcome.attempts = await runStatements(context, step.sql, step.table, label, (done, attempts) =>
         updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
       );

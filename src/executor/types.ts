@@ -1,3 +1,4 @@
+import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
 import type { ChangeAction } from '../model/change.js';
 import type { TableRef } from '../model/schema.js';
@@ -14,6 +15,8 @@ export interface ExecutionStep {
   online: boolean;
   /** Per-statement undo of a multi-statement change (see RenderedSql.undo). */
   undo?: string[][];
+  /** For a unique build: the query for keys it would reject, run before any statement is sent. */
+  duplicateCheck?: DuplicateKeyQuery;
 }
 
 /** How statements are run: per-statement lock timeout, retries of lock timeouts, old-transaction policy. */
@@ -21,6 +24,10 @@ export interface ExecutionSettings {
   lockTimeoutMs: number;
   maxRetries: number;
   blockers: BlockersPolicy;
+  /** Longest wait of one step for old transactions under `--blockers wait` (default 10m). */
+  snapshotWaitMs?: number;
+  /** Statement timeout of the duplicate-key check before a unique build (default 1m); null skips the check. */
+  duplicateCheckTimeoutMs?: number | null;
 }
 
 /** Where the executor reports what it is doing (stderr in the CLI). */

@@ -132,6 +132,7 @@ export async function loadPlanFile(file: string): Promise<ParsedFile> {
   const raw = parsed.data.settings;
   if (raw?.lock_timeout !== undefined) settings.lockTimeoutMs = parseDuration(raw.lock_timeout);
   if (raw?.max_retries !== undefined) settings.maxRetries = raw.max_retries;
+  if (raw?.snapshot_wait !== undefined) settings.snapshotWaitMs = parseDuration(raw.snapshot_wait);
   if (raw?.explain_runs !== undefined) settings.explainRuns = raw.explain_runs;
   if (raw?.max_regression !== undefined) settings.maxRegression = raw.max_regression;
   if (raw?.require_usage_evidence !== undefined) settings.requireUsageEvidence = raw.require_usage_evidence;

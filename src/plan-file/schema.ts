@@ -68,6 +68,9 @@ export const indexSchema = z
 export const settingsSchema = z.strictObject({
   lock_timeout: duration.optional().describe('How long one DDL statement may wait for a lock before it gives up.'),
   max_retries: z.number().int().min(0).optional().describe('Retries of a step that timed out waiting for a lock.'),
+  snapshot_wait: duration
+    .optional()
+    .describe('Longest wait of one step for old transactions it must outlive (--blockers wait), e.g. 10m.'),
   explain_runs: z.number().int().min(1).optional().describe('Timed EXPLAIN executions per verify query.'),
   max_regression: z
     .number()

@@ -28,6 +28,8 @@ export interface PlanSettings {
   maxRegression: number;
   /** Refuse a drop or disable whose usage verdict is `unknown`. */
   requireUsageEvidence?: boolean;
+  /** Longest wait of one step for old transactions under `--blockers wait`. */
+  snapshotWaitMs?: number;
 }
 
 /** Defaults when neither plan nor flags say otherwise. */
@@ -37,6 +39,7 @@ export const defaultSettings: PlanSettings = {
   explainRuns: 7,
   maxRegression: 0.05,
   requireUsageEvidence: false,
+  snapshotWaitMs: 600_000,
 };
 
 /** One index entry of a plan, validated for shape (not yet against the server). */

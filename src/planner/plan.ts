@@ -1,5 +1,5 @@
 import type { Database } from '../connection/database.js';
-import { renderDuplicateKeyQuery } from '../dialects/duplicate-query.js';
+import { describeDuplicateKey, renderDuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { Dialect } from '../dialects/types.js';
 import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
@@ -41,11 +41,15 @@ async function canonicalDesired(
   return { canonical, problems };
 }
 
+/** Keys a unique build checks before it starts (apply), and how many it names. */
+const duplicateKeysNamed = 5;
+
 async function duplicateWarning(db: Database, dialect: Dialect, index: Index): Promise<string | undefined> {
-  const [row] = await db.query(renderDuplicateKeyQuery(index, dialect));
-  if (!row) return undefined;
-  const key = index.keyParts.map((part, i) => `${part.column ?? part.expression}=${String(row[`k${i}`])}`);
-  return `unique index over duplicate rows: ${String(row.n)} rows share (${key.join(', ')}); the build would fail`;
+  const query = renderDuplicateKeyQuery(index, dialect, duplicateKeysNamed);
+  const rows = await db.query(query.sql);
+  if (rows.length === 0) return undefined;
+  const keys = rows.map((row) => describeDuplicateKey(query.keys, row));
+  return `unique index over duplicate rows: ${keys.join(', ')} (rows per key); the build would fail`;
 }
 
 /** What planning one entry needs besides the entry itself. */
@@ -96,6 +100,11 @@ async function planEntry(
   }
   const rendered = dialect.renderChange(change, table);
   if (change.action === 'noop') return { step: { ...change, ...rendered, spec } };
+  // apply looks for duplicate keys before it sends a unique build (--no-duplicate-check skips it)
+  const duplicateCheck =
+    desired?.unique && (change.action === 'create' || change.action === 'replace')
+      ? renderDuplicateKeyQuery(desired, dialect, duplicateKeysNamed)
+      : undefined;
   if (rendered.sql.length === 0) {
     const message = `index "${spec.name}": ${rendered.onlineReason ?? 'the server cannot make this change'}`;
     return { problem: entryProblem(spec, 'impossible_change', message) };
@@ -103,7 +112,7 @@ async function planEntry(
   if (!rendered.online) {
     change.warnings.push(`not online: ${rendered.onlineReason ?? 'the server cannot do this change online'}`);
   }
-  return { step: { ...change, ...rendered, spec } };
+  return { step: { ...change, ...rendered, spec, ...(duplicateCheck ? { duplicateCheck } : {}) } };
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { ServerInfo } from '../connection/database.js';
 import type { DialectName } from '../connection/target.js';
+import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { PlanProblem } from '../errors.js';
 import type { PlannedChange } from '../model/change.js';
 import type { LiveSchema } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 
-/** A planned change together with the plan entry it came from. */
-export type PlanStep = PlannedChange & { spec: PlanIndexSpec };
+/** A planned change together with the plan entry it came from (and, for unique builds, its duplicate-key check). */
+export type PlanStep = PlannedChange & { spec: PlanIndexSpec; duplicateCheck?: DuplicateKeyQuery };
 
 /** Everything `plan` found: the changes with their SQL, and every problem. */
 export interface PlanReport {

@@ -18,6 +18,7 @@ export interface RunArgs extends TargetArgs {
   lockTimeout?: number;
   wait: number;
   blockers: BlockersPolicy;
+  snapshotWait?: number;
 }
 
 /** Declares the flags `apply` and `rollback` share. */
@@ -45,7 +46,12 @@ export function runOptions(yargs: Argv): Argv {
       choices: ['wait', 'abort'] as const,
       default: 'wait',
       describe:
-        'PostgreSQL: wait for old transactions a concurrent build must outlive, or give up after --lock-timeout',
+        'sessions a step would wait for (old transactions, lock holders): wait for them up to --snapshot-wait, or give up after --lock-timeout',
+    })
+    .option('snapshot-wait', {
+      type: 'string',
+      coerce: parseDuration,
+      describe: 'with --blockers wait, the longest one step waits for them, e.g. 10m (default: plan, else 10m)',
     });
 }
 
@@ -58,6 +64,8 @@ interface ApplyArgs extends RunArgs {
   paths: string[];
   allowBlocking: boolean;
   rollbackOnFailure: boolean;
+  duplicateCheck: boolean;
+  duplicateCheckTimeout: number;
 }
 
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
@@ -69,6 +77,17 @@ export const applyCommand = defineCommand<ApplyArgs>({
         type: 'boolean',
         default: false,
         describe: 'permit changes the server cannot make online',
+      })
+      .option('duplicate-check', {
+        type: 'boolean',
+        default: true,
+        describe: 'look for duplicate keys before a unique build (--no-duplicate-check skips it)',
+      })
+      .option('duplicate-check-timeout', {
+        type: 'string',
+        default: '1m',
+        coerce: parseDuration,
+        describe: 'statement timeout of that check; a check that times out fails the step',
       })
       .option('rollback-on-failure', {
         type: 'boolean',
@@ -85,6 +104,8 @@ export const applyCommand = defineCommand<ApplyArgs>({
       rollbackDir: args.rollbackDir,
       allowBlocking: args.allowBlocking,
       blockers: args.blockers,
+      snapshotWaitMs: args.snapshotWait,
+      duplicateCheckTimeoutMs: args.duplicateCheck ? args.duplicateCheckTimeout : null,
       rollbackOnFailure: args.rollbackOnFailure,
       sink: sinkFor(io),
       confirm:

@@ -28,6 +28,7 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       lockTimeoutMs: args.lockTimeout,
       waitMs: args.wait,
       blockers: args.blockers,
+      snapshotWaitMs: args.snapshotWait,
       rollbackDir: args.rollbackDir,
       sink: sinkFor(io),
       confirm:

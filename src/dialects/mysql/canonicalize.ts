@@ -96,7 +96,7 @@ async function canonicalizeOne(session: Session, index: Index, copyName: string)
 /** Builds each desired index on an empty temporary copy of its table and reads back what the server made. */
 export async function canonicalizeMysql(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]> {
   if (indexes.length === 0) return [];
-  const session = await db.session();
+  const session = await db.session('plan');
   try {
     const results: CanonicalResult[] = [];
     for (const [i, index] of indexes.entries()) {

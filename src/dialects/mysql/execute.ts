@@ -40,6 +40,8 @@ const remedies: Record<number, Omit<ClassifiedFailure, 'message'>> = {
   1070: { kind: 'key_too_long', remedy: 'an index may have at most 16 key parts' },
   1317: { kind: 'canceled' },
   3024: { kind: 'canceled' },
+  // MariaDB: max_statement_time exceeded
+  1969: { kind: 'canceled' },
 };
 
 function classifyMysql(error: unknown): ClassifiedFailure {

@@ -37,7 +37,7 @@ async function tryStatement(session: Session, sql: string): Promise<string | und
  */
 export async function canonicalizeIndexes(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]> {
   if (indexes.length === 0) return [];
-  const session = await db.session();
+  const session = await db.session('plan');
   const results: CanonicalResult[] = indexes.map(() => ({ error: 'not built' }));
   try {
     await session.query('BEGIN');

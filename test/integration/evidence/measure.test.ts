@@ -13,7 +13,7 @@ const source = { file: 'events.yml', line: 8, column: 11 };
 function eventsPlan(sql: string): IndexPlan {
   return {
     files: [],
-    settings: { lockTimeoutMs: 5_000, maxRetries: 1, explainRuns: 7, maxRegression: 0.05 },
+    settings: { lockTimeoutMs: 5_000, maxRetries: 1, explainRuns: 7, maxRegression: 0.05, snapshotWaitMs: 600_000 },
     indexes: [
       {
         name: 'idx_events_user',

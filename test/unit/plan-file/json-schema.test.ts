@@ -17,6 +17,7 @@ describe('schema/index-plan.schema.json', () => {
     expect(Object.keys(schema.properties.settings?.properties ?? {})).toEqual([
       'lock_timeout',
       'max_retries',
+      'snapshot_wait',
       'explain_runs',
       'max_regression',
       'require_usage_evidence',

@@ -42,6 +42,7 @@ indexes:
       explainRuns: 7,
       maxRegression: 0.05,
       requireUsageEvidence: false,
+      snapshotWaitMs: 600_000,
     });
     expect(plan.files).toHaveLength(1);
     expect(plan.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);

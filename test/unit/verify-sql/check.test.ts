@@ -75,7 +75,7 @@ describe('checkVerifyQueries', () => {
     const source = (line: number) => ({ file: 'plans/a.yml', line, column: 14 });
     const plan: IndexPlan = {
       files: [],
-      settings: { lockTimeoutMs: 1, maxRetries: 1, explainRuns: 3, maxRegression: 0.05 },
+      settings: { lockTimeoutMs: 1, maxRetries: 1, explainRuns: 3, maxRegression: 0.05, snapshotWaitMs: 600_000 },
       indexes: [
         {
           name: 'idx_a',
