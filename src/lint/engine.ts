@@ -31,7 +31,7 @@ async function parseMigration(path: string, text: string, dialect: LintDialect):
 /** Lints the SQL text of one migration file. */
 export async function lintSql(path: string, text: string, options: LintOptions): Promise<Omit<LintReport, 'files'>> {
   const file = await parseMigration(path, text, options.dialect);
-  const facts = file.family === 'postgres' ? postgresFacts(file) : mysqlFacts(file);
+  const facts = file.family === 'postgres' ? postgresFacts(file, options) : mysqlFacts(file);
   const raw: Finding[] = [];
   for (const rule of lintRules) {
     const level = options.levels[rule.id] ?? rule.level;

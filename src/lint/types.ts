@@ -54,10 +54,23 @@ export interface IndexCreation {
 /** Family-neutral facts about a file that rules shared by both families read. */
 export interface FileFacts {
   indexCreations: IndexCreation[];
-  /** Statements that take a lock on an existing table, in file order. */
-  lockingStatements: number[];
-  /** Statements that set a non-zero lock timeout for the session. */
-  lockTimeoutStatements: number[];
+  /** Locks statements take on relations that existed before the file, in file order. */
+  lockWaits: LockWait[];
+}
+
+/** A lock a statement must wait for on a relation the file did not create. */
+export interface LockWait {
+  statement: number;
+  /** The relation as written (`schema.name` or `name`); `*` for every relation of a schema or database. */
+  relation: string;
+  /** Why the relation is locked when it is not the statement's target (`referenced by a foreign key`). */
+  because?: string;
+  /** The lock as the server names it: `ACCESS EXCLUSIVE`, `SHARE ROW EXCLUSIVE`, `exclusive metadata`. */
+  lock: string;
+  /** What queues behind the statement while it waits for the lock. */
+  blocks: 'every query' | 'every write' | 'every other schema change';
+  /** A non-zero lock timeout is in force for the session when the statement runs. */
+  timeoutInForce: boolean;
 }
 
 /** Options that change what rules see. */

@@ -107,12 +107,20 @@ function setsLockWaitTimeout(ast: MysqlAst): boolean {
 
 /** The family-neutral facts the shared rules read. */
 export function mysqlFacts(file: MysqlFile): FileFacts {
-  const facts: FileFacts = { indexCreations: [], lockingStatements: [], lockTimeoutStatements: [] };
-  file.statements.forEach((statement, index) => {
-    if (setsLockWaitTimeout(statement.ast)) facts.lockTimeoutStatements.push(index);
-  });
+  const facts: FileFacts = { indexCreations: [], lockWaits: [] };
+  const timeoutSetAt = file.statements.findIndex((statement) => setsLockWaitTimeout(statement.ast));
   for (const change of tableChanges(file)) {
-    if (!change.onNewTable) facts.lockingStatements.push(change.statement);
+    if (!change.onNewTable) {
+      // every ALTER TABLE / CREATE INDEX / DROP INDEX, online or not, takes an exclusive metadata lock
+      // at least at its start and end, and every query on the table waits behind a waiting one
+      facts.lockWaits.push({
+        statement: change.statement,
+        relation: change.table,
+        lock: 'exclusive metadata',
+        blocks: 'every query',
+        timeoutInForce: timeoutSetAt >= 0 && timeoutSetAt < change.statement,
+      });
+    }
     for (const index of change.indexChanges) {
       if (index.action !== 'add') continue;
       facts.indexCreations.push({
@@ -124,6 +132,5 @@ export function mysqlFacts(file: MysqlFile): FileFacts {
       });
     }
   }
-  facts.lockingStatements.sort((a, b) => a - b);
   return facts;
 }

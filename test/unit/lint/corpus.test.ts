@@ -6,16 +6,19 @@ const corpus = [...readCorpus('postgres'), ...readCorpus('mysql')];
 
 describe('lint corpus', () => {
   it('has at least 30 migration files', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(corpus.map((entry) => entry.file)).size).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(corpus.map((entry) => [entry.file, entry] as const))('%s lints exactly as expected', async (_name, entry) => {
-    const result = await lintSql(entry.file, entry.text, {
-      dialect: entry.dialect,
-      assumeInTransaction: entry.assumeInTransaction,
-      levels: {},
-    });
-    const actual = result.findings.map((finding) => `${finding.rule}@${finding.line}`).sort();
-    expect(actual).toEqual(entry.expected);
-  });
+  it.each(corpus.map((entry) => [entry.label, entry] as const))(
+    '%s lints exactly as expected',
+    async (_name, entry) => {
+      const result = await lintSql(entry.file, entry.text, {
+        dialect: entry.dialect,
+        assumeInTransaction: entry.assumeInTransaction,
+        levels: {},
+      });
+      const actual = result.findings.map((finding) => `${finding.rule}@${finding.line}`).sort();
+      expect(actual).toEqual(entry.expected);
+    },
+  );
 });
