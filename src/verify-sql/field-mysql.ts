@@ -1,8 +1,6 @@
-import sqlParser from 'node-sql-parser';
 import { findInTree } from './find-in-tree.js';
+import { mysqlGrammars } from './mysql-grammars.js';
 import type { PlanFieldCheck } from './types.js';
-
-const parser = new sqlParser.Parser();
 
 /**
  * Character sequences refused anywhere in a MySQL/MariaDB plan field, even inside a string literal:
@@ -57,11 +55,11 @@ function shapeProblem(ast: unknown): string | undefined {
  * refuses terminators and comments outright, then node-sql-parser (MySQL grammar, then MariaDB's)
  * must read `SELECT <text>` as one item with no other clause, no subquery and no user variable.
  */
-export function checkMysqlField(text: string): PlanFieldCheck {
+export async function checkMysqlField(text: string): Promise<PlanFieldCheck> {
   const refused = refusedSequences.find(([sequence]) => text.includes(sequence));
   if (refused) return { ok: false, reason: `it contains ${refused[1]}` };
   let firstProblem: string | undefined;
-  for (const database of ['MySQL', 'MariaDB']) {
+  for (const [database, parser] of await mysqlGrammars(['MySQL', 'MariaDB'])) {
     let ast: unknown;
     try {
       ast = parser.astify(`SELECT ${text}`, { database });

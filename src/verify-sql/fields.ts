@@ -1,8 +1,6 @@
 import type { DialectName } from '../connection/target.js';
 import { PlanError, type PlanProblem } from '../errors.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
-import { checkMysqlField } from './field-mysql.js';
-import { checkPostgresField } from './field-postgres.js';
 import type { PlanFieldCheck } from './types.js';
 
 /** One free-text SQL field of a plan entry: what it is called, its text and its key in `positions`. */
@@ -24,9 +22,10 @@ function fieldsOf(spec: PlanIndexSpec): PlanField[] {
   return fields;
 }
 
-/** Checks one field with the real parser of the dialect. */
+/** Checks one field with the real parser of the dialect, loaded on the first field (a plan without any loads none). */
 export async function checkPlanField(text: string, dialect: DialectName): Promise<PlanFieldCheck> {
-  return dialect === 'postgres' ? checkPostgresField(text) : checkMysqlField(text);
+  if (dialect === 'postgres') return (await import('./field-postgres.js')).checkPostgresField(text);
+  return (await import('./field-mysql.js')).checkMysqlField(text);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Parser } from 'node-sql-parser';
 
-/** The node-sql-parser grammars the tool uses (verify queries and `lint`), as the library names them. */
+/** The node-sql-parser grammars the tool uses (verify queries, plan fields and `lint`), as the library names them. */
 export type MysqlGrammar = 'MySQL' | 'MariaDB';
 
 const parsers = new Map<MysqlGrammar, Promise<Parser>>();

@@ -48,8 +48,8 @@ describe('MySQL/MariaDB plan fields (guard + node-sql-parser)', () => {
     ['cast(a as char(10))'],
     ['a + b * 2'],
     ["concat(first_name, ' ', last_name)"],
-  ])('accepts %s', (text) => {
-    expect(checkMysqlField(text)).toEqual({ ok: true });
+  ])('accepts %s', async (text) => {
+    expect(await checkMysqlField(text)).toEqual({ ok: true });
   });
 
   it.each([
@@ -65,8 +65,8 @@ describe('MySQL/MariaDB plan fields (guard + node-sql-parser)', () => {
     ['a IN (SELECT b FROM t)', /subquery/],
     ['@x := 1', /user variable/],
     ['a >', /not one MySQL\/MariaDB expression/],
-  ])('refuses %s', (text, reason) => {
-    const check = checkMysqlField(text);
+  ])('refuses %s', async (text, reason) => {
+    const check = await checkMysqlField(text);
     expect(check.ok).toBe(false);
     expect(check.ok ? '' : check.reason).toMatch(reason);
   });
