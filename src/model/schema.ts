@@ -77,6 +77,8 @@ export interface LiveTable extends TableRef {
   partitions?: TableRef[];
   /** MySQL storage engine, e.g. InnoDB. */
   engine?: string;
+  /** InnoDB: every secondary key implicitly ends with the primary key's columns (redundancy uses it). */
+  clusteredPrimaryKey?: boolean;
   /** MySQL: the table has ON DELETE/UPDATE CASCADE or SET NULL foreign keys (forbids LOCK=NONE on MySQL). */
   cascadingForeignKeys?: boolean;
 }

@@ -12,8 +12,11 @@ export const runsTable = 'safe_index_runs';
 /** Table of the recorded steps of each run. */
 export const stepsTable = 'safe_index_steps';
 
+/** Table of index usage snapshots (`usage --record`, `apply`). */
+export const usageTable = 'safe_index_usage';
+
 /** Every table the tool owns in the target database. */
-export const stateTables = [runsTable, stepsTable, migrationsTable, `${migrationsTable}_lock`];
+export const stateTables = [runsTable, stepsTable, usageTable, migrationsTable, `${migrationsTable}_lock`];
 
 // `migrations/` sits at the package root: two levels above both src/state/ and dist/state/.
 const migrationsDirectory = fileURLToPath(new URL('../../migrations/', import.meta.url));

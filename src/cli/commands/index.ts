@@ -40,6 +40,11 @@ export const commandTable: CommandEntry[] = [
     async () => (await import('./explain.js')).explainCommand,
   ),
   entry(
+    'usage [paths..]',
+    'index size, scans, last scan, redundancy and a used/unused/unknown verdict per source; --record stores a snapshot',
+    async () => (await import('./usage.js')).usageCommand,
+  ),
+  entry(
     'lint [files..]',
     'migration-safety lint of SQL migration files',
     async () => (await import('./lint.js')).lintCommand,

@@ -49,6 +49,12 @@ export interface FlavorFeatures {
   indexExistenceGuards: boolean;
   /** Where a running ALTER reports progress: MariaDB PROCESSLIST.PROGRESS, MySQL performance_schema stages. */
   progressSource: 'processlist' | 'performance_schema';
+  /**
+   * Where per-index usage is counted, in rows read through each index: MariaDB
+   * `information_schema.INDEX_STATISTICS` (filled only while `userstat=1`), MySQL
+   * `performance_schema.table_io_waits_summary_by_index_usage` (needs `performance_schema=ON`).
+   */
+  usageStatistics: { table: string; switch: 'userstat' | 'performance_schema' };
   /** How a query is executed and timed: MariaDB `ANALYZE FORMAT=JSON`, MySQL 8.0.18+ `EXPLAIN ANALYZE`. */
   analyzeStatement: 'ANALYZE FORMAT=JSON' | 'EXPLAIN ANALYZE';
 }
@@ -74,6 +80,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
       virtualColumnKeysLast: false,
       indexExistenceGuards: true,
       analyzeStatement: 'ANALYZE FORMAT=JSON',
+      usageStatistics: { table: 'information_schema.INDEX_STATISTICS', switch: 'userstat' },
       virtualColumnIndexBlocks: false,
       cascadingForeignKeysBlock: false,
       fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',
@@ -93,6 +100,10 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
     virtualColumnKeysLast: true,
     indexExistenceGuards: false,
     analyzeStatement: 'EXPLAIN ANALYZE',
+    usageStatistics: {
+      table: 'performance_schema.table_io_waits_summary_by_index_usage',
+      switch: 'performance_schema',
+    },
     virtualColumnIndexBlocks: true,
     cascadingForeignKeysBlock: true,
     fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',

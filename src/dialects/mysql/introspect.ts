@@ -9,18 +9,19 @@ import {
   tableKey,
 } from '../../model/schema.js';
 import { renderKeyLine } from './definition.js';
-import { storageEngine } from './engine.js';
+import { isInnodb, storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromRow } from './index-rows.js';
 import { inServerKeyOrder } from './key-order.js';
 
 /** A `WHERE` filter for a list of tables: the schemas (so the server opens only their folders) and the pairs. */
-interface TableFilter {
+export interface TableFilter {
   sql: string;
   bindings: string[];
 }
 
-function tableFilter(tables: readonly TableRef[], schemaColumn: string, tableColumn: string): TableFilter {
+/** The filter for `tables` on the given schema and table columns, with its bindings. */
+export function tableFilter(tables: readonly TableRef[], schemaColumn: string, tableColumn: string): TableFilter {
   const schemas = [...new Set(tables.map((table) => table.schema))];
   const schemaList = schemas.map(() => '?').join(',');
   const pairList = tables.map(() => '(?,?)').join(',');
@@ -163,6 +164,8 @@ export async function introspectMysql(
       engine: row.engine === null ? undefined : String(row.engine),
       cascadingForeignKeys: cascading.has(key),
     });
+    const table = schema.tables.get(key)!;
+    table.clusteredPrimaryKey = isInnodb(table);
   }
   for (const row of columnRows) schema.tables.get(keyOf(row))?.columns.push(columnOf(row));
   const partsByTable = new Map<string, IndexPartRow[]>();

@@ -1,0 +1,62 @@
+import { usageReport } from '../../api/usage.js';
+import { ExitCode } from '../../errors.js';
+import { parseDuration } from '../../plan-file/duration.js';
+import { renderUsageJson } from '../../report/usage-json.js';
+import { defineCommand } from '../command.js';
+import type { OutputFormat } from '../io.js';
+import { renderUsageMarkdown, renderUsageText } from '../render/usage-text.js';
+import { type TargetArgs, targetOptions } from '../target-options.js';
+
+interface UsageArgs extends TargetArgs {
+  paths: string[];
+  format: OutputFormat;
+  all: boolean;
+  record: boolean;
+  window: number;
+  replica: string[];
+}
+
+/** `safe-index usage`: size, scans, last scan, redundancy and a verdict per index, per source. */
+export const usageCommand = defineCommand<UsageArgs>({
+  builder: (yargs) =>
+    yargs
+      .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
+      .option('all', { type: 'boolean', default: false, describe: 'every indexed table of the default schema' })
+      .option('record', {
+        type: 'boolean',
+        default: false,
+        describe: 'store this reading as a snapshot (run daily, e.g. from cron or the deploy pipeline)',
+      })
+      .option('window', {
+        type: 'string',
+        default: '7d',
+        coerce: parseDuration,
+        describe: 'how far back a verdict looks, e.g. 7d, 12h',
+      })
+      .option('replica', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'a replica URL, read the same way as the primary (repeatable)',
+      })
+      .example('$0 usage --url postgres://app@db/prod', 'usage of the indexes of the tables the plans name')
+      .example('$0 usage --all --record --replica postgres://app@replica/prod', 'daily snapshot, replica included')
+      .example('$0 usage --window 30d --format json', 'machine-readable, a longer window'),
+  run: async (args, io) => {
+    const report = await usageReport({
+      ...targetOptions(args),
+      paths: args.paths,
+      all: args.all,
+      record: args.record,
+      windowMs: args.window,
+      replicas: args.replica,
+    });
+    if (report.recorded) io.log(`recorded a usage snapshot of ${report.indexes.length} index(es)`);
+    const render = {
+      json: renderUsageJson,
+      markdown: renderUsageMarkdown,
+      text: (r: typeof report) => renderUsageText(r, io.color),
+    };
+    return { stdout: (render[args.format] ?? render.text)(report), exitCode: ExitCode.ok };
+  },
+});
