@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
-import { redact } from '../connection/target.js';
+import { redact, secretsOfUrl } from '../connection/target.js';
 import { ExitCode, formatProblem, PlanError, SafeIndexError } from '../errors.js';
 import { problemJson } from '../report/plan-json.js';
 import { commandTable } from './commands/index.js';
@@ -9,18 +9,10 @@ import type { CliIo, CommandOutcome } from './io.js';
 
 /** Passwords that must never reach stdout or stderr, gathered from the command line and environment. */
 function knownSecrets(argv: string[]): string[] {
-  const secrets: string[] = [];
   const candidates = [process.env.DATABASE_URL, ...argv.map((arg) => arg.replace(/^--url=/, ''))];
-  for (const candidate of candidates) {
-    if (!candidate || !/^[a-z]+:\/\//i.test(candidate)) continue;
-    try {
-      const password = decodeURIComponent(new URL(candidate).password);
-      if (password) secrets.push(password);
-    } catch {
-      // not a URL
-    }
-  }
-  return secrets;
+  return candidates.flatMap((candidate) =>
+    candidate && /^[a-z]+:\/\//i.test(candidate) ? secretsOfUrl(candidate) : [],
+  );
 }
 
 /** The `--format` the command line asks for, read without yargs (which may be what failed). */

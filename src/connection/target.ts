@@ -40,21 +40,64 @@ const knexClients: Record<string, DialectName> = {
   mysql2: 'mysql',
 };
 
-/** Replaces the password of a connection URL with `***`. */
+/** Query parameters of a connection URL that carry a secret (`?password=`, `?sslpassword=`, ...). */
+const secretParam = /pass|pwd|secret|token/i;
+
+/** The secrets a URL carries: the userinfo password and secret query parameters (decoded). */
+function secretsOfParsed(parsed: URL): string[] {
+  const secrets = parsed.password ? [decodeURIComponent(parsed.password)] : [];
+  for (const [key, value] of parsed.searchParams) if (secretParam.test(key) && value) secrets.push(value);
+  return secrets;
+}
+
+/**
+ * An unparsable URL without anything that could be a secret: the userinfo (up to the last `@`) and
+ * the query string are replaced by `***`.
+ */
+function hideUnparsable(url: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  let rest = url.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) rest = `***@${rest.slice(at + 1)}`;
+  const query = rest.indexOf('?');
+  if (query >= 0) rest = `${rest.slice(0, query)}?***`;
+  return `${scheme}${rest}`;
+}
+
+/** Every secret a connection URL may carry, also when it does not parse (then its whole userinfo). */
+export function secretsOfUrl(url: string): string[] {
+  try {
+    return secretsOfParsed(new URL(url));
+  } catch {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+    const rest = url.slice(scheme.length);
+    const at = rest.lastIndexOf('@');
+    if (at < 0) return [];
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    return colon >= 0 ? [userinfo, userinfo.slice(colon + 1)] : [userinfo];
+  }
+}
+
+/** Replaces the password of a connection URL (userinfo and secret query parameters) with `***`. */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (secretParam.test(key)) parsed.searchParams.set(key, '***');
+    }
     return parsed.toString();
   } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+    return hideUnparsable(url);
   }
 }
 
 /** Replaces every secret in a text with `***`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
+  // longest first, so a secret that contains another is replaced whole
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length === 0) continue;
     out = out.split(secret).join('***');
     const encoded = encodeURIComponent(secret);
@@ -92,7 +135,7 @@ export function targetFromUrl(url: string): Target {
     dialect,
     knexConfig: { client: drivers[dialect].knexClient, connection },
     display: maskUrl(url),
-    secrets: password ? [password] : [],
+    secrets: secretsOfParsed(parsed),
   };
 }
 
@@ -129,6 +172,9 @@ export async function targetFromKnexfile(file: string, env?: string): Promise<Ta
   }
   const settings = connection as Record<string, unknown>;
   const password = typeof settings.password === 'string' ? settings.password : '';
+  const secrets = password ? [password] : [];
+  // pg also takes the whole URL as `connectionString`
+  if (typeof settings.connectionString === 'string') secrets.push(...secretsOfUrl(settings.connectionString));
   const user = typeof settings.user === 'string' ? settings.user : '';
   const scheme = drivers[dialect].urlScheme;
   const display = `${scheme}://${user}${password ? ':***' : ''}@${settings.host ?? '127.0.0.1'}${
@@ -137,8 +183,8 @@ export async function targetFromKnexfile(file: string, env?: string): Promise<Ta
   return {
     dialect,
     knexConfig: { ...config, client: drivers[dialect].knexClient },
-    display,
-    secrets: password ? [password] : [],
+    display: typeof settings.connectionString === 'string' ? maskUrl(settings.connectionString) : display,
+    secrets,
   };
 }
 
