@@ -1,8 +1,9 @@
+import { oneLine } from '../report/one-line.js';
 import { formatMs, formatSpeedup, planSummary, spread, timingNote, yesNo } from './format.js';
 import type { ExplainEntry, VerifyJudgement } from './types.js';
 
 function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return oneLine(text).replaceAll('|', '\\|');
 }
 
 function row(cells: string[]): string {
@@ -11,7 +12,7 @@ function row(cells: string[]): string {
 
 function failureLines(items: Array<{ name: string; index: string; failures: { message: string }[] }>): string[] {
   const lines = items.flatMap((item) =>
-    item.failures.map((failure) => `- **${cell(item.name)}** (\`${item.index}\`): ${failure.message}`),
+    item.failures.map((failure) => `- **${cell(item.name)}** (\`${cell(item.index)}\`): ${cell(failure.message)}`),
   );
   return lines.length > 0 ? ['', '**Failed:**', '', ...lines] : [];
 }

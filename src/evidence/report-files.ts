@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeRunFile } from '../executor/run-files.js';
 import { judgementJson } from './json.js';
 import { renderJudgementsMarkdown } from './markdown.js';
 import type { VerifyJudgement } from './types.js';
@@ -11,18 +10,23 @@ export interface EvidenceReportFiles {
 }
 
 /**
- * Writes `<dir>/<runId>.report.json` (`{run, verify: [...]}`, the apply JSON's verify array) and
- * `<dir>/<runId>.report.md` (the same as a markdown table) and returns their paths.
+ * Writes `<dir>/<base>.report.json` (`{run, verify: [...]}`, the apply JSON's verify array) and
+ * `<dir>/<base>.report.md` (the same as a markdown table), each created exclusively with mode 0600,
+ * and returns their paths (`base` is the run's file base, `<database>-<run>`).
  */
 export async function writeEvidenceReports(
   dir: string,
-  runId: number | string,
+  base: string,
+  runId: number,
   verify: readonly VerifyJudgement[],
 ): Promise<EvidenceReportFiles> {
-  await mkdir(dir, { recursive: true });
-  const files = { json: join(dir, `${runId}.report.json`), markdown: join(dir, `${runId}.report.md`) };
   const document = { run: runId, verify: verify.map(judgementJson) };
-  await writeFile(files.json, `${JSON.stringify(document, null, 2)}\n`);
-  await writeFile(files.markdown, `# safe-index run ${runId}: verify evidence\n\n${renderJudgementsMarkdown(verify)}`);
-  return files;
+  const json = await writeRunFile(dir, base, '.report.json', `${JSON.stringify(document, null, 2)}\n`);
+  const markdown = await writeRunFile(
+    dir,
+    base,
+    '.report.md',
+    `# safe-index run ${runId}: verify evidence\n\n${renderJudgementsMarkdown(verify)}`,
+  );
+  return { json, markdown };
 }

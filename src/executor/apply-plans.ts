@@ -10,6 +10,7 @@ import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 import { executeApply } from './apply.js';
+import { runFileBase } from './run-files.js';
 import type { ApplyResult, ExecutionSink, VerifyHook } from './types.js';
 
 /** Everything `apply` needs: target, plans, flags. */
@@ -90,8 +91,16 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
         confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
       });
       const judgements = evidence ? evidence.judgements() : [];
-      if (evidence && result.status !== 'noop')
-        await writeEvidenceReports(request.rollbackDir, result.runId, judgements);
+      if (evidence && result.status !== 'noop') {
+        const base = runFileBase(db.server.database, result.runId);
+        await writeEvidenceReports(request.rollbackDir, base, result.runId, judgements).catch((error: unknown) => {
+          // the run is recorded and its rollback script written: the reports' loss is reported, not fatal
+          result.errors.push({
+            code: 'rollback_dir',
+            message: `evidence report not written: ${(error as Error).message}`,
+          });
+        });
+      }
       return { plan: report!, result, judgements };
     },
     (target) => assertPlanFields(plan, target.dialect),

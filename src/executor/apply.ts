@@ -7,7 +7,8 @@ import { ensureStateTables } from '../state/migrate.js';
 import { createRun, updateRun } from '../state/runs.js';
 import { openExecution } from './connections.js';
 import { markInterruptedRuns, repairInterruptedRuns } from './recovery.js';
-import { renderRollbackScript, writeRunFile } from './rollback-script.js';
+import { renderRollbackScript } from './rollback-script.js';
+import { checkWritableDir, createRunFile, type RunFile, runFileBase } from './run-files.js';
 import { acquireRunLock } from './run-lock.js';
 import { runForward, runReverse } from './run-steps.js';
 import {
@@ -27,7 +28,7 @@ export interface ApplyOptions {
   settings: ExecutionSettings;
   /** How long to wait for another run's lock. */
   waitMs: number;
-  /** Directory that receives `<run-id>.sql`. */
+  /** Directory that receives `<database>-<run-id>.sql` (checked before the run lock is taken). */
   rollbackDir: string;
   /** Undo the steps of this run that were applied when a later step fails (default true). */
   rollbackOnFailure?: boolean;
@@ -58,6 +59,7 @@ function whoAmI(): { clientUser: string; clientHost: string } {
 export async function executeApply(db: Database, options: ApplyOptions): Promise<ApplyResult> {
   const sink = options.sink ?? silentSink;
   const executor = createDialectExecutor(db.server);
+  await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
     sink.log(`waiting for the run lock: ${holder}`),
   );
@@ -96,6 +98,23 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
       const errors: RunProblem[] = [];
       let verify: VerifyEntry[] = [];
       let outcomes: ApplyResult['steps'] = [];
+      // the rollback file exists before the first DDL: a directory that cannot take it stops the run here
+      let file: RunFile;
+      try {
+        file = await createRunFile(options.rollbackDir, runFileBase(db.server.database, runId), '.sql');
+      } catch (error) {
+        const message = (error as Error).message;
+        await updateRun(db, runId, { status: 'failed', finishedAt: new Date(), error: message });
+        const notRun = steps.map((step) => ({ step, status: 'not_run' as const, attempts: 0, durationMs: null }));
+        return {
+          runId,
+          status: 'failed',
+          steps: notRun,
+          rollbackFile: null,
+          errors: [{ code: 'rollback_dir', message }],
+          verify,
+        };
+      }
       if (steps.length > 0) {
         await options.verify?.before(steps);
         const forward = await runForward(db, connections, runId, steps);
@@ -123,7 +142,16 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
         executor,
         options.settings,
       );
-      const rollbackFile = await writeRunFile(options.rollbackDir, `${runId}.sql`, script);
+      let rollbackFile: string | null = file.path;
+      try {
+        await file.write(script);
+      } catch (error) {
+        rollbackFile = null;
+        errors.push({
+          code: 'rollback_dir',
+          message: `${(error as Error).message}; the rollback script is stored with run ${runId} in the database (safe-index rollback --run ${runId} --dry-run prints it)`,
+        });
+      }
       await updateRun(db, runId, {
         status,
         finishedAt: new Date(),

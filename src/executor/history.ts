@@ -1,8 +1,6 @@
 import type { Database } from '../connection/database.js';
-import { createDialectExecutor } from '../dialects/executor.js';
 import { stateTablesExist } from '../state/migrate.js';
 import { listRuns, type RunRecord, stepCounts } from '../state/runs.js';
-import { markInterruptedRuns } from './recovery.js';
 
 /** One recorded run with its number of changes. */
 export interface HistoryEntry {
@@ -11,12 +9,12 @@ export interface HistoryEntry {
 }
 
 /**
- * Lists recorded runs, newest first. Runs whose process died are marked `interrupted` first.
- * Read-only otherwise: without state tables there is no history.
+ * Lists recorded runs, newest first. Only reads: a run whose process died stays `running` here
+ * until the next `apply` or `rollback`, which hold the run lock, marks it `interrupted`.
+ * Without state tables there is no history.
  */
 export async function readHistory(db: Database): Promise<HistoryEntry[]> {
   if (!(await stateTablesExist(db))) return [];
-  await markInterruptedRuns(db, createDialectExecutor(db.server), false);
   const [runs, counts] = await Promise.all([listRuns(db), stepCounts(db)]);
   return runs.map((run) => ({ run, changes: counts.get(run.id) ?? 0 }));
 }

@@ -1,8 +1,7 @@
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
-import { executeRollback, type RollbackResult } from './rollback.js';
-import { renderRolledBackScript, writeRunFile } from './rollback-script.js';
+import { executeRollback, type RollbackResult, type UndoStep } from './rollback.js';
 import type { ExecutionSink } from './types.js';
 
 /** Everything `rollback` needs: target, which run, flags. */
@@ -14,33 +13,29 @@ export interface RollbackRequest extends TargetOptions {
   blockers: BlockersPolicy;
   /** Longest wait of one step for old transactions under `--blockers wait` (default 10m). */
   snapshotWaitMs?: number;
-  /** Receives `<run-id>.rolled-back.sql`: what the rollback ran (the run itself is read from the database). */
+  /** Receives `<database>-<run-id>.rolled-back.sql`: what the rollback ran (the run itself is read from the database). */
   rollbackDir?: string;
   sink?: ExecutionSink;
   /** Asked before anything runs; false aborts. */
-  confirm?(runId: number, steps: number): Promise<boolean>;
+  confirm?(runId: number, steps: readonly UndoStep[]): Promise<boolean>;
 }
 
 /** Connects and undoes the chosen run (or only lists its reverse SQL with `dryRun`). */
 export async function rollbackRun(request: RollbackRequest): Promise<RollbackResult> {
-  return withDatabase(request, async (db) => {
-    const result = await executeRollback(db, {
+  return withDatabase(request, (db) =>
+    executeRollback(db, {
       runId: request.runId,
       dryRun: request.dryRun,
       waitMs: request.waitMs,
       sink: request.sink,
       confirm: request.confirm,
+      ...(request.rollbackDir ? { rollbackDir: request.rollbackDir } : {}),
       // lock timeout and retries default to those the run was applied with
       settings: {
         ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
         blockers: request.blockers,
         ...(request.snapshotWaitMs !== undefined ? { snapshotWaitMs: request.snapshotWaitMs } : {}),
       },
-    });
-    if (result.status === 'rolled_back' && result.runId !== null && request.rollbackDir) {
-      const script = renderRolledBackScript(result.runId, db.target.display, result.steps);
-      await writeRunFile(request.rollbackDir, `${result.runId}.rolled-back.sql`, script);
-    }
-    return result;
-  });
+    }),
+  );
 }

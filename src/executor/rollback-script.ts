@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { ServerInfo } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
+import { oneLine } from '../report/one-line.js';
 import type { UndoStep } from './rollback.js';
 import type { ExecutionSettings, ExecutionStep } from './types.js';
 
@@ -28,7 +27,7 @@ export function renderRollbackScript(
     '-- safe-index rollback script',
     `-- run: ${info.runId}`,
     `-- date: ${info.date.toISOString()}`,
-    `-- target: ${info.target}`,
+    `-- target: ${oneLine(info.target)}`,
     `-- server: ${info.server.flavor} ${info.server.version}`,
     `-- undoes ${applied.length} applied step(s), last first; \`safe-index rollback --run ${info.runId}\` does the same`,
     '-- run statement by statement, never inside a transaction',
@@ -37,7 +36,10 @@ export function renderRollbackScript(
   if (applied.length === 0) return `${lines.join('\n')}-- nothing to undo\n`;
   for (const sql of executor.ddlSessionSql({ ...settings, blockers: 'abort' })) lines.push(`${sql};`);
   for (const step of [...applied].reverse()) {
-    lines.push('', `-- undo ${step.action} ${step.index} on ${step.table.schema}.${step.table.name}`);
+    lines.push(
+      '',
+      `-- undo ${step.action} ${oneLine(step.index)} on ${oneLine(step.table.schema)}.${oneLine(step.table.name)}`,
+    );
     if (step.rollback.length === 0) lines.push('-- not reversible: no reverse statement exists');
     for (const sql of step.rollback) lines.push(`${sql};`);
   }
@@ -49,21 +51,13 @@ export function renderRolledBackScript(runId: number, target: string, steps: rea
   const lines = [
     `-- safe-index: statements run by \`rollback\` of run ${runId}`,
     `-- date: ${new Date().toISOString()}`,
-    `-- target: ${target}`,
+    `-- target: ${oneLine(target)}`,
     '',
     ...steps.flatMap((step) => [
-      `-- undo ${step.action} ${step.index} on ${step.table}`,
+      `-- undo ${oneLine(step.action)} ${oneLine(step.index)} on ${oneLine(step.table)}`,
       ...step.sql.map((sql) => `${sql};`),
       '',
     ]),
   ];
   return lines.join('\n');
-}
-
-/** Writes `<dir>/<name>` (creating the directory) and returns its path. */
-export async function writeRunFile(dir: string, name: string, text: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, name);
-  await writeFile(file, text, 'utf8');
-  return file;
 }

@@ -3,10 +3,13 @@ import { createDialectExecutor } from '../dialects/executor.js';
 import { SafeIndexError } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
+import { oneLine } from '../report/one-line.js';
 import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
 import { getRun, latestUndoableRun, type RunRecord, runSteps, type StepRecord, updateRun } from '../state/runs.js';
 import { openExecution } from './connections.js';
 import { markInterruptedRuns } from './recovery.js';
+import { renderRolledBackScript } from './rollback-script.js';
+import { checkWritableDir, createRunFile, runFileBase } from './run-files.js';
 import { acquireRunLock } from './run-lock.js';
 import { runReverse } from './run-steps.js';
 import { type ExecutionSettings, type ExecutionSink, type RunProblem, silentSink } from './types.js';
@@ -21,8 +24,10 @@ export interface RollbackOptions {
   settings: Omit<ExecutionSettings, 'lockTimeoutMs' | 'maxRetries'> & Partial<ExecutionSettings>;
   waitMs: number;
   sink?: ExecutionSink;
-  /** Asked before anything runs; false aborts. */
-  confirm?(runId: number, steps: number): Promise<boolean>;
+  /** Receives `<database>-<run-id>.rolled-back.sql`, what the rollback ran (checked before anything runs). */
+  rollbackDir?: string;
+  /** Asked before anything runs, with the statements that will run; false aborts. */
+  confirm?(runId: number, steps: readonly UndoStep[]): Promise<boolean>;
 }
 
 /** One step to undo, with its reverse statements. */
@@ -41,6 +46,8 @@ export interface RollbackResult {
   status: 'rolled_back' | 'nothing_to_undo' | 'dry_run' | 'failed';
   steps: UndoStep[];
   errors: RunProblem[];
+  /** Where what the rollback ran was written (`rollbackDir`), if it was. */
+  rolledBackFile?: string;
 }
 
 async function chooseRun(db: Database, runId: number | undefined): Promise<RunRecord | undefined> {
@@ -77,6 +84,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     return { runId: run.id, status: 'dry_run', steps, errors: [] };
   }
   const executor = createDialectExecutor(db.server);
+  if (options.rollbackDir) await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
     sink.log(`waiting for the run lock: ${holder}`),
   );
@@ -94,7 +102,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         `run ${run.id} cannot be undone: ${irreversible.map((s) => `${s.action} ${s.index}`).join(', ')} has no reverse SQL`,
       );
     }
-    if (options.confirm && !(await options.confirm(run.id, steps.length))) {
+    if (options.confirm && !(await options.confirm(run.id, steps))) {
       throw new SafeIndexError('aborted', 'rollback aborted: not confirmed (use --yes to skip the question)');
     }
     const settings: ExecutionSettings = {
@@ -102,6 +110,9 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
       lockTimeoutMs: options.settings.lockTimeoutMs ?? run.lockTimeoutMs ?? defaultSettings.lockTimeoutMs,
       maxRetries: options.settings.maxRetries ?? run.maxRetries ?? defaultSettings.maxRetries,
     };
+    const file = options.rollbackDir
+      ? await createRunFile(options.rollbackDir, runFileBase(db.server.database, run.id), '.rolled-back.sql')
+      : undefined;
     const connections = await openExecution(db, executor, settings, sink);
     try {
       const reverse = await runReverse(
@@ -111,11 +122,20 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         applied.map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } })),
       );
       if (reverse.problem) {
+        const note = `-- this rollback failed: ${oneLine(reverse.problem.message)}\n`;
+        await file?.write(note + renderRolledBackScript(run.id, db.target.display, steps)).catch(() => {});
         await updateRun(db, run.id, { error: `rollback failed: ${reverse.problem.message}` });
         return { runId: run.id, status: 'failed', steps, errors: [reverse.problem] };
       }
       await updateRun(db, run.id, { status: 'rolled_back', rolledBackAt: new Date() });
-      return { runId: run.id, status: 'rolled_back', steps, errors: [] };
+      if (!file) return { runId: run.id, status: 'rolled_back', steps, errors: [] };
+      try {
+        await file.write(renderRolledBackScript(run.id, db.target.display, steps));
+        return { runId: run.id, status: 'rolled_back', steps, errors: [], rolledBackFile: file.path };
+      } catch (error) {
+        const message = `${(error as Error).message}; the run is recorded as rolled back in the database`;
+        return { runId: run.id, status: 'rolled_back', steps, errors: [{ code: 'rollback_dir', message }] };
+      }
     } finally {
       await connections.close();
     }

@@ -87,7 +87,8 @@ export interface ApplyResult {
   runId: number;
   status: 'applied' | 'noop' | 'failed';
   steps: StepOutcome[];
-  rollbackFile: string;
+  /** Where the rollback script was written (null when it could not be: it is still stored in the database). */
+  rollbackFile: string | null;
   errors: RunProblem[];
   verify: VerifyEntry[];
 }

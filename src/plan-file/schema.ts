@@ -7,7 +7,15 @@ const duration = z
   .union([z.string().regex(durationPattern, 'write a duration such as 500ms, 5s or 2m'), z.number().nonnegative()])
   .describe('A duration such as 500ms, 5s or 2m (a bare number is milliseconds).');
 
-const identifier = z.string().min(1, 'must not be empty');
+/** C0 and C1 control characters (newline, carriage return, NUL, ...): never part of a name. */
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
+
+const identifier = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((name) => !controlCharacter.test(name), {
+    message: 'a name must not contain control characters (newline, carriage return, NUL, ...)',
+  });
 
 /** One key part: a column name, or an object with column/expression and options. */
 export const keyPartSchema = z.union([

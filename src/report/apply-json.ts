@@ -29,6 +29,7 @@ export function rollbackJson(result: RollbackResult) {
     run: result.runId,
     status: result.status,
     steps: result.steps.map((step) => ({ action: step.action, table: step.table, index: step.index, sql: step.sql })),
+    ...(result.rolledBackFile ? { rolled_back_file: result.rolledBackFile } : {}),
     errors: result.errors,
   };
 }

@@ -2,7 +2,7 @@ import { ExitCode } from '../../errors.js';
 import { rollbackRun } from '../../executor/rollback-request.js';
 import { renderRollbackJson } from '../../report/apply-json.js';
 import { defineCommand } from '../command.js';
-import { renderRollbackText } from '../render/apply-text.js';
+import { renderRollbackText, renderUndoSql } from '../render/apply-text.js';
 import { targetOptions } from '../target-options.js';
 import { type RunArgs, runOptions, sinkFor } from './apply.js';
 
@@ -32,7 +32,12 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       rollbackDir: args.rollbackDir,
       sink: sinkFor(io),
       confirm:
-        args.yes || !io.isTTY ? undefined : (runId, count) => io.confirm(`undo ${count} change(s) of run ${runId}?`),
+        args.yes || !io.isTTY
+          ? undefined
+          : (runId, steps) =>
+              io.confirm(
+                `${renderUndoSql(steps)}\nrun these statements to undo ${steps.length} change(s) of run ${runId}?`,
+              ),
     });
     const stdout = args.format === 'json' ? renderRollbackJson(result) : renderRollbackText(result, io.color);
     return { stdout, exitCode: result.status === 'failed' ? ExitCode.error : ExitCode.ok };

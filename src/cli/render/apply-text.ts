@@ -1,7 +1,8 @@
 import pc from 'picocolors';
 import { renderJudgementsMarkdown } from '../../evidence/markdown.js';
 import type { ApplyReport } from '../../executor/apply-plans.js';
-import type { RollbackResult } from '../../executor/rollback.js';
+import type { RollbackResult, UndoStep } from '../../executor/rollback.js';
+import { oneLine } from '../../report/one-line.js';
 import { renderJudgementsText } from './evidence-text.js';
 
 const paint = (color: boolean) => pc.createColors(color);
@@ -35,11 +36,25 @@ export function renderApplyText({ plan, result, judgements }: ApplyReport, color
     }
   }
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
-  lines.push(`rollback script: ${result.rollbackFile}`);
+  lines.push(
+    result.rollbackFile
+      ? `rollback script: ${result.rollbackFile}`
+      : `rollback script: not written; stored with run ${result.runId} in the database`,
+  );
   return lines.join('\n');
 }
 
-/** `rollback` as text: what was (or would be) undone. */
+/** The statements of undo steps as a commented script, in the order they run. */
+export function renderUndoSql(steps: readonly UndoStep[]): string {
+  return steps
+    .flatMap((step) => [
+      `-- undo ${oneLine(step.action)} ${oneLine(step.index)} on ${oneLine(step.table)}`,
+      ...step.sql.map((sql) => `${sql};`),
+    ])
+    .join('\n');
+}
+
+/** `rollback` as text: what was (or would be) undone, with the statements. */
 export function renderRollbackText(result: RollbackResult, color: boolean): string {
   const c = paint(color);
   if (result.status === 'nothing_to_undo') {
@@ -47,10 +62,7 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
   }
   const lines: string[] = [];
   if (result.status === 'dry_run') {
-    lines.push(`-- rollback of run ${result.runId} (dry run: nothing executed)`);
-    for (const step of result.steps) {
-      lines.push(`-- undo ${step.action} ${step.index} on ${step.table}`, ...step.sql.map((sql) => `${sql};`));
-    }
+    lines.push(`-- rollback of run ${result.runId} (dry run: nothing executed)`, renderUndoSql(result.steps));
     return lines.join('\n');
   }
   lines.push(
@@ -58,8 +70,9 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
       ? c.green(`run ${result.runId}: rolled back`)
       : c.red(`run ${result.runId}: rollback failed`),
   );
-  for (const step of result.steps) lines.push(`  undo ${step.action} ${step.index} on ${step.table}`);
+  if (result.steps.length > 0) lines.push(renderUndoSql(result.steps));
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
+  if (result.rolledBackFile) lines.push(`statements run: ${result.rolledBackFile}`);
   return lines.join('\n');
 }
 
@@ -74,14 +87,18 @@ export function renderApplyMarkdown({ plan, result, judgements }: ApplyReport): 
       const outcome = statusOf.get(change);
       const timing = outcome?.durationMs != null ? ` in ${outcome.durationMs} ms` : '';
       out.push(
-        `| ${change.action} | \`${change.index}\` | \`${change.table.name}\` | ${outcome?.status ?? 'not_run'}${timing} |`,
+        `| ${change.action} | \`${oneLine(change.index)}\` | \`${oneLine(change.table.name)}\` | ${outcome?.status ?? 'not_run'}${timing} |`,
       );
     }
     out.push('');
   }
   if (judgements.length > 0) out.push(renderJudgementsMarkdown(judgements), '');
-  for (const error of result.errors) out.push(`- **error**: ${error.message}`);
+  for (const error of result.errors) out.push(`- **error**: ${oneLine(error.message)}`);
   if (result.errors.length > 0) out.push('');
-  out.push(`Rollback script: \`${result.rollbackFile}\` (also stored in the database: \`safe-index rollback\`)`);
+  out.push(
+    result.rollbackFile
+      ? `Rollback script: \`${result.rollbackFile}\` (also stored in the database: \`safe-index rollback\`)`
+      : `Rollback script: not written; stored with run ${result.runId} in the database (\`safe-index rollback --run ${result.runId} --dry-run\`)`,
+  );
   return out.join('\n');
 }

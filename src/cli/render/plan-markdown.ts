@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
+import { oneLine } from '../../report/one-line.js';
 import { renderWhatIfMarkdown } from './evidence-markdown.js';
 import { planSummary } from './plan-text.js';
 
@@ -14,7 +15,7 @@ const icons = {
 } as const;
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return oneLine(text).replace(/\|/g, '\\|');
 }
 
 function fence(language: string, body: string): string {
@@ -43,8 +44,8 @@ export function renderPlanMarkdown(report: PlanReportWithWhatIf): string {
   }
   const pending = report.changes.filter((change) => change.action !== 'noop');
   for (const change of pending) {
-    out.push(`### ${change.action} \`${change.index}\``, '');
-    if (change.spec.purpose) out.push(`_${change.spec.purpose}_`, '');
+    out.push(`### ${change.action} \`${cell(change.index)}\``, '');
+    if (change.spec.purpose) out.push(`_${cell(change.spec.purpose)}_`, '');
     out.push(`Lock: ${change.lockImpact}`, '', fence('sql', change.sql.map((sql) => `${sql};`).join('\n')), '');
     out.push('<details><summary>Rollback SQL</summary>', '');
     out.push(
@@ -55,7 +56,7 @@ export function renderPlanMarkdown(report: PlanReportWithWhatIf): string {
     );
   }
   for (const table of report.definitions) {
-    const name = `${table.schema}.${table.table}`;
+    const name = cell(`${table.schema}.${table.table}`);
     const patch = createTwoFilesPatch(
       name,
       name,

@@ -83,7 +83,7 @@ describe.each(testServers())('library API on $label', (server) => {
     expect(applied.status).toBe('applied');
     expect(applied.errors).toEqual([]);
     expect(applied.changes.map((change) => [change.action, change.status])).toEqual([['create', 'applied']]);
-    expect(existsSync(applied.rollback_file)).toBe(true);
+    expect(existsSync(applied.rollback_file!)).toBe(true);
     expect((await plan({ url: test.url, paths: [file] })).changes.map((c) => c.action)).toEqual(['noop']);
     const again = await apply({ url: test.url, paths: [file], rollbackDir });
     expect(again.status).toBe('noop');

@@ -60,7 +60,7 @@ describe.each(testServers())('apply and rollback through the CLI on $label', (se
     expect(Object.keys(report).sort()).toEqual(['changes', 'errors', 'rollback_file', 'run', 'status', 'verify']);
     expect(report.status).toBe('applied');
     expect(report.changes.map((c: { action: string }) => c.action).sort()).toEqual(['create', 'drop', 'replace']);
-    expect(report.rollback_file).toBe(path.join('rollbacks', `${report.run}.sql`));
+    expect(report.rollback_file).toBe(path.join('rollbacks', `${test.name}-${report.run}.sql`));
     expect(await schemaDump(test)).not.toBe(before);
 
     expect((await cli(['plan', 'orders.yml', '--url', test.url], dir)).code).toBe(0);
@@ -72,7 +72,7 @@ describe.each(testServers())('apply and rollback through the CLI on $label', (se
     expect(rolled.code).toBe(0);
     expect(JSON.parse(rolled.stdout)).toMatchObject({ run: report.run, status: 'rolled_back' });
     expect(await schemaDump(test)).toBe(before);
-    const record = await readFile(path.join(dir, 'rollbacks', `${report.run}.rolled-back.sql`), 'utf8');
+    const record = await readFile(path.join(dir, 'rollbacks', `${test.name}-${report.run}.rolled-back.sql`), 'utf8');
     expect(record).toContain(`rollback\` of run ${report.run}`);
     expect(record).toMatch(/-- undo create /);
 

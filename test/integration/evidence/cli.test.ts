@@ -109,7 +109,9 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
     );
     expect(report.verify[0]).toMatchObject({ index: 'idx_events_kind', after: { uses_index: false } });
     expect(await indexDefinitions(test)).toEqual(before);
-    const saved = JSON.parse(await readFile(path.join(rollbackDir(), `${report.run}.report.json`), 'utf8'));
+    const saved = JSON.parse(
+      await readFile(path.join(rollbackDir(), `${test.name}-${report.run}.report.json`), 'utf8'),
+    );
     expect(saved.verify[0].passed).toBe(false);
     expect(saved.verify[0].failures).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'expect_unmet' })]),
@@ -142,7 +144,7 @@ describe.each(testServers())('explain and apply evidence through the CLI on $lab
       after: { uses_index: true },
     });
     expect(entry.speedup).toBeGreaterThan(3);
-    const base = path.join(rollbackDir(), String(report.run));
+    const base = path.join(rollbackDir(), `${test.name}-${report.run}`);
     expect(existsSync(`${base}.sql`)).toBe(true);
     const saved = JSON.parse(await readFile(`${base}.report.json`, 'utf8'));
     expect(saved).toMatchObject({ run: report.run, verify: [{ index: 'idx_events_user', passed: true }] });

@@ -40,10 +40,10 @@ describe.each(testServers())('apply engine on $label', (server) => {
     expect(result.status).toBe('applied');
     expect(result.errors).toEqual([]);
     expect(await indexesOf(test)).toContainEqual({ name: 'idx_orders_customer', valid: true });
-    const script = await readFile(result.rollbackFile, 'utf8');
+    const script = await readFile(result.rollbackFile!, 'utf8');
     expect(script).toContain(`-- run: ${result.runId}`);
     expect(script).toContain('idx_orders_customer');
-    expect(result.rollbackFile).toBe(path.join(rollbackDir, `${result.runId}.sql`));
+    expect(result.rollbackFile).toBe(path.join(rollbackDir, `${test.name}-${result.runId}.sql`));
     const [step] = await runSteps(test.db, result.runId);
     expect(step).toMatchObject({ status: 'applied', statementsDone: 1, index: 'idx_orders_customer' });
 
@@ -66,7 +66,7 @@ describe.each(testServers())('apply engine on $label', (server) => {
       [noop.runId, 'noop', 0],
       [result.runId, 'rolled_back', 1],
     ]);
-    await rm(result.rollbackFile, { force: true });
+    await rm(result.rollbackFile!, { force: true });
   });
 
   it('fails a unique build over duplicates naming a duplicate key and leaves no index', async () => {
@@ -92,7 +92,7 @@ describe.each(testServers())('apply engine on $label', (server) => {
     const kept = await apply(steps, { rollbackOnFailure: false });
     expect(kept.steps.map((s) => s.status)).toEqual(['applied', 'failed']);
     expect((await indexesOf(test)).map((i) => i.name)).toContain('idx_a');
-    expect(await readFile(kept.rollbackFile, 'utf8')).toContain('idx_a');
+    expect(await readFile(kept.rollbackFile!, 'utf8')).toContain('idx_a');
     const rollback = await executeRollback(test.db, { settings: fastSettings, waitMs: 0 });
     expect(rollback).toMatchObject({ runId: kept.runId, status: 'rolled_back' });
     expect(rollback.steps.map((s) => s.index)).toEqual(['idx_a']);
