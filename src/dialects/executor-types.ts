@@ -56,6 +56,13 @@ export interface OrphanCheck {
   statement: string;
 }
 
+/** A recorded step's reverse statements as read back from the state tables (not trusted). */
+export interface StoredRollback {
+  action: string;
+  table: TableRef;
+  index: string;
+}
+
 /** Dialect-specific execution: session settings, the run lock, cleanup, error classes, progress. */
 export interface DialectExecutor {
   /** Statements that prepare a DDL session (also written at the top of rollback scripts). */
@@ -76,6 +83,11 @@ export interface DialectExecutor {
   invalidIndexes(db: Queryable, table: TableRef): Promise<string[]>;
   /** Drops INVALID indexes left by a failed statement. */
   dropInvalidIndexes(session: Session, table: TableRef, names: readonly string[]): Promise<void>;
+  /**
+   * Why a stored reverse statement of a step is not index DDL of the kind the step recorded, on its
+   * table and index; undefined when it is. `rollback` runs nothing of a run with such a statement.
+   */
+  checkStoredRollback(db: Queryable, step: StoredRollback, statement: string): Promise<string | undefined>;
   /** Classifies a driver error. */
   classify(error: unknown): ClassifiedFailure;
   /** Reads the progress of the statement running on connection `id`. */

@@ -73,14 +73,42 @@ function undoSteps(applied: readonly StepRecord[]): UndoStep[] {
   }));
 }
 
+/**
+ * Checks every stored reverse statement of the steps to undo before anything runs: a statement that is
+ * not index DDL of its step's kind, on its table and index, stops the rollback naming the step.
+ */
+async function checkStoredRollbacks(db: Database, runId: number, applied: readonly StepRecord[]): Promise<void> {
+  const executor = createDialectExecutor(db.server);
+  const refused: string[] = [];
+  for (const step of applied) {
+    for (const [n, statement] of step.rollback.entries()) {
+      const reason = await executor.checkStoredRollback(db, step, statement);
+      if (reason) {
+        refused.push(
+          `step ${step.ordinal + 1} (${step.action} ${oneLine(step.index)} on ${oneLine(step.table.name)}), statement ${n + 1}: ${reason}: ${oneLine(statement)}`,
+        );
+      }
+    }
+  }
+  if (refused.length > 0) {
+    throw new SafeIndexError(
+      'rollback_refused',
+      `run ${runId} cannot be rolled back: its stored reverse SQL is not what the tool records, so nothing was run ` +
+        `(was safe_index_steps edited?):\n  ${refused.join('\n  ')}`,
+    );
+  }
+}
+
 /** Undoes a recorded run online: reverse statements of its applied steps, last first, under the run lock. */
 export async function executeRollback(db: Database, options: RollbackOptions): Promise<RollbackResult> {
   const sink = options.sink ?? silentSink;
   if (options.dryRun) {
     if (!(await stateTablesExist(db))) return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
     const run = await chooseRun(db, options.runId);
-    const steps = run ? undoSteps(appliedSteps(await runSteps(db, run.id))) : [];
+    const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
+    const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
+    await checkStoredRollbacks(db, run.id, applied);
     return { runId: run.id, status: 'dry_run', steps, errors: [] };
   }
   const executor = createDialectExecutor(db.server);
@@ -102,6 +130,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         `run ${run.id} cannot be undone: ${irreversible.map((s) => `${s.action} ${s.index}`).join(', ')} has no reverse SQL`,
       );
     }
+    await checkStoredRollbacks(db, run.id, applied);
     if (options.confirm && !(await options.confirm(run.id, steps))) {
       throw new SafeIndexError('aborted', 'rollback aborted: not confirmed (use --yes to skip the question)');
     }

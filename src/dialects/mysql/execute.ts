@@ -11,6 +11,7 @@ import {
   type Queryable,
 } from '../executor-types.js';
 import { flavorFeatures } from './flavor.js';
+import { checkMysqlStoredRollback } from './stored-rollback.js';
 
 interface MysqlError {
   errno?: number;
@@ -113,6 +114,7 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
     },
     invalidIndexes: async () => [],
     dropInvalidIndexes: async () => {},
+    checkStoredRollback: async (_db, step, statement) => checkMysqlStoredRollback(step, statement),
     classify: classifyMysql,
     async progress(monitor: Session, id: number): Promise<BuildProgress | null> {
       if (features.progressSource === 'processlist') {

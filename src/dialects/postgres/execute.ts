@@ -10,6 +10,7 @@ import {
   type LockWait,
   type OrphanCheck,
 } from '../executor-types.js';
+import { checkPostgresStoredRollback } from './stored-rollback.js';
 
 // The run lock is one session-level advisory lock per database; its 64-bit key comes from a constant.
 const lockKey = createHash('sha256').update('safe-index run lock').digest().readBigInt64BE(0);
@@ -121,6 +122,7 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
         if (row) await session.query(row.sql);
       }
     },
+    checkStoredRollback: checkPostgresStoredRollback,
     classify: classifyPostgres,
     async progress(monitor, id): Promise<BuildProgress | null> {
       const [row] = await monitor.query<Record<string, string | number | null>>(

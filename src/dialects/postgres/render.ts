@@ -68,7 +68,7 @@ function partitionIndexName(name: string, position: number, definition: string):
 }
 
 /** Temporary name a replacement is built under before it is renamed (fits 63 bytes). */
-function temporaryName(name: string): string {
+export function temporaryName(name: string): string {
   return fitIdentifier(name, '_si_new');
 }
 
