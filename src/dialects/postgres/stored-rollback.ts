@@ -39,7 +39,7 @@ function inSchema(relation: RangeVar | undefined, step: StoredRollback): relatio
 /** Whether `child` is a partition of the step's table (a reverse may build on the table's partitions). */
 async function isPartitionOf(db: Queryable, child: RangeVar, step: StoredRollback): Promise<boolean> {
   const rows = await db.query(
-    'select 1 from pg_inherits where inhrelid = to_regclass($1) and inhparent = to_regclass($2)',
+    'select 1 from pg_inherits where inhrelid = to_regclass(?) and inhparent = to_regclass(?)',
     [quoteQualified(child.schemaname ?? '', child.relname ?? ''), quoteQualified(step.table.schema, step.table.name)],
   );
   return rows.length > 0;

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+
+const plan = (name: string) => `indexes:
+  - name: ${name}
+    table: orders
+    columns: [customer]
+`;
+
+async function createOrders(test: TestDatabase): Promise<void> {
+  await test.exec(
+    test.server.dialect === 'postgres'
+      ? 'create table orders (id serial primary key, customer int not null)'
+      : 'create table orders (id int auto_increment primary key, customer int not null)',
+  );
+  await test.exec('insert into orders (customer) values (1), (2), (3)');
+}
+
+async function indexNames(test: TestDatabase): Promise<string[]> {
+  const rows = await test.exec(
+    test.server.dialect === 'postgres'
+      ? "select indexname as name from pg_indexes where tablename = 'orders' order by 1"
+      : "select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = 'orders' order by 1",
+  );
+  return rows.map((row) => String(row.name));
+}
+
+/** Every file under `dir` with its text. */
+async function filesUnder(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out[entry.name] = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
+  }
+  return out;
+}
+
+describe.each(testServers())('rollback files on $label', (server) => {
+  let first: TestDatabase;
+  let second: TestDatabase;
+  let dir: string;
+  beforeEach(async () => {
+    first = await createTestDatabase(server);
+    second = await createTestDatabase(server);
+    await createOrders(first);
+    await createOrders(second);
+    dir = await mkdtemp(path.join(tmpdir(), 'safe-index-files-'));
+    await writeFile(path.join(dir, 'a.yml'), plan('idx_orders_a'));
+  });
+  afterEach(async () => {
+    await first?.drop();
+    await second?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const apply = (test: TestDatabase, ...extra: string[]) =>
+    runCli(['apply', path.join(dir, 'a.yml'), '--url', test.url, '--yes', '--format', 'json', ...extra]);
+
+  it('two databases sharing a directory keep both rollback files, each 0600', async () => {
+    const rollbacks = path.join(dir, 'rollbacks');
+    const a = JSON.parse((await apply(first, '--rollback-dir', rollbacks)).stdout);
+    const b = JSON.parse((await apply(second, '--rollback-dir', rollbacks)).stdout);
+    expect([a.run, b.run]).toEqual([1, 1]);
+    expect(a.rollback_file).toBe(path.join(rollbacks, `${first.name}-1.sql`));
+    expect(b.rollback_file).toBe(path.join(rollbacks, `${second.name}-1.sql`));
+    for (const file of [a.rollback_file, b.rollback_file]) {
+      expect(await readFile(file, 'utf8')).toContain('idx_orders_a');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    }
+    const undone = await runCli(['rollback', '--url', first.url, '--yes', '--rollback-dir', rollbacks]);
+    expect(undone.exitCode, undone.stderr).toBe(0);
+    expect(undone.stdout).toMatch(/idx_orders_a/);
+    expect(existsSync(path.join(rollbacks, `${first.name}-1.rolled-back.sql`))).toBe(true);
+    expect(Object.keys(await filesUnder(rollbacks)).sort()).toEqual(
+      [`${first.name}-1.rolled-back.sql`, `${first.name}-1.sql`, `${second.name}-1.sql`].sort(),
+    );
+  });
+
+  it('a planted symlink is not followed: its target is untouched, the script goes to a new name', async () => {
+    const rollbacks = path.join(dir, 'rollbacks');
+    const precious = path.join(dir, 'precious.txt');
+    await writeFile(precious, 'keep me\n');
+    await rm(rollbacks, { recursive: true, force: true });
+    await import('node:fs/promises').then((fs) => fs.mkdir(rollbacks));
+    await symlink(precious, path.join(rollbacks, `${first.name}-1.sql`));
+    const applied = await apply(first, '--rollback-dir', rollbacks);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const report = JSON.parse(applied.stdout);
+    expect(await readFile(precious, 'utf8')).toBe('keep me\n');
+    expect(report.rollback_file).toBe(path.join(rollbacks, `${first.name}-1.2.sql`));
+    expect((await lstat(report.rollback_file)).isSymbolicLink()).toBe(false);
+    expect(await readFile(report.rollback_file, 'utf8')).toContain('idx_orders_a');
+  });
+
+  it('a --rollback-dir that cannot take files fails before any DDL and records nothing', async () => {
+    const notADir = path.join(dir, 'file');
+    await writeFile(notADir, 'a regular file\n');
+    for (const target of [notADir, path.join(notADir, 'below')]) {
+      const failed = await apply(first, '--rollback-dir', target);
+      expect(failed.exitCode).toBe(1);
+      const error = JSON.parse(failed.stdout).errors[0];
+      expect(error.code).toBe('rollback_dir');
+      expect(error.message).toMatch(/cannot receive files.*nothing was run/);
+    }
+    expect(await indexNames(first)).not.toContain('idx_orders_a');
+    const history = JSON.parse((await runCli(['history', '--url', first.url, '--format', 'json'])).stdout);
+    expect(history).toEqual([]);
+    // rollback checks it as well, before undoing anything
+    const applied = await apply(first, '--rollback-dir', path.join(dir, 'ok'));
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const refused = await runCli(['rollback', '--url', first.url, '--yes', '--rollback-dir', notADir]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/cannot receive files/);
+    expect(await indexNames(first)).toContain('idx_orders_a');
+  });
+
+  it('an index name with a newline is a plan error at file:line; nothing is written', async () => {
+    const file = path.join(dir, 'evil.yml');
+    await writeFile(file, plan('"ix_c\\nDROP TABLE orders;\\n"'));
+    const args = { plan: [], apply: ['--yes', '--rollback-dir', path.join(dir, 'out')] };
+    for (const [command, extra] of Object.entries(args)) {
+      const run = await runCli([command, file, '--url', first.url, ...extra]);
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toContain(`${file}:2:`);
+      expect(run.stderr).toMatch(/control characters/);
+    }
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+    expect(await indexNames(first)).not.toContain('ix_c\nDROP TABLE orders;\n');
+  });
+});

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '../../src/connection/database.js';
+import { targetFromUrl } from '../../src/connection/target.js';
+import type { TestDatabase } from './databases.js';
+
+/** A login made for one test in its own database, dropped by `drop`. */
+export interface TestUser {
+  name: string;
+  password: string;
+  /** URL into the test database as this user. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a login unique to this test run with only the read privileges `plan` and `explain` need:
+ * PostgreSQL CONNECT, TEMP, USAGE on the schema and SELECT on its tables; MySQL/MariaDB SELECT and
+ * CREATE TEMPORARY TABLES on the database.
+ */
+export async function createReadOnlyUser(test: TestDatabase, password?: string): Promise<TestUser> {
+  const name = `si_ro_${randomBytes(5).toString('hex')}`;
+  const secret = password ?? `pw_${randomBytes(8).toString('hex')}`;
+  const pg = test.server.dialect === 'postgres';
+  if (pg) {
+    await test.exec(`create role "${name}" login password '${secret}'`);
+    await test.exec(`grant connect, temporary on database "${test.name}" to "${name}"`);
+    await test.exec(`grant usage on schema public to "${name}"`);
+    await test.exec(`grant select on all tables in schema public to "${name}"`);
+  } else {
+    await test.exec(`create user '${name}'@'%' identified by '${secret}'`);
+    await test.exec(`grant select, create temporary tables on \`${test.name}\`.* to '${name}'@'%'`);
+  }
+  const url = new URL(test.url);
+  url.username = name;
+  url.password = secret;
+  return {
+    name,
+    password: secret,
+    url: url.toString(),
+    drop: async () => {
+      if (pg) {
+        await test.exec(`drop owned by "${name}"`);
+        const admin = await openDatabase(targetFromUrl(test.server.adminUrl));
+        try {
+          await admin.query(`drop role if exists "${name}"`);
+        } finally {
+          await admin.close();
+        }
+      } else await test.exec(`drop user if exists '${name}'@'%'`);
+    },
+  };
+}
