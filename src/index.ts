@@ -74,7 +74,7 @@ export interface RunApiOptions extends TargetOptions {
 /** Options of `apply`. */
 export interface ApplyApiOptions extends RunApiOptions {
   paths?: string[];
-  /** Directory that receives `<run-id>.sql` (default `rollbacks`). */
+  /** Directory that receives `<database>-<run-id>.sql` and the evidence reports (default `rollbacks`). */
   rollbackDir?: string;
   /** Permit changes the server cannot make online (default false). */
   allowBlocking?: boolean;
@@ -90,7 +90,7 @@ export interface RollbackApiOptions extends RunApiOptions {
   runId?: number;
   /** Only list the statements (default false). */
   dryRun?: boolean;
-  /** Directory that receives `<run-id>.rolled-back.sql` (default: no file). */
+  /** Directory that receives `<database>-<run-id>.rolled-back.sql` (default: no file). */
   rollbackDir?: string;
 }
 

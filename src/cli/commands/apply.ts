@@ -29,7 +29,7 @@ export function runOptions(yargs: Argv): Argv {
       type: 'string',
       default: 'rollbacks',
       describe:
-        'directory that receives files: apply writes <run-id>.sql and its evidence report, rollback <run-id>.rolled-back.sql',
+        'directory that receives files (mode 0600, never overwritten): apply writes <database>-<run-id>.sql and its evidence report, rollback <database>-<run-id>.rolled-back.sql',
     })
     .option('lock-timeout', {
       type: 'string',

@@ -75,9 +75,12 @@ describe.each(testServers())('rollback files on $label', (server) => {
     expect(undone.exitCode, undone.stderr).toBe(0);
     expect(undone.stdout).toMatch(/idx_orders_a/);
     expect(existsSync(path.join(rollbacks, `${first.name}-1.rolled-back.sql`))).toBe(true);
-    expect(Object.keys(await filesUnder(rollbacks)).sort()).toEqual(
-      [`${first.name}-1.rolled-back.sql`, `${first.name}-1.sql`, `${second.name}-1.sql`].sort(),
+    const files = Object.keys(await filesUnder(rollbacks)).sort();
+    const runFiles = (name: string) => ['.report.json', '.report.md', '.sql'].map((ext) => `${name}-1${ext}`);
+    expect(files).toEqual(
+      [...runFiles(first.name), ...runFiles(second.name), `${first.name}-1.rolled-back.sql`].sort(),
     );
+    for (const file of files) expect((await stat(path.join(rollbacks, file))).mode & 0o777).toBe(0o600);
   });
 
   it('a planted symlink is not followed: its target is untouched, the script goes to a new name', async () => {
