@@ -17,7 +17,7 @@ const invisibleComment = '/*!80000 INVISIBLE */';
 /** Executable comments run on the server but are comments to the parser: none may pass unseen. */
 const executableComment = /\/\*M?!/i;
 
-/** `ALTER TABLE t ALTER INDEX i [NOT] IGNORED|[IN]VISIBLE`, which node-sql-parser cannot read: matched whole. */
+/** `ALTER TABLE t ALTER INDEX i [NOT] IGNORED|[IN]VISIBLE` (before the online clauses), which node-sql-parser cannot read: matched whole. */
 const visibilityStatement =
   /^ALTER TABLE (?:`((?:[^`]|``)+)`\.)?`((?:[^`]|``)+)` ALTER INDEX `((?:[^`]|``)+)` (?:NOT IGNORED|IGNORED|VISIBLE|INVISIBLE)$/;
 
@@ -70,7 +70,7 @@ export function checkMysqlStoredRollback(step: StoredRollback, statement: string
     return 'it holds an executable comment, which the server runs and a parser cannot check';
   }
   if (step.action === 'disable' || step.action === 'enable') {
-    const match = visibilityStatement.exec(text);
+    const match = visibilityStatement.exec(text.replace(onlineClauses, ''));
     if (!match) return 'it is not ALTER TABLE ... ALTER INDEX ... [NOT] IGNORED / [IN]VISIBLE';
     const [, schema, table, index] = match;
     if (unquote(schema ?? step.table.schema) !== step.table.schema || unquote(table!) !== step.table.name) {

@@ -27,7 +27,8 @@ describe('stored MySQL/MariaDB rollbacks', () => {
       'replace',
       `ALTER TABLE ${M} DROP INDEX \`k_a\`, DROP INDEX IF EXISTS \`k_b\`, ADD KEY \`k_a\` (\`a\`), ADD KEY \`k_b\` (\`b\`) COMMENT 'b''s' IGNORED, ${maria}`,
     ],
-    ['disable', `ALTER TABLE ${M} ALTER INDEX \`k_a\` NOT IGNORED`],
+    ['disable', `ALTER TABLE ${M} ALTER INDEX \`k_a\` NOT IGNORED, ALGORITHM=INSTANT, LOCK=NONE`],
+    ['enable', `ALTER TABLE ${M} ALTER INDEX \`k_a\` INVISIBLE, ALGORITHM=INPLACE, LOCK=NONE`],
   ])('accepts the reverse of a %s the tool writes: %s', (action, sql) => {
     expect(checkMysqlStoredRollback(mysqlStep(action), sql)).toBeUndefined();
   });
@@ -54,6 +55,8 @@ describe('stored MySQL/MariaDB rollbacks', () => {
     ['drop', `ALTER TABLE ${M} ADD PRIMARY KEY (\`a\`), ADD KEY \`k_a\` (\`a\`), ${maria}`, /more than add and drop/],
     ['drop', `ALTER TABLE ${M} ADD KEY \`k_a\` (\`a\`), RENAME TO \`gone\`, ${maria}`, /more than add and drop|parser/],
     ['enable', `ALTER TABLE ${M} ALTER INDEX \`k_a\` IGNORED, DROP COLUMN \`a\``, /ALTER INDEX/],
+    ['enable', `ALTER TABLE ${M} ALTER INDEX \`k_b\` IGNORED, ALGORITHM=INSTANT, LOCK=NONE`, /index "k_b"/],
+    ['enable', `ALTER TABLE \`shop\`.\`other\` ALTER INDEX \`k_a\` IGNORED`, /table other/],
     ['mystery', `ALTER TABLE ${M} DROP INDEX \`k_a\`, ${maria}`, /no reverse statements/],
   ])('refuses a stored reverse of a %s: %s', (action, sql, reason) => {
     expect(checkMysqlStoredRollback(mysqlStep(action), sql)).toMatch(reason);
