@@ -139,12 +139,12 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       const planned = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
       expect(planned.exitCode).toBe(1);
       const [error] = JSON.parse(planned.stdout).errors;
-      expect(error).toMatchObject({ code: 'disable_unsupported', file, line: 7 });
+      expect(error).toMatchObject({ code: 'disable_unsupported', file, line: 8 });
       expect(error.message).toMatch(/safe-index usage/);
       expect(error.message).toMatch(/plan --what-if/);
       const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', path.join(dir, 'rb')]);
       expect(applied.exitCode).toBe(1);
-      expect(applied.stderr).toMatch(new RegExp(`${file}:7:\\d+: state: disabled`));
+      expect(applied.stderr).toMatch(new RegExp(`${file}:8:\\d+: state: disabled`));
     },
   );
 });
