@@ -75,8 +75,6 @@ export interface DialectExecutor {
   releaseRunLock(session: Session): Promise<void>;
   /** Connection id of the session holding the run lock, if the server can tell. */
   runLockHolder(db: Queryable): Promise<number | null>;
-  /** Which of the given connection ids are still connected. */
-  liveConnections(db: Queryable, ids: readonly number[]): Promise<Set<number>>;
   /** Ends a connection of an interrupted run that is still running one of its statements. */
   stopOrphan(db: Queryable, orphan: OrphanCheck): Promise<boolean>;
   /** Names of INVALID indexes on a table (failed concurrent builds); empty where none can exist. */

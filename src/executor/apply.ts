@@ -65,7 +65,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
   );
   try {
     await ensureStateTables(db);
-    const stale = await markInterruptedRuns(db, executor, true);
+    const stale = await markInterruptedRuns(db);
     for (const run of stale) sink.log(`run ${run.id} was interrupted; marked interrupted`);
     const connections = await openExecution(db, executor, options.settings, sink);
     try {

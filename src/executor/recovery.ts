@@ -6,19 +6,12 @@ import { type RunRecord, runningRuns, runSteps, updateRun, updateStep } from '..
 const interruptedMessage = 'interrupted: the process running it ended before it finished';
 
 /**
- * Marks runs left `running` whose lock connection is gone as `interrupted` (their running step as
- * failed). With `holdingLock`, every `running` run is stale, since its holder would hold the lock.
+ * Marks runs left `running` as `interrupted` (their running step as failed). Only a caller holding the
+ * run lock may call it: then no other run is alive, so every `running` run is stale. Read commands
+ * never call it (a login that cannot see other sessions would mark a live run).
  */
-export async function markInterruptedRuns(
-  db: Database,
-  executor: DialectExecutor,
-  holdingLock: boolean,
-): Promise<RunRecord[]> {
-  const running = await runningRuns(db);
-  if (running.length === 0) return [];
-  const ids = running.map((run) => run.lockConnectionId).filter((id): id is number => id !== null);
-  const live = holdingLock ? new Set<number>() : await executor.liveConnections(db, ids);
-  const stale = running.filter((run) => run.lockConnectionId === null || !live.has(run.lockConnectionId));
+export async function markInterruptedRuns(db: Database): Promise<RunRecord[]> {
+  const stale = await runningRuns(db);
   for (const run of stale) {
     for (const step of await runSteps(db, run.id)) {
       if (step.status === 'running')

@@ -118,7 +118,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   );
   try {
     await ensureStateTables(db);
-    await markInterruptedRuns(db, executor, true);
+    await markInterruptedRuns(db);
     const run = await chooseRun(db, options.runId);
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
     const steps = undoSteps(applied);

@@ -91,11 +91,6 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
       const [row] = await db.query<{ id: number | null }>('select is_used_lock(?) as id', [lockName]);
       return row?.id == null ? null : Number(row.id);
     },
-    async liveConnections(db: Queryable, ids: readonly number[]) {
-      const rows = await db.query<{ id: number }>('select id from information_schema.processlist');
-      const live = new Set(rows.map((row) => Number(row.id)));
-      return new Set(ids.filter((id) => live.has(id)));
-    },
     async stopOrphan(db: Queryable, orphan: OrphanCheck) {
       const rows = await db.query('select id from information_schema.processlist where id = ? and info = ?', [
         orphan.connectionId,

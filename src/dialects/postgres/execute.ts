@@ -83,11 +83,6 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
       );
       return row ? Number(row.pid) : null;
     },
-    async liveConnections(db, ids) {
-      const rows = await db.query<{ pid: number }>('select pid from pg_stat_activity');
-      const live = new Set(rows.map((row) => Number(row.pid)));
-      return new Set(ids.filter((id) => live.has(id)));
-    },
     async stopOrphan(db, orphan: OrphanCheck) {
       const rows = await db.query<{ ok: boolean }>(
         `select pg_terminate_backend(pid) as ok from pg_stat_activity
