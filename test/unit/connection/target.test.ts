@@ -1,5 +1,8 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maskUrl, redact, secretsOfUrl, targetFromUrl } from '../../../src/connection/target.js';
+import { maskUrl, redact, secretsOfUrl, targetFromKnexfile, targetFromUrl } from '../../../src/connection/target.js';
 import { ConnectionError } from '../../../src/errors.js';
 
 describe('password redaction of connection URLs', () => {
@@ -40,4 +43,20 @@ describe('password redaction of connection URLs', () => {
       expect(redact(url, secretsOfUrl(url))).not.toContain(password);
     },
   );
+});
+
+describe('password redaction of knexfiles', () => {
+  it.each([
+    [{ client: 'pg', connection: { host: 'db', user: 'app', password: 'KnexSecret1', database: 'app' } }],
+    [{ client: 'pg', connection: { connectionString: 'postgres://app:KnexSecret1@db/app' } }],
+    [{ client: 'pg', connection: { connectionString: 'postgres://app@db/app?password=KnexSecret1' } }],
+    [{ client: 'mysql2', connection: 'mysql://app@db/app?password=KnexSecret1' }],
+  ])('%j: the display never carries the password, the secrets do', async (config) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'si-knexfile-'));
+    const file = path.join(dir, 'knexfile.json');
+    await writeFile(file, JSON.stringify({ production: config }));
+    const target = await targetFromKnexfile(file, 'production');
+    expect(target.display).not.toContain('KnexSecret1');
+    expect(target.secrets).toContain('KnexSecret1');
+  });
 });
