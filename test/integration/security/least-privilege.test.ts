@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
-import { createReadOnlyUser, type TestUser } from '../../support/roles.js';
+import { createTestUser, type TestUser } from '../../support/roles.js';
 
 const plans = {
   pending: `indexes:
@@ -56,7 +56,7 @@ describe.each(testServers())('read commands for a read-only login on $label', (s
       dir,
     ]);
     expect(applied.exitCode, applied.stderr).toBe(0);
-    user = await createReadOnlyUser(test);
+    user = await createTestUser(test, 'read-only');
   });
   afterAll(async () => {
     await user?.drop();
@@ -105,5 +105,39 @@ describe.each(testServers())('read commands for a read-only login on $label', (s
     expect(apply.exitCode, apply.stderr).toBe(0);
     const history = JSON.parse((await runCli(['history', '--url', user.url, '--format', 'json'])).stdout);
     expect(history.map((run: { status: string }) => run.status)).toEqual(['noop', 'interrupted']);
+  });
+});
+
+describe.each(testServers())('apply and rollback for the documented deploy login on $label', (server) => {
+  let test: TestDatabase;
+  let deploy: TestUser;
+  let dir: string;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    dir = await mkdtemp(path.join(tmpdir(), 'safe-index-deploy-'));
+    await test.exec(
+      server.dialect === 'postgres'
+        ? 'create table orders (id serial primary key, customer int not null, status text not null)'
+        : 'create table orders (id int auto_increment primary key, customer int not null, status varchar(20) not null)',
+    );
+    await test.exec(`insert into orders (customer, status) values (1, 'new'), (2, 'paid'), (3, 'new')`);
+    await writeFile(path.join(dir, 'pending.yml'), plans.pending);
+    deploy = await createTestUser(test, 'deploy', ['orders']);
+  });
+  afterAll(async () => {
+    await deploy?.drop();
+    await test?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the state tables, applies with evidence, rolls back', async () => {
+    const rollbacks = path.join(dir, 'rollbacks');
+    const args = ['--url', deploy.url, '--yes', '--rollback-dir', rollbacks, '--format', 'json'];
+    const applied = await runCli(['apply', path.join(dir, 'pending.yml'), ...args]);
+    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout).status).toBe('applied');
+    const undone = await runCli(['rollback', ...args]);
+    expect(undone.exitCode, undone.stdout + undone.stderr).toBe(0);
+    expect(JSON.parse(undone.stdout).status).toBe('rolled_back');
   });
 });
