@@ -50,7 +50,8 @@ export interface Dialect {
   quoteLiteral(value: string): string;
   /**
    * Reads the named tables with their columns and indexes, in a constant number of catalog
-   * queries whatever the number of tables or indexes.
+   * queries whatever the number of tables or indexes (MySQL 8+: plus one SHOW INDEX for each table
+   * with two keys of one class, the only place that says their order).
    */
   introspect(db: Database, tables: readonly TableRef[]): Promise<LiveSchema>;
   /**
@@ -65,6 +66,12 @@ export interface Dialect {
   listIndexedTables(db: Database, schema: string): Promise<TableRef[]>;
   /** Forward and reverse SQL of one change, with the online options of the flavor. */
   renderChange(change: Change, table: LiveTable | undefined): RenderedSql;
+  /**
+   * The table as `change` leaves it, to render the next change of the same table against: MySQL's
+   * restores re-add the keys that follow the restored one, so they must see the keys earlier steps
+   * dropped or added (MySQL has no DROP INDEX IF EXISTS to paper over it). PostgreSQL: the same table.
+   */
+  tableAfter(change: Change, table: LiveTable): LiveTable;
   /** The canonical one-line definition, as the server would print it (for diffs and reports). */
   renderDefinition(index: Index): string;
 }

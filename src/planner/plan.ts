@@ -60,6 +60,8 @@ interface EntryContext {
   options: PlanOptions;
   /** Names of the indexes the plan drops, per table key (not compared for redundancy). */
   dropped: Map<string, Set<string>>;
+  /** Each table as the plan's earlier steps leave it, per table key: what the next step is rendered on. */
+  asLeft: Map<string, LiveTable>;
 }
 
 /** Diffs and renders one valid entry: its step, or the problem that stops it. */
@@ -98,7 +100,8 @@ async function planEntry(
       options.checkDuplicates && desired.unique ? await duplicateWarning(db, dialect, desired) : undefined;
     if (duplicate) change.warnings.push(duplicate);
   }
-  const rendered = dialect.renderChange(change, table);
+  const asLeft = context.asLeft.get(tableKey(table)) ?? table;
+  const rendered = dialect.renderChange(change, asLeft);
   if (change.action === 'noop') return { step: { ...change, ...rendered, spec } };
   // apply looks for duplicate keys before it sends a unique build (--no-duplicate-check skips it)
   const duplicateCheck =
@@ -109,6 +112,7 @@ async function planEntry(
     const message = `index "${spec.name}": ${rendered.onlineReason ?? 'the server cannot make this change'}`;
     return { problem: entryProblem(spec, 'impossible_change', message) };
   }
+  context.asLeft.set(tableKey(table), dialect.tableAfter(change, asLeft));
   if (!rendered.online) {
     change.warnings.push(`not online: ${rendered.onlineReason ?? 'the server cannot do this change online'}`);
   }
@@ -155,11 +159,12 @@ export async function buildPlan(
     dropped.set(tableKey(table), names.add(spec.name));
   }
   const changes: PlanStep[] = [];
+  const asLeft = new Map<string, LiveTable>();
   for (const { spec, table } of valid) {
     const desired = canonical.get(spec);
     const wantsDefinition = spec.state === 'present' || (spec.state === 'disabled' && spec.columns.length > 0);
     if (wantsDefinition && !desired) continue; // the server refused it: reported above
-    const planned = await planEntry(spec, table, desired, { db, dialect, live, options, dropped });
+    const planned = await planEntry(spec, table, desired, { db, dialect, live, options, dropped, asLeft });
     if ('problem' in planned) errors.push(planned.problem);
     else changes.push(planned.step);
   }

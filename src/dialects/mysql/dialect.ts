@@ -4,6 +4,7 @@ import { canonicalizeMysql } from './canonicalize.js';
 import { renderKeyLine } from './definition.js';
 import { flavorFeatures, mysqlCapabilities } from './flavor.js';
 import { introspectMysql } from './introspect.js';
+import { tableAfterChange } from './key-order.js';
 import { listMysqlIndexedTables } from './list-tables.js';
 import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
 import { renderMysqlChange } from './render-change.js';
@@ -22,6 +23,7 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
     validateIndex: (index, table) => validateMysqlIndex(index, table, features),
     listIndexedTables: listMysqlIndexedTables,
     renderChange: (change, table) => renderMysqlChange(change, table, features),
+    tableAfter: (change, table) => tableAfterChange(change, table, features),
     renderDefinition: (index) => renderKeyLine(index, features),
   };
 }

@@ -56,11 +56,59 @@ export function parseMariadbAnalyze(value: unknown): PlanFacts {
   };
 }
 
-/** Reads the planner's choice from a MySQL/MariaDB `EXPLAIN FORMAT=JSON` result (the JSON text). */
+/** A node of the `query_plan` tree of MySQL 8.3+ `EXPLAIN FORMAT=JSON` version 2 (the keys this tool reads). */
+interface JsonPlanNode {
+  operation?: string;
+  access_type?: string;
+  index_access_type?: string;
+  table_name?: string;
+  alias?: string;
+  index_name?: string;
+  estimated_total_cost?: number;
+}
+
+/** Every node of a version-2 plan tree, depth first (inputs, subqueries: any nested object). */
+function planNodes(node: unknown, found: JsonPlanNode[] = []): JsonPlanNode[] {
+  if (Array.isArray(node)) {
+    for (const item of node) planNodes(item, found);
+  } else if (node && typeof node === 'object') {
+    found.push(node as JsonPlanNode);
+    for (const value of Object.values(node)) planNodes(value, found);
+  }
+  return found;
+}
+
+/**
+ * Version 2 (`json_schema_version` "2.0", the default from MySQL 9.0; 8.3+ with
+ * `explain_json_format_version = 2`): the table accesses are the nodes that name a table, the cost is the
+ * first estimated_total_cost from the root down.
+ */
+function parseExplainJsonV2(plan: unknown): PlanEstimate {
+  const nodes = planNodes(plan);
+  const tables = nodes
+    .filter((node) => node.table_name !== undefined)
+    .map(
+      (node): JsonTableAccess => ({
+        table_name: node.alias ?? node.table_name,
+        access_type: node.index_access_type ?? node.access_type,
+        ...(node.index_name !== undefined ? { key: node.index_name } : {}),
+      }),
+    );
+  const { indexes, accessPaths } = shapeOf(tables);
+  const cost = nodes.find((node) => typeof node.estimated_total_cost === 'number')?.estimated_total_cost;
+  return { totalCost: cost ?? 0, indexes, accessPaths };
+}
+
+/**
+ * Reads the planner's choice from a MySQL/MariaDB `EXPLAIN FORMAT=JSON` result (the JSON text), in either
+ * format: version 1 (`query_block`, MariaDB and MySQL up to 8.x by default) or version 2 (`query_plan`,
+ * MySQL 9.x by default). Both are parsed, so the tool never changes the session's explain_json_format_version.
+ */
 export function parseMysqlExplainJson(value: unknown): PlanEstimate {
   const document = documentOf(value);
+  if (document.query_plan) return parseExplainJsonV2(document.query_plan);
   const block = document.query_block as { cost_info?: { query_cost?: string | number } } | undefined;
-  if (!block) throw new Error('EXPLAIN FORMAT=JSON returned no query_block');
+  if (!block) throw new Error('EXPLAIN FORMAT=JSON returned neither query_block nor query_plan');
   const { indexes, accessPaths } = shapeOf(tableAccesses(block));
   return { totalCost: Number(block.cost_info?.query_cost ?? 0), indexes, accessPaths };
 }

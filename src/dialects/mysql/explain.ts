@@ -10,6 +10,23 @@ async function firstColumn(session: Session, sql: string): Promise<unknown> {
   return row ? Object.values(row)[0] : undefined;
 }
 
+/** Warnings MySQL leaves when max_execution_time stops a statement: 1317 interrupted, 3024 time exceeded. */
+const interruptedWarnings = [1317, 3024];
+
+/**
+ * MySQL stops an `EXPLAIN ANALYZE` at max_execution_time without an error (checked on 9.7.4): it returns
+ * the times of the part it ran and leaves a warning. Such a run is a timeout, not a measurement.
+ */
+async function throwIfInterrupted(session: Session): Promise<void> {
+  const warnings = await session.query<{ Code: number; Message: string }>('SHOW WARNINGS');
+  const interrupted = warnings.find((warning) => interruptedWarnings.includes(Number(warning.Code)));
+  if (interrupted) {
+    throw new Error(
+      `statement timeout: max_execution_time stopped EXPLAIN ANALYZE (warning ${interrupted.Code}: ${interrupted.Message})`,
+    );
+  }
+}
+
 /**
  * EXPLAIN support for MySQL/MariaDB. MariaDB: `ANALYZE FORMAT=JSON` (executes, reports r_* times).
  * MySQL 8.0.18+: `EXPLAIN ANALYZE` for times and rows, plus `EXPLAIN FORMAT=JSON` for keys and access types.
@@ -32,6 +49,7 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
         return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));
       }
       const facts = parseMysqlAnalyzeTree(String(await firstColumn(session, `EXPLAIN ANALYZE ${statement}`)));
+      await throwIfInterrupted(session);
       const shape = parseMysqlExplainJson(await firstColumn(session, `EXPLAIN FORMAT=JSON ${statement}`));
       return { ...facts, indexes: shape.indexes.length > 0 ? shape.indexes : facts.indexes };
     },

@@ -12,7 +12,8 @@ import { renderKeyLine } from './definition.js';
 import { isInnodb, storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromRow } from './index-rows.js';
-import { inServerKeyOrder } from './key-order.js';
+import { inServerKeyOrder, shareAClass } from './key-order.js';
+import { qualifiedTable } from './quote.js';
 
 /** A `WHERE` filter for a list of tables: the schemas (so the server opens only their folders) and the pairs. */
 export interface TableFilter {
@@ -62,7 +63,7 @@ async function readColumns(db: Database, filter: TableFilter): Promise<Row[]> {
 }
 
 /**
- * Key parts in the server's own order: STATISTICS has no key position, but the server lists each table's
+ * Key parts: STATISTICS has no key position, but MariaDB lists each table's
  * keys in its key order (the order of SHOW CREATE TABLE), so the rows are not sorted. Columns are named as
  * SHOW INDEX names them, so one reader (`partFromRow`) serves both.
  */
@@ -134,7 +135,8 @@ function liveIndexOf(table: LiveTable, parts: IndexPartRow[], features: FlavorFe
 
 /**
  * Reads tables, columns, indexes and cascading foreign keys in four catalog queries, whatever their number;
- * each table's indexes come in SHOW CREATE TABLE order.
+ * each table's indexes come in SHOW CREATE TABLE order. On MySQL 8+, whose STATISTICS view is not in key
+ * order, a table with two keys of one class (whose order only creation decides) costs one SHOW INDEX more.
  */
 export async function introspectMysql(
   db: Database,
@@ -179,7 +181,19 @@ export async function introspectMysql(
     const table = schema.tables.get(key);
     if (!table) continue;
     const indexes = [...groupByIndex(parts).values()].map((group) => liveIndexOf(table, group, features));
-    table.indexes = inServerKeyOrder(indexes, table, features);
+    const listed =
+      features.statisticsInKeyOrder || !shareAClass(indexes, table, features)
+        ? indexes
+        : await inShowIndexOrder(db, table, indexes);
+    table.indexes = inServerKeyOrder(listed, table, features);
   }
   return schema;
+}
+
+/** The indexes in the order SHOW INDEX lists them, which is the server's key order (MySQL 8+). */
+async function inShowIndexOrder(db: Database, table: TableRef, indexes: LiveIndex[]): Promise<LiveIndex[]> {
+  const rows = await db.query(`SHOW INDEX FROM ${qualifiedTable(table.schema, table.name)}`);
+  const order = [...new Set(rows.map((row) => String(row.Key_name)))];
+  const position = (index: LiveIndex) => order.indexOf(index.name);
+  return [...indexes].sort((a, b) => position(a) - position(b));
 }

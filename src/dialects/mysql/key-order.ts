@@ -1,6 +1,7 @@
+import type { Change } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
-import type { LiveIndex, LiveTable } from '../../model/schema.js';
-import { primaryKeyName } from './definition.js';
+import { LiveIndex, type LiveTable } from '../../model/schema.js';
+import { primaryKeyName, renderKeyLine } from './definition.js';
 import { storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 
@@ -50,11 +51,38 @@ function keyClassRank(index: Index, table: LiveTable, features: FlavorFeatures):
   return base * 2 + virtualLast;
 }
 
+/** Whether two of the indexes sort in the same class, so that their creation order decides between them. */
+export function shareAClass(indexes: LiveIndex[], table: LiveTable, features: FlavorFeatures): boolean {
+  const ranks = indexes.map((index) => keyClassRank(index, table, features));
+  return new Set(ranks).size < ranks.length;
+}
+
 /** The indexes in the server's key order, given them in catalog order (a stable sort by class). */
 export function inServerKeyOrder(indexes: LiveIndex[], table: LiveTable, features: FlavorFeatures): LiveIndex[] {
   const ranked = indexes.map((index, position) => ({ index, position, rank: keyClassRank(index, table, features) }));
   ranked.sort((a, b) => a.rank - b.rank || a.position - b.position);
   return ranked.map((entry) => entry.index);
+}
+
+/**
+ * The table as one change leaves it: a dropped key gone; a created or replaced key (one ALTER drops the
+ * old and adds the new) at the end of its class, where the server puts an added key.
+ */
+export function tableAfterChange(change: Change, table: LiveTable, features: FlavorFeatures): LiveTable {
+  // a visibility toggle keeps the key in its place (a later restore re-adds it as it was then; undoing
+  // the toggle afterwards sets its visibility back)
+  if (change.action === 'noop' || change.action === 'disable' || change.action === 'enable') return table;
+  const kept = table.indexes.filter((index) => index.name !== change.index);
+  if (change.action === 'drop' || !change.desired) return { ...table, indexes: kept };
+  const added = new LiveIndex(change.desired, {
+    valid: true,
+    visible: true,
+    constraint: null,
+    definition: renderKeyLine(change.desired, features),
+    partitioned: false,
+    roundTrips: true,
+  });
+  return { ...table, indexes: inServerKeyOrder([...kept, added], table, features) };
 }
 
 /**

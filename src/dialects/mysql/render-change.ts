@@ -56,6 +56,11 @@ function addMode(index: Index, table: LiveTable | undefined, features: FlavorFea
   if (features.virtualColumnIndexBlocks && usesVirtualColumn(index, table)) {
     return blocking('an index on a virtual generated column cannot be built with LOCK=NONE on MySQL (error 3178)');
   }
+  if (features.virtualColumnIndexBlocks && index.keyParts.some((part) => part.expression !== undefined)) {
+    return blocking(
+      'a functional key part is a hidden virtual generated column: MySQL refuses LOCK=NONE for it (error 1846)',
+    );
+  }
   return online(features);
 }
 
@@ -67,6 +72,16 @@ function dropMode(table: LiveTable | undefined, features: FlavorFeatures): Alter
 /** The stricter of two modes (a replace both drops and adds). */
 function stricter(a: AlterMode, b: AlterMode): AlterMode {
   return a.online ? b : a;
+}
+
+/**
+ * A drop that is online itself but whose undo is not (re-adding a FULLTEXT, SPATIAL or functional key):
+ * planned as not online, so that `apply` asks for --allow-blocking before it, since `rollback` would
+ * block writes while it rebuilds the key. The forward clauses stay LOCK=NONE.
+ */
+function undoneBlocking(mode: AlterMode, restore: AlterMode): AlterMode {
+  if (!mode.online || restore.online) return mode;
+  return { ...mode, online: false, reason: `dropping is online, but undoing it cannot be: ${restore.reason}` };
 }
 
 /** `[UNIQUE |FULLTEXT |SPATIAL ]INDEX `name` (...) [USING HASH]` for ALTER TABLE ... ADD. */
@@ -208,7 +223,7 @@ export function renderMysqlChange(change: Change, table: LiveTable | undefined, 
   const restoreMode = restoreModeOf(live, followers, table, features);
   const guard = features.indexExistenceGuards;
   if (change.action === 'drop') {
-    const mode = dropMode(table, features);
+    const mode = undoneBlocking(dropMode(table, features), restoreMode);
     const rollback = alter(change, restoreDropped(live, followers, guard), restoreMode);
     return result(alter(change, [dropAction(live.name)], mode), rollback, mode);
   }

@@ -51,6 +51,8 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
     listIndexedTables: listPostgresIndexedTables,
     renderChange: renderPostgresChange,
+    // each change of a table is rendered on its own: no step's SQL depends on the table's other indexes
+    tableAfter: (_change, table) => table,
     renderDefinition(index: Index) {
       if (index instanceof LiveIndex) return index.live.definition;
       const quote = (name: string) => quoteIdentLikeServer(name, quotedKeywords);

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { apply, explain, exportPlan, history, plan, rollback } from '../../../src/index.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 import { writePlan } from '../../support/plans.js';
 
 // `state`, not `status`: node-sql-parser's MariaDB grammar refuses an unquoted column named status (reported)
@@ -37,7 +38,7 @@ async function createInvoices(test: TestDatabase): Promise<void> {
       'create table invoices (id int primary key, customer varchar(20) not null, state varchar(20) not null)',
     );
     await test.exec(`insert into invoices select seq, concat('C-', seq % 1000), elt(1 + seq % 4, 'Paid','Unpaid','Overdue','Draft')
-      from seq_1_to_50000`);
+      from ${seqRows(50000)}`);
     await test.exec('analyze table invoices');
   }
 }

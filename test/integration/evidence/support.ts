@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestDatabase } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 
 /** Rows of the `events` table every evidence test reads. */
 export const eventRows = 300_000;
@@ -21,7 +22,9 @@ export async function createEvents(test: TestDatabase): Promise<void> {
     await test.exec(
       'create table events (id int primary key, user_id int not null, kind int not null, payload varchar(40)) engine=InnoDB',
     );
-    await test.exec(`insert into events select seq, seq % 20000, seq % 7, md5(seq) from seq_1_to_${eventRows}`);
+    await test.exec(
+      `insert into events select seq, seq % 20000, seq % 7, concat(hex(crc32(seq)), '-', seq) from ${seqRows(eventRows)}`,
+    );
     await test.exec('analyze table events');
   }
 }
@@ -33,7 +36,7 @@ export async function createVictims(test: TestDatabase): Promise<void> {
   await test.exec(
     pg
       ? `insert into victims select g, 'v' || g from generate_series(1, 1000) g`
-      : `insert into victims select seq, concat('v', seq) from seq_1_to_1000`,
+      : `insert into victims select seq, concat('v', seq) from ${seqRows(1000)}`,
   );
 }
 
@@ -42,7 +45,7 @@ export async function victimsFingerprint(test: TestDatabase): Promise<string> {
   const [row] = await test.exec(
     test.server.dialect === 'postgres'
       ? `select count(*) || ':' || md5(string_agg(id || '=' || name, ',' order by id)) as f from victims`
-      : `select concat(count(*), ':', md5(group_concat(id, '=', name order by id separator ','))) as f from victims`,
+      : `select concat(count(*), ':', sum(crc32(concat(id, '=', name)))) as f from victims`,
   );
   return String(row?.f);
 }

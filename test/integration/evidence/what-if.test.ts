@@ -50,7 +50,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
     expect(whatIf.estimates).toEqual([]);
     const expected =
       server.dialect === 'mysql'
-        ? /HypoPG\) exist only for PostgreSQL, not mariadb/
+        ? new RegExp(`HypoPG\\) exist only for PostgreSQL, not ${test.db.server.flavor}`)
         : server.label === 'pg15'
           ? /HypoPG [\d.]+ is available on this server but not installed in database "si_\w+"; run CREATE EXTENSION hypopg/
           : /HypoPG is not installed on this PostgreSQL server/;

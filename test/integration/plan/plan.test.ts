@@ -3,6 +3,7 @@ import { planReport } from '../../../src/api/plan.js';
 import type { PlanReport } from '../../../src/planner/types.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 import { writePlan } from '../../support/plans.js';
 
 const setup = {
@@ -20,7 +21,7 @@ const setup = {
     'CREATE INDEX existing_customer ON `tabSales Invoice` (customer)',
     'CREATE TABLE `order\'s` (id int PRIMARY KEY, `ref"no` varchar(40), amount int) ENGINE=InnoDB',
     `INSERT INTO \`tabSales Invoice\` SELECT concat('SI-', seq), concat('C-', seq % 50), IF(seq % 3 = 0, 'Paid', 'Unpaid'),
-       date '2024-01-01' + INTERVAL (seq % 365) DAY, seq, concat('U', seq, '@example.com'), 'n' FROM seq_1_to_2000`,
+       date '2024-01-01' + INTERVAL (seq % 365) DAY, seq, concat('U', seq, '@example.com'), 'n' FROM ${seqRows(2000)}`,
   ],
 };
 

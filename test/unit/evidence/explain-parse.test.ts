@@ -199,4 +199,47 @@ describe('MySQL 8 EXPLAIN ANALYZE (TREE) and EXPLAIN FORMAT=JSON', () => {
       accessPaths: ['orders: ref (idx_customer_status)'],
     });
   });
+
+  it('reads the version-2 query_plan tree of MySQL 9 EXPLAIN FORMAT=JSON (a join, printed by 9.7.4)', () => {
+    const join = {
+      query_plan: {
+        operation: 'Sort: t2.b',
+        access_type: 'sort',
+        inputs: [
+          {
+            operation: 'Nested loop inner join',
+            access_type: 'join',
+            estimated_total_cost: 0.9000000104308129,
+            inputs: [
+              {
+                operation: "Filter: (t1.b = 'x')",
+                access_type: 'filter',
+                inputs: [{ alias: 't1', operation: 'Table scan on t1', table_name: 't', access_type: 'table' }],
+              },
+              {
+                alias: 't2',
+                operation: 'Single-row index lookup on t2 using PRIMARY (id = t1.a)',
+                index_name: 'PRIMARY',
+                table_name: 't',
+                access_type: 'index',
+                index_access_type: 'index_lookup',
+                estimated_total_cost: 0.35,
+              },
+            ],
+          },
+        ],
+      },
+      query_type: 'select',
+      json_schema_version: '2.0',
+    };
+    expect(parseMysqlExplainJson(JSON.stringify(join))).toEqual({
+      totalCost: 0.9000000104308129,
+      indexes: ['PRIMARY'],
+      accessPaths: ['t1: table', 't2: index_lookup (PRIMARY)'],
+    });
+  });
+
+  it('names both shapes when EXPLAIN FORMAT=JSON has neither', () => {
+    expect(() => parseMysqlExplainJson('{"query": "select 1"}')).toThrow(/neither query_block nor query_plan/);
+  });
 });

@@ -179,14 +179,22 @@ describe('renderChange differences between the flavors', () => {
     });
   });
 
-  it('renders MySQL 8 functional key parts and restores an INVISIBLE index as it was', () => {
+  it('renders MySQL 8 functional key parts with LOCK=SHARED (error 1846) and restores an INVISIBLE one as it was', () => {
     const byEmail = index('tabSales Invoice', 'idx_email_lower', [{ expression: 'lower(`email`)', order: 'desc' }]);
-    expect(mysql.renderChange(...create(byEmail, invoice)).sql).toEqual([
-      `ALTER TABLE ${T} ADD INDEX \`idx_email_lower\` ((lower(\`email\`)) DESC), ${online.mysql}`,
+    const created = mysql.renderChange(...create(byEmail, invoice));
+    expect(created.sql).toEqual([
+      `ALTER TABLE ${T} ADD INDEX \`idx_email_lower\` ((lower(\`email\`)) DESC), ALGORITHM=INPLACE, LOCK=SHARED`,
     ]);
+    expect(created.online).toBe(false);
+    expect(created.onlineReason).toMatch(/functional key part.*1846/);
     const invisible = liveIndex(byEmail, '  KEY `idx_email_lower` ((lower(`email`)) DESC) /*!80000 INVISIBLE */');
-    expect(mysql.renderChange(...drop(invisible, invoice)).rollback).toEqual([
-      `ALTER TABLE ${T} ADD KEY \`idx_email_lower\` ((lower(\`email\`)) DESC) /*!80000 INVISIBLE */, ${online.mysql}`,
+    const dropped = mysql.renderChange(...drop(invisible, invoice));
+    // the drop itself is online; its undo blocks writes, so the plan asks for --allow-blocking up front
+    expect(dropped.sql).toEqual([`ALTER TABLE ${T} DROP INDEX \`idx_email_lower\`, ${online.mysql}`]);
+    expect(dropped.online).toBe(false);
+    expect(dropped.onlineReason).toMatch(/dropping is online, but undoing it cannot be/);
+    expect(dropped.rollback).toEqual([
+      `ALTER TABLE ${T} ADD KEY \`idx_email_lower\` ((lower(\`email\`)) DESC) /*!80000 INVISIBLE */, ALGORITHM=INPLACE, LOCK=SHARED`,
     ]);
   });
 });
