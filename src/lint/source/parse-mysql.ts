@@ -3,6 +3,7 @@ import { type MysqlGrammar, mysqlGrammars } from '../../verify-sql/mysql-grammar
 import type { MysqlAst } from '../mysql/ast.js';
 import type { ParseProblem } from '../types.js';
 import { assembleStatements, type RawStatement } from './assemble.js';
+import { type Edit, originalOffset, rewriteAt } from './mysql-rewrites.js';
 import type { MysqlFile } from './parsed-file.js';
 import { LineIndex } from './positions.js';
 
@@ -21,7 +22,8 @@ interface Attempt {
  * semicolon, and it counts as a statement only if the parser accepts it followed by another
  * statement (a semicolon inside a string or comment fails that test and the candidate grows).
  * MariaDB files use the MySQL grammar first (node-sql-parser's MariaDB grammar lacks ADD UNIQUE and
- * ADD PRIMARY KEY) and fall back to the MariaDB grammar for a statement the MySQL one rejects.
+ * ADD PRIMARY KEY) and fall back to the MariaDB grammar for a statement the MySQL one rejects. Column
+ * forms the grammars lack (`BOOL`, `VARCHAR(n) BINARY`, ...) are rewritten where the parser stops.
  */
 export async function parseMysqlFile(path: string, text: string, dialect: 'mysql' | 'mariadb'): Promise<MysqlFile> {
   const lines = new LineIndex(text);
@@ -68,18 +70,38 @@ export async function parseMysqlFile(path: string, text: string, dialect: 'mysql
   };
 }
 
+/** At most this many rewrites per statement (a column list may use several synonyms). */
+const maxRewrites = 50;
+
+/**
+ * Parses with each grammar in turn. Where a grammar stops at a column form it lacks, the form is
+ * rewritten (mysql-rewrites.ts) and the text parsed again; a failure is reported at its offset in the
+ * original text.
+ */
 function tryParse(sql: string, grammars: Array<[MysqlGrammar, Parser]>): Attempt {
   let first: Attempt | undefined;
   for (const [database, parser] of grammars) {
-    try {
-      const result = parser.astify(sql, { database }) as unknown as MysqlAst | MysqlAst[];
-      return { asts: Array.isArray(result) ? result : [result] };
-    } catch (error) {
-      const location = (error as { location?: { start?: { offset?: number } } }).location;
-      first ??= {
-        errorOffset: location?.start?.offset ?? 0,
-        message: error instanceof Error ? error.message : String(error),
-      };
+    let text = sql;
+    const edits: Edit[] = [];
+    for (;;) {
+      try {
+        const result = parser.astify(text, { database }) as unknown as MysqlAst | MysqlAst[];
+        return { asts: Array.isArray(result) ? result : [result] };
+      } catch (error) {
+        const location = (error as { location?: { start?: { offset?: number } } }).location;
+        const offset = location?.start?.offset ?? 0;
+        const rewritten = edits.length < maxRewrites ? rewriteAt(text, offset) : undefined;
+        if (rewritten) {
+          text = rewritten.sql;
+          edits.push(rewritten.edit);
+          continue;
+        }
+        first ??= {
+          errorOffset: originalOffset(offset, edits),
+          message: error instanceof Error ? error.message : String(error),
+        };
+        break;
+      }
     }
   }
   return first!;
