@@ -145,10 +145,8 @@ export async function targetFromKnexfile(file: string, env?: string): Promise<Ta
   if (!existsSync(absolute)) throw new ConnectionError(`knexfile not found: ${file}`);
   let loaded: unknown;
   try {
-    const module = await import(
-      pathToFileURL(absolute).href,
-      absolute.endsWith('.json') ? { with: { type: 'json' } } : {}
-    );
+    const href = pathToFileURL(absolute).href;
+    const module = absolute.endsWith('.json') ? await import(href, { with: { type: 'json' } }) : await import(href);
     loaded = module.default ?? module;
   } catch (error) {
     throw new ConnectionError(`cannot load knexfile ${file}: ${(error as Error).message}`, error);

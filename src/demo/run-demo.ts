@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { planReport } from '../api/plan.js';
 import { type Database, openDatabase } from '../connection/database.js';
 import { targetFromUrl } from '../connection/target.js';
@@ -11,6 +10,7 @@ import { type ApplyReport, applyPlans } from '../executor/apply-plans.js';
 import type { RollbackResult } from '../executor/rollback.js';
 import { rollbackRun } from '../executor/rollback-request.js';
 import type { ExecutionSink } from '../executor/types.js';
+import { packageFile } from '../package-files.js';
 import { loadPlans } from '../plan-file/load.js';
 import type { PlanReport } from '../planner/types.js';
 import { type BillingSize, createBillingSchema, defaultBillingSize } from './billing-schema.js';
@@ -18,7 +18,7 @@ import { type EmbeddedServer, type EmbeddedServerOptions, startEmbeddedServer } 
 import type { DemoNarrator } from './narrator.js';
 
 /** The plans the demo applies (shipped with the package). */
-export const demoPlanDir = fileURLToPath(new URL('../../index-plans/demo/', import.meta.url));
+export const demoPlanDir = packageFile('index-plans/demo/');
 
 /** How the demo runs. */
 export interface DemoOptions extends EmbeddedServerOptions {

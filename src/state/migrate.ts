@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Database } from '../connection/database.js';
+import { packageFile } from '../package-files.js';
 
 /** Table where knex records which of the tool's migrations ran (its lock table adds `_lock`). */
 export const migrationsTable = 'safe_index_migrations';
@@ -18,8 +19,7 @@ export const usageTable = 'safe_index_usage';
 /** Every table the tool owns in the target database. */
 export const stateTables = [runsTable, stepsTable, usageTable, migrationsTable, `${migrationsTable}_lock`];
 
-// `migrations/` sits at the package root: two levels above both src/state/ and dist/state/.
-const migrationsDirectory = fileURLToPath(new URL('../../migrations/', import.meta.url));
+const migrationsDirectory = packageFile('migrations/');
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;

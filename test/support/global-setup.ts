@@ -30,10 +30,7 @@ async function freePort(): Promise<number> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // tests that spawn the CLI run dist/: build it once here, before any worker starts
   const root = new URL('../../', import.meta.url).pathname;
-  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(process.execPath, [`${root}scripts/build.mjs`], { cwd: root, stdio: 'inherit' });
   if (process.env.SAFE_INDEX_TEST_EMBEDDED_URL) {
     project.provide('embeddedPgUrl', process.env.SAFE_INDEX_TEST_EMBEDDED_URL);
     return async () => {};

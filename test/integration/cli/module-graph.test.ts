@@ -10,10 +10,20 @@ const run = promisify(execFile);
 const bin = new URL('../../../dist/cli/bin.js', import.meta.url).pathname;
 const hook = new URL('../../support/loaded-modules.mjs', import.meta.url).pathname;
 
-/** What one run of the built CLI loaded: package names, and the files inside node-sql-parser. */
+/** What one run of the built CLI loaded: package names (inlined into the bundle or not), and the files. */
 interface Loaded {
   packages: Set<string>;
   files: string[];
+}
+
+const packageOf = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+
+/** Which source files each bundled output holds (written by scripts/build.mjs). */
+async function bundleInputs(): Promise<Map<string, string[]>> {
+  const meta = JSON.parse(await readFile(new URL('../../../.bundle-meta.json', import.meta.url), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return new Map(Object.entries(meta.outputs).map(([output, { inputs }]) => [output, Object.keys(inputs)]));
 }
 
 async function loadedBy(args: string[], dir: string): Promise<Loaded> {
@@ -26,10 +36,16 @@ async function loadedBy(args: string[], dir: string): Promise<Loaded> {
     if (error.code !== 2) throw error;
   });
   const files = (await readFile(out, 'utf8')).split('\n').filter(Boolean);
+  const inputs = await bundleInputs();
   const packages = new Set<string>();
   for (const file of files) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
-    if (match) packages.add(match[1]!);
+    const external = packageOf(file);
+    if (external) packages.add(external);
+    const output = /\/(dist\/.*\.js)$/.exec(file)?.[1];
+    for (const input of (output && inputs.get(output)) || []) {
+      const inlined = packageOf(input);
+      if (inlined) packages.add(inlined);
+    }
   }
   return { packages, files };
 }
@@ -86,10 +102,14 @@ describe('module graph of the built CLI (what a command loads, not how long it t
           expect(packages).toContain('libpg-query');
           expect(packages).not.toContain('node-sql-parser');
         } else {
-          const parserFiles = files.filter((file) => file.includes('/node-sql-parser/'));
-          expect(parserFiles.length).toBeGreaterThan(0);
+          expect(packages).toContain('node-sql-parser');
           // the single-dialect builds, never the package's main entry with every grammar
-          for (const file of parserFiles) expect(file).toMatch(/\/build\/(mysql|mariadb)\.js$/);
+          const inputs = await bundleInputs();
+          const parserInputs = files
+            .flatMap((file) => inputs.get(/\/(dist\/.*\.js)$/.exec(file)?.[1] ?? '') ?? [])
+            .filter((input) => packageOf(input) === 'node-sql-parser');
+          expect(parserInputs.length).toBeGreaterThan(0);
+          for (const input of parserInputs) expect(input).toMatch(/\/build\/(mysql|mariadb)\.js$/);
           expect(packages).not.toContain('libpg-query');
         }
       });

