@@ -82,3 +82,10 @@ export class NotOnlineError extends SafeIndexError {
     super('not_online', message, { cause });
   }
 }
+
+/**
+ * A saved plan that must not run: edited since it was written (`saved_plan_edited`), made for another
+ * server or database (`saved_plan_target`), older than `--max-plan-age` (`saved_plan_too_old`), not a
+ * readable saved plan (`saved_plan_invalid`), or computed from a live state that has changed (`saved_plan_drift`).
+ */
+export class SavedPlanError extends SafeIndexError {}

@@ -193,3 +193,14 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   if (process.env.DATABASE_URL) return targetFromUrl(process.env.DATABASE_URL);
   throw new ConnectionError('no database given: use --url, DATABASE_URL, or --knexfile');
 }
+
+/** Which server a target reaches, `host:port` (or the socket path), never with credentials. */
+export function targetAddress(target: Target): string {
+  const connection = target.knexConfig.connection;
+  if (!connection || typeof connection !== 'object') return '';
+  const settings = connection as Record<string, unknown>;
+  if (typeof settings.socketPath === 'string') return settings.socketPath;
+  const host = typeof settings.host === 'string' && settings.host ? settings.host : '127.0.0.1';
+  const port = settings.port ? Number(settings.port) : drivers[target.dialect].defaultPort;
+  return `${host}:${port}`;
+}

@@ -1,3 +1,4 @@
+import type { Database } from '../connection/database.js';
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
@@ -6,6 +7,7 @@ import { createEvidenceHook } from '../evidence/apply-hook.js';
 import { writeEvidenceReports } from '../evidence/report-files.js';
 import type { VerifyJudgement } from '../evidence/types.js';
 import { loadPlans } from '../plan-file/load.js';
+import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
@@ -38,6 +40,8 @@ export interface ApplyReport {
   result: ApplyResult;
   /** Before/after evidence of the verify queries (empty when the caller brought its own hook). */
   judgements: VerifyJudgement[];
+  /** The saved plan that was applied (`apply FILE`). */
+  savedPlan?: { hash: string; createdAt: string };
 }
 
 /** Refuses a plan with errors, and changes that cannot run online unless blocking is allowed. */
@@ -55,6 +59,30 @@ function checkRunnable(report: PlanReport, allowBlocking: boolean): void {
 /** Loads the plans, then under the run lock plans against the live schema and applies the changes. */
 export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
   const plan = await loadPlans(request.paths ?? []);
+  return withDatabase(
+    request,
+    (db, dialect) => applyPrepared(db, request, plan, async () => ({ report: await buildPlan(db, dialect, plan) })),
+    (target) => assertPlanFields(plan, target.dialect),
+  );
+}
+
+/** What the caller of `applyPrepared` plans once the run lock is held. */
+export interface PreparedReport {
+  report: PlanReport;
+  /** Set when the steps come from a saved plan; recorded with the run. */
+  savedPlanHash?: string;
+}
+
+/**
+ * Applies what `prepare` plans (called under the run lock), with the plan's settings and verify
+ * queries as evidence, and writes the evidence reports beside the rollback script.
+ */
+export async function applyPrepared(
+  db: Database,
+  request: ApplyRequest,
+  plan: IndexPlan,
+  prepare: () => Promise<PreparedReport>,
+): Promise<ApplyReport> {
   const settings = {
     lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs,
     maxRetries: plan.settings.maxRetries,
@@ -64,45 +92,44 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
       ? { duplicateCheckTimeoutMs: request.duplicateCheckTimeoutMs }
       : {}),
   };
-  return withDatabase(
-    request,
-    async (db, dialect) => {
-      let report: PlanReport | undefined;
-      // EXPLAIN evidence around the DDL unless the caller brings its own hook
-      const evidence = request.verify
-        ? undefined
-        : createEvidenceHook(db, plan, {
-            explainRuns: plan.settings.explainRuns,
-            maxRegression: plan.settings.maxRegression,
-            log: (line) => request.sink?.log(line),
-          });
-      const result = await executeApply(db, {
-        settings,
-        waitMs: request.waitMs,
-        rollbackDir: request.rollbackDir,
-        rollbackOnFailure: request.rollbackOnFailure,
-        sink: request.sink,
-        verify: request.verify ?? evidence,
-        prepare: async () => {
-          report = await buildPlan(db, dialect, plan);
-          checkRunnable(report, request.allowBlocking);
-          return { steps: report.changes, planFiles: plan.files };
-        },
-        confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
+  let report: PlanReport | undefined;
+  // EXPLAIN evidence around the DDL unless the caller brings its own hook
+  const evidence = request.verify
+    ? undefined
+    : createEvidenceHook(db, plan, {
+        explainRuns: plan.settings.explainRuns,
+        maxRegression: plan.settings.maxRegression,
+        log: (line) => request.sink?.log(line),
       });
-      const judgements = evidence ? evidence.judgements() : [];
-      if (evidence && result.status !== 'noop') {
-        const base = runFileBase(db.server.database, result.runId);
-        await writeEvidenceReports(request.rollbackDir, base, result.runId, judgements).catch((error: unknown) => {
-          // the run is recorded and its rollback script written: the reports' loss is reported, not fatal
-          result.errors.push({
-            code: 'rollback_dir',
-            message: `evidence report not written: ${(error as Error).message}`,
-          });
-        });
-      }
-      return { plan: report!, result, judgements };
+  const result = await executeApply(db, {
+    settings,
+    waitMs: request.waitMs,
+    rollbackDir: request.rollbackDir,
+    rollbackOnFailure: request.rollbackOnFailure,
+    sink: request.sink,
+    verify: request.verify ?? evidence,
+    prepare: async () => {
+      const prepared = await prepare();
+      report = prepared.report;
+      checkRunnable(report, request.allowBlocking);
+      return {
+        steps: report.changes,
+        planFiles: plan.files,
+        ...(prepared.savedPlanHash ? { savedPlanHash: prepared.savedPlanHash } : {}),
+      };
     },
-    (target) => assertPlanFields(plan, target.dialect),
-  );
+    confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
+  });
+  const judgements = evidence ? evidence.judgements() : [];
+  if (evidence && result.status !== 'noop') {
+    const base = runFileBase(db.server.database, result.runId);
+    await writeEvidenceReports(request.rollbackDir, base, result.runId, judgements).catch((error: unknown) => {
+      // the run is recorded and its rollback script written: the reports' loss is reported, not fatal
+      result.errors.push({
+        code: 'rollback_dir',
+        message: `evidence report not written: ${(error as Error).message}`,
+      });
+    });
+  }
+  return { plan: report!, result, judgements };
 }

@@ -87,6 +87,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           flavor: db.server.flavor,
           serverVersion: db.server.version,
           planFiles: prepared.planFiles,
+          savedPlanHash: prepared.savedPlanHash ?? null,
           lockConnectionId: lock.connectionId,
           lockTimeoutMs: options.settings.lockTimeoutMs,
           maxRetries: options.settings.maxRetries,

@@ -80,6 +80,8 @@ export interface VerifyHook {
 export interface PreparedApply {
   steps: ExecutionStep[];
   planFiles: PlanFileInfo[];
+  /** Hash of the saved plan the steps come from (`apply FILE`), recorded with the run. */
+  savedPlanHash?: string;
 }
 
 /** Outcome of `apply`. */

@@ -5,7 +5,7 @@ export function parseDuration(value: string | number): number {
     return value;
   }
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
-  if (!match) throw new Error(`invalid duration "${value}" (write e.g. 500ms, 5s, 2m)`);
+  if (!match) throw new Error(`invalid duration "${value}" (write e.g. 500ms, 5s, 2m, 7d)`);
   const amount = Number(match[1]);
   const unit = match[2] ?? 'ms';
   const factor = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1;

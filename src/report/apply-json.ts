@@ -3,7 +3,7 @@ import type { RollbackResult } from '../executor/rollback.js';
 import { changeJson } from './plan-json.js';
 
 /** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
-export function applyJson({ plan, result }: ApplyReport) {
+export function applyJson({ plan, result, savedPlan }: ApplyReport) {
   const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome.status]));
   return {
     run: result.runId,
@@ -15,6 +15,7 @@ export function applyJson({ plan, result }: ApplyReport) {
     verify: result.verify,
     rollback_file: result.rollbackFile,
     errors: result.errors,
+    ...(savedPlan ? { saved_plan: { hash: savedPlan.hash, created_at: savedPlan.createdAt } } : {}),
   };
 }
 

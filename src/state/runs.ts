@@ -29,6 +29,8 @@ export interface RunRecord {
   /** Lock timeout and retries the run's statements used (null for runs recorded before they were kept). */
   lockTimeoutMs: number | null;
   maxRetries: number | null;
+  /** Hash of the saved plan the run applied (`apply FILE`); null when it planned at apply time. */
+  savedPlanHash: string | null;
 }
 
 /** One recorded step of a run: the change, its SQL both ways, and what happened. */
@@ -63,7 +65,7 @@ export type NewRun = Pick<
   | 'lockConnectionId'
   | 'lockTimeoutMs'
   | 'maxRetries'
-> & { command: 'apply' };
+> & { command: 'apply'; savedPlanHash?: string | null };
 
 /** What a new step records before it runs. */
 export type NewStep = Pick<StepRecord, 'ordinal' | 'action' | 'table' | 'index' | 'sql' | 'rollback' | 'online'>;
@@ -92,6 +94,7 @@ function toRun(row: Row): RunRecord {
     error: (row.error as string | null) ?? null,
     lockTimeoutMs: num(row.lock_timeout_ms),
     maxRetries: num(row.max_retries),
+    savedPlanHash: (row.saved_plan_hash as string | null) ?? null,
   };
 }
 
@@ -133,6 +136,7 @@ export async function createRun(db: Database, run: NewRun, steps: readonly NewSt
       lock_connection_id: run.lockConnectionId,
       lock_timeout_ms: run.lockTimeoutMs,
       max_retries: run.maxRetries,
+      saved_plan_hash: run.savedPlanHash ?? null,
     })
     .returning('id');
   const first = inserted[0] as number | { id: number };
@@ -215,6 +219,12 @@ export async function getRun(db: Database, id: number): Promise<RunRecord | unde
 /** Every run, newest first. */
 export async function listRuns(db: Database, limit = 1000): Promise<RunRecord[]> {
   const rows = await db.knex(runsTable).orderBy('id', 'desc').limit(limit).select('*');
+  return rows.map(toRun);
+}
+
+/** The runs that applied the saved plan with this hash, newest first. */
+export async function runsOfSavedPlan(db: Database, hash: string): Promise<RunRecord[]> {
+  const rows = await db.knex(runsTable).where({ saved_plan_hash: hash }).orderBy('id', 'desc').select('*');
   return rows.map(toRun);
 }
 

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
 import type { BlockersPolicy } from '../../dialects/executor-types.js';
 import { ExitCode } from '../../errors.js';
-import { applyPlans } from '../../executor/apply-plans.js';
+import { type ApplyRequest, applyPlans } from '../../executor/apply-plans.js';
+import { applySavedPlan, savedPlanIn } from '../../executor/apply-saved.js';
 import type { ExecutionSink } from '../../executor/types.js';
 import { parseDuration } from '../../plan-file/duration.js';
 import { renderApplyJson } from '../../report/apply-json.js';
@@ -64,15 +65,30 @@ interface ApplyArgs extends RunArgs {
   paths: string[];
   allowBlocking: boolean;
   rollbackOnFailure: boolean;
+<<<<<<< HEAD
   duplicateCheck: boolean;
   duplicateCheckTimeout: number;
+=======
+  maxPlanAge: number;
+>>>>>>> 811f437 (Saved plans: plan --out writes a stable safe-index-plan/1 document (target, plan-file hashes, per-table index fingerprints, changes, content hash); apply FILE runs exactly its statements after checking hash, age, target and fingerprints (diff of index definitions on drift, no DDL sent); the run records the plan's hash (migration); show FILE prints it without connecting)
 }
 
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
 export const applyCommand = defineCommand<ApplyArgs>({
   builder: (yargs) =>
     runOptions(yargs)
-      .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        default: ['index-plans'],
+        describe: 'plan files or folders, or one saved plan (plan --out FILE)',
+      })
+      .option('max-plan-age', {
+        type: 'string',
+        default: '7d',
+        coerce: parseDuration,
+        describe: 'refuse a saved plan older than this, e.g. 7d, 12h',
+      })
       .option('allow-blocking', {
         type: 'boolean',
         default: false,
@@ -94,11 +110,14 @@ export const applyCommand = defineCommand<ApplyArgs>({
         default: true,
         describe: 'undo what this run applied when a later step fails (--no-rollback-on-failure keeps it)',
       })
-      .example('$0 apply --url postgres://app@db/prod --yes', 'apply every plan under index-plans/'),
+      .example('$0 apply --url postgres://app@db/prod --yes', 'apply every plan under index-plans/')
+      .example(
+        '$0 apply plan.json --yes',
+        'apply exactly the reviewed saved plan; refused if the indexes changed since',
+      ),
   run: async (args, io) => {
-    const report = await applyPlans({
+    const request: Omit<ApplyRequest, 'paths'> = {
       ...targetOptions(args),
-      paths: args.paths,
       lockTimeoutMs: args.lockTimeout,
       waitMs: args.wait,
       rollbackDir: args.rollbackDir,
@@ -113,7 +132,11 @@ export const applyCommand = defineCommand<ApplyArgs>({
           ? undefined
           : (steps) =>
               io.confirm(`apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`),
-    });
+    };
+    const saved = await savedPlanIn(args.paths);
+    const report = saved
+      ? await applySavedPlan({ ...request, file: saved, maxPlanAgeMs: args.maxPlanAge })
+      : await applyPlans({ ...request, paths: args.paths });
     const render = {
       json: renderApplyJson,
       markdown: renderApplyMarkdown,

@@ -13,6 +13,7 @@ interface PlanArgs extends TargetArgs {
   format: OutputFormat;
   checkDuplicates: boolean;
   whatIf: boolean;
+  out?: string;
 }
 
 /** `safe-index plan`: the dry run. */
@@ -30,8 +31,13 @@ export const planCommand = defineCommand<PlanArgs>({
         default: false,
         describe: 'estimate with HypoPG hypothetical indexes (PostgreSQL)',
       })
+      .option('out', {
+        type: 'string',
+        describe: 'also write the plan as a saved plan (JSON) for apply FILE; not written when the plan has errors',
+      })
       .example('$0 plan --url postgres://app@db/prod', 'plan every file under index-plans/')
       .example('$0 plan index-plans/billing.yml --format markdown > plan.md', 'a pull-request comment')
+      .example('$0 plan --out plan.json --format markdown > plan.md', 'save the reviewed plan for apply plan.json')
       .example('$0 plan --check-duplicates --format json', 'machine-readable, with duplicate-row checks'),
   run: async (args, io) => {
     const report = await planReport({
@@ -39,7 +45,15 @@ export const planCommand = defineCommand<PlanArgs>({
       paths: args.paths,
       checkDuplicates: args.checkDuplicates,
       whatIf: args.whatIf,
+      ...(args.out ? { out: args.out } : {}),
     });
+    if (args.out) {
+      io.log(
+        report.saved
+          ? `saved plan written to ${args.out} (hash ${report.saved.hash})`
+          : `no saved plan written to ${args.out}: the plan has errors`,
+      );
+    }
     const exitCode = report.errors.length > 0 ? ExitCode.error : inSync(report) ? ExitCode.ok : ExitCode.pending;
     const render = {
       json: renderPlanJson,

@@ -3,7 +3,7 @@ import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
 import { oneLine } from '../../report/one-line.js';
 import { renderWhatIfMarkdown } from './evidence-markdown.js';
-import { planSummary } from './plan-text.js';
+import { planSummary, savedPlanLine } from './plan-text.js';
 
 const icons = {
   create: '🟢 create',
@@ -31,6 +31,7 @@ export function renderPlanMarkdown(report: PlanReportWithWhatIf): string {
     `**${report.server.flavor} ${report.server.version}** · ${planSummary(report)}`,
     '',
   ];
+  if (report.saved) out.push(`_${savedPlanLine(report.saved)}_`, '');
   if (report.changes.length > 0) {
     out.push('| | index | table | online | notes |', '|---|---|---|---|---|');
     for (const change of report.changes) {

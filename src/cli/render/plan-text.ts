@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanReport, PlanStep } from '../../planner/types.js';
+import type { SavedPlan } from '../../saved-plan/document.js';
 import { renderWhatIfText } from './evidence-text.js';
 
 const symbols = { create: '+', drop: '-', replace: '~', disable: '◌', enable: '●', noop: '=' } as const;
@@ -21,6 +22,11 @@ export function planSummary(report: PlanReport): string {
   return parts.join(', ');
 }
 
+/** Which saved plan this is: hash, when and where it was made, the tool that made it. */
+export function savedPlanLine(saved: SavedPlan): string {
+  return `saved plan ${saved.hash.slice(0, 12)}, made ${saved.created_at} by safe-index ${saved.tool_version} on ${saved.target.host}/${saved.target.database}`;
+}
+
 /** Renders the plan for a terminal (colour only when `color`). */
 export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): string {
   const c = createColors(color);
@@ -36,6 +42,7 @@ export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): st
     c.bold(`safe-index plan — ${report.server.flavor} ${report.server.version} at ${report.target}`),
     '',
   ];
+  if (report.saved) lines.splice(1, 0, savedPlanLine(report.saved));
   for (const change of report.changes) {
     const colour = paint[change.action];
     const online = change.action === 'noop' ? '' : change.online ? c.green(' online') : c.red(' NOT ONLINE');

@@ -26,7 +26,7 @@ async function help(argv: string[]): Promise<string> {
   return out;
 }
 
-const commands = ['plan', 'apply', 'rollback', 'history', 'explain', 'lint', 'export', 'demo'];
+const commands = ['plan', 'apply', 'rollback', 'history', 'explain', 'lint', 'export', 'demo', 'show'];
 
 async function expectHelpWithExamples(command: string): Promise<void> {
   const text = await help([command]);

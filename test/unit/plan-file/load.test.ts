@@ -116,6 +116,7 @@ describe('parseDuration', () => {
     ['500ms', 500],
     ['5s', 5000],
     ['2m', 120000],
+    ['7d', 604_800_000],
     [250, 250],
   ])('%s → %d ms', (input, ms) => expect(parseDuration(input)).toBe(ms));
   it('refuses nonsense', () => expect(() => parseDuration('5 parsecs')).toThrow(/invalid duration/));
