@@ -5,11 +5,8 @@ import { type WhatIfReport, whatIfEstimates } from '../evidence/what-if.js';
 import { loadPlans } from '../plan-file/load.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanOptions, PlanReport } from '../planner/types.js';
-<<<<<<< HEAD
-import { assertPlanFields } from '../verify-sql/fields.js';
-=======
 import { buildSavedPlan, renderSavedPlan, type SavedPlan } from '../saved-plan/document.js';
->>>>>>> 811f437 (Saved plans: plan --out writes a stable safe-index-plan/1 document (target, plan-file hashes, per-table index fingerprints, changes, content hash); apply FILE runs exactly its statements after checking hash, age, target and fingerprints (diff of index definitions on drift, no DDL sent); the run records the plan's hash (migration); show FILE prints it without connecting)
+import { assertPlanFields } from '../verify-sql/fields.js';
 
 /** Options of a dry run: where to connect, which plans, which extra checks. */
 export interface PlanRequest extends TargetOptions, PlanOptions {
@@ -27,31 +24,24 @@ export type PlanReportWithWhatIf = PlanReport & { whatIf?: WhatIfReport; saved?:
 /** Loads the plans, connects, and returns the full plan report (nothing is changed on the server). */
 export async function planReport(request: PlanRequest): Promise<PlanReportWithWhatIf> {
   const plan = await loadPlans(request.paths ?? []);
-<<<<<<< HEAD
-  return withDatabase(
+  const report: PlanReportWithWhatIf = await withDatabase(
     request,
     async (db, dialect) => {
-      const report = await buildPlan(db, dialect, plan, request);
-      return request.whatIf ? { ...report, whatIf: await whatIfEstimates(db, report) } : report;
+      const built = await buildPlan(db, dialect, plan, request);
+      const withWhatIf = request.whatIf ? { ...built, whatIf: await whatIfEstimates(db, built) } : built;
+      if (!request.out || built.errors.length > 0) return withWhatIf;
+      const saved = buildSavedPlan({
+        server: db.server,
+        host: targetAddress(db.target),
+        changes: built.changes,
+        live: built.live,
+        planFiles: plan.files,
+        settings: plan.settings,
+      });
+      return { ...withWhatIf, saved };
     },
     (target) => assertPlanFields(plan, target.dialect),
   );
-=======
-  const report: PlanReportWithWhatIf = await withDatabase(request, async (db, dialect) => {
-    const built = await buildPlan(db, dialect, plan, request);
-    const withWhatIf = request.whatIf ? { ...built, whatIf: await whatIfEstimates(db, built) } : built;
-    if (!request.out || built.errors.length > 0) return withWhatIf;
-    const saved = buildSavedPlan({
-      server: db.server,
-      host: targetAddress(db.target),
-      changes: built.changes,
-      live: built.live,
-      planFiles: plan.files,
-      settings: plan.settings,
-    });
-    return { ...withWhatIf, saved };
-  });
   if (request.out && report.saved) await writeFile(request.out, renderSavedPlan(report.saved));
   return report;
->>>>>>> 811f437 (Saved plans: plan --out writes a stable safe-index-plan/1 document (target, plan-file hashes, per-table index fingerprints, changes, content hash); apply FILE runs exactly its statements after checking hash, age, target and fingerprints (diff of index definitions on drift, no DDL sent); the run records the plan's hash (migration); show FILE prints it without connecting)
 }

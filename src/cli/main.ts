@@ -6,36 +6,9 @@ import { redact, secretsOfUrl } from '../connection/target.js';
 import { ExitCode, formatProblem, PlanError, SafeIndexError } from '../errors.js';
 import { packageFile } from '../package-files.js';
 import { problemJson } from '../report/plan-json.js';
-<<<<<<< HEAD
 import { commandTable } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './io.js';
 
-=======
-import type { SafeIndexCommand } from './command.js';
-import { applyCommand } from './commands/apply.js';
-import { demoCommand } from './commands/demo.js';
-import { explainCommand } from './commands/explain.js';
-import { exportCommand } from './commands/export.js';
-import { historyCommand } from './commands/history.js';
-import { lintCommand } from './commands/lint.js';
-import { planCommand } from './commands/plan.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { showCommand } from './commands/show.js';
-import type { CliIo, CommandOutcome } from './io.js';
-
-const commands: SafeIndexCommand<never>[] = [
-  planCommand,
-  applyCommand,
-  rollbackCommand,
-  historyCommand,
-  explainCommand,
-  lintCommand,
-  exportCommand,
-  demoCommand,
-  showCommand,
-] as SafeIndexCommand<never>[];
-
->>>>>>> 811f437 (Saved plans: plan --out writes a stable safe-index-plan/1 document (target, plan-file hashes, per-table index fingerprints, changes, content hash); apply FILE runs exactly its statements after checking hash, age, target and fingerprints (diff of index definitions on drift, no DDL sent); the run records the plan's hash (migration); show FILE prints it without connecting)
 /** Passwords that must never reach stdout or stderr, gathered from the command line and environment. */
 function knownSecrets(argv: string[]): string[] {
   const candidates = [process.env.DATABASE_URL, ...argv.map((arg) => arg.replace(/^--url=/, ''))];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ServerInfo } from '../connection/database.js';
 import { findTable, type LiveSchema, type TableRef, tableKey } from '../model/schema.js';
+import type { PlanSettings } from '../plan-file/types.js';
 import type { PlanStep } from '../planner/types.js';
 import { changeJson } from '../report/plan-json.js';
 import { toolVersion } from '../version.js';
@@ -56,6 +57,7 @@ const savedPlanSchema = z.strictObject({
     max_retries: z.number(),
     explain_runs: z.number(),
     max_regression: z.number(),
+    snapshot_wait_ms: z.number().optional(),
   }),
   fingerprints: z.array(
     z.strictObject({ schema: z.string(), table: z.string(), indexes: z.array(z.string()), sha256: z.string() }),
@@ -118,7 +120,7 @@ export interface SavedPlanSource {
   changes: readonly PlanStep[];
   live: LiveSchema;
   planFiles: readonly { path: string; sha256: string }[];
-  settings: { lockTimeoutMs: number; maxRetries: number; explainRuns: number; maxRegression: number };
+  settings: PlanSettings;
 }
 
 /** Builds the saved plan document of a plan report. */
@@ -141,6 +143,7 @@ export function buildSavedPlan(source: SavedPlanSource, now: Date = new Date()):
       max_retries: settings.maxRetries,
       explain_runs: settings.explainRuns,
       max_regression: settings.maxRegression,
+      ...(settings.snapshotWaitMs !== undefined ? { snapshot_wait_ms: settings.snapshotWaitMs } : {}),
     },
     fingerprints: fingerprintsOf(involvedTables(source.changes), source.live),
     changes: source.changes.map(savedChange),

@@ -71,6 +71,7 @@ export function savedPlanReport(
         maxRetries: plan.settings.max_retries,
         explainRuns: plan.settings.explain_runs,
         maxRegression: plan.settings.max_regression,
+        ...(plan.settings.snapshot_wait_ms !== undefined ? { snapshotWaitMs: plan.settings.snapshot_wait_ms } : {}),
       },
       indexes: changes.map((change) => change.spec),
     },

@@ -65,12 +65,9 @@ interface ApplyArgs extends RunArgs {
   paths: string[];
   allowBlocking: boolean;
   rollbackOnFailure: boolean;
-<<<<<<< HEAD
   duplicateCheck: boolean;
   duplicateCheckTimeout: number;
-=======
   maxPlanAge: number;
->>>>>>> 811f437 (Saved plans: plan --out writes a stable safe-index-plan/1 document (target, plan-file hashes, per-table index fingerprints, changes, content hash); apply FILE runs exactly its statements after checking hash, age, target and fingerprints (diff of index definitions on drift, no DDL sent); the run records the plan's hash (migration); show FILE prints it without connecting)
 }
 
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */

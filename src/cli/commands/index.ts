@@ -59,4 +59,9 @@ export const commandTable: CommandEntry[] = [
     'walkthrough on an embedded PostgreSQL: billing schema with data, plan → apply → evidence → rollback',
     async () => (await import('./demo.js')).demoCommand,
   ),
+  entry(
+    'show <file>',
+    'print a saved plan (plan --out) as text or markdown, without connecting (exit 0, 1 when unreadable)',
+    async () => (await import('./show.js')).showCommand,
+  ),
 ];

@@ -13,8 +13,6 @@ interface ShowArgs {
 
 /** `safe-index show FILE`: a saved plan as text or markdown, without connecting. */
 export const showCommand = defineCommand<ShowArgs>({
-  command: 'show <file>',
-  describe: 'print a saved plan (plan --out) as text or markdown, without connecting (exit 0, 1 when unreadable)',
   builder: (yargs) =>
     yargs
       .positional('file', { type: 'string', demandOption: true, describe: 'a saved plan written by plan --out' })
