@@ -1,4 +1,4 @@
-import type { ServerInfo, Session } from '../connection/database.js';
+import type { Database, ServerInfo, Session } from '../connection/database.js';
 import type { TableRef } from '../model/schema.js';
 import { createMysqlExplain } from './mysql/explain.js';
 import { createPostgresExplain } from './postgres/explain.js';
@@ -50,6 +50,19 @@ export interface HypotheticalIndexes {
   reset(session: Session): Promise<void>;
 }
 
+/** A function or operator a verify query names; `schema` only where the query qualifies the name. */
+export interface RoutineRef {
+  kind: 'function' | 'operator';
+  name: string;
+  schema?: string;
+}
+
+/** A checked verify query as the dialect's effect check sees it: its text and the routines it names. */
+export interface CheckedVerifyQuery {
+  sql: string;
+  routines: readonly RoutineRef[];
+}
+
 /** The EXPLAIN side of a dialect: read-only timing transactions, instrumented runs, statistics, what-if. */
 export interface ExplainDialect {
   /** Statements that open a read-only transaction whose statements time out after `timeoutMs`. */
@@ -60,6 +73,12 @@ export interface ExplainDialect {
   analyze(session: Session, statement: string): Promise<PlanFacts>;
   /** Refreshes the optimizer statistics of a table (`ANALYZE` / `ANALYZE TABLE`). */
   refreshStatisticsSql(table: TableRef): string;
+  /**
+   * Why each query may not run although it parsed as a read-only SELECT (a routine the server says
+   * may have effects, text the parser and the server could read differently), or undefined where it
+   * may; one result per query, in order, from one catalog round trip for all of them.
+   */
+  refusedForEffects(db: Database, queries: readonly CheckedVerifyQuery[]): Promise<Array<string | undefined>>;
   /** Hypothetical indexes, where the dialect has them at all (the extension may still be absent). */
   readonly hypothetical: HypotheticalIndexes | null;
 }

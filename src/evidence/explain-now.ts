@@ -4,7 +4,7 @@ import { withDatabase } from '../connection/with-database.js';
 import { createExplainDialect } from '../dialects/explain-types.js';
 import { PlanError } from '../errors.js';
 import { loadPlans } from '../plan-file/load.js';
-import { checkVerifyQueries } from '../verify-sql/check.js';
+import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 import { judgeNow } from './judge.js';
 import { measureQueries } from './measure.js';
@@ -45,7 +45,7 @@ export async function explainReport(request: ExplainRequest): Promise<ExplainRep
   return withDatabase(
     request,
     async (db) => {
-      const problems = await checkVerifyQueries(plan, db.server.flavor);
+      const problems = await checkVerifyQueriesOnTarget(plan, db);
       if (problems.length > 0) throw new PlanError(problems);
       const runs = request.runs ?? plan.settings.explainRuns;
       const measured = await measureQueries(

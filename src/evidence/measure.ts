@@ -1,6 +1,6 @@
 import type { Database, Session } from '../connection/database.js';
 import type { ExplainDialect, PlanFacts } from '../dialects/explain-types.js';
-import { checkVerifySql } from '../verify-sql/check.js';
+import { checkVerifySql, verifyRefusals } from '../verify-sql/check.js';
 import type { VerifyGrammar } from '../verify-sql/types.js';
 import type { MeasuredQuery, MeasureOutcome, QueryMeasurement, VerifyTarget } from './types.js';
 
@@ -71,7 +71,7 @@ async function measureOne(
 
 /**
  * Times each verify query on a fresh dedicated connection: the query is checked again with the
- * dialect's parser (refused ones never run), then executed under EXPLAIN ANALYZE inside a read-only
+ * dialect's parser and the target's function check (refused ones never run), then executed under EXPLAIN ANALYZE inside a read-only
  * transaction with a statement timeout that is always rolled back. A failing query yields its error.
  */
 export async function measureQueries(
@@ -84,10 +84,16 @@ export async function measureQueries(
   const measured: MeasuredQuery[] = [];
   let session: Session | undefined;
   try {
-    for (const target of targets) {
+    // the parser check and the target's function check, for every query before any of them runs
+    const refusals = await verifyRefusals(
+      db,
+      targets.map((target) => target.query.sql),
+    );
+    for (const [i, target] of targets.entries()) {
       const check = await checkVerifySql(target.query.sql, grammar);
+      const refusal = refusals[i] ?? (check.ok ? undefined : check.reason);
       let outcome: MeasureOutcome;
-      if (!check.ok) outcome = { ok: false, error: `refused: ${check.reason}` };
+      if (!check.ok || refusal !== undefined) outcome = { ok: false, error: `refused: ${refusal}` };
       else {
         session ??= await db.session('explain');
         try {

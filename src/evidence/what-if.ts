@@ -2,7 +2,7 @@ import type { Database, Session } from '../connection/database.js';
 import { createExplainDialect, type HypotheticalIndexes, type PlanEstimate } from '../dialects/explain-types.js';
 import { createDialect } from '../dialects/index.js';
 import type { PlanReport } from '../planner/types.js';
-import { checkVerifySql } from '../verify-sql/check.js';
+import { checkVerifySql, verifyRefusals } from '../verify-sql/check.js';
 import { inReadOnlyTransaction } from './measure.js';
 import { indexKey, targetsOfChanges } from './targets.js';
 import type { VerifyTarget } from './types.js';
@@ -100,10 +100,15 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
     const targets = targetsOfChanges(report.plan, db.server, built);
     if (targets.length === 0) return { available: true, notes, estimates: [] };
     const statements = new Map<VerifyTarget, string>();
-    for (const target of targets) {
+    const refusals = await verifyRefusals(
+      db,
+      targets.map((target) => target.query.sql),
+    );
+    for (const [i, target] of targets.entries()) {
       const check = await checkVerifySql(target.query.sql, db.server.flavor);
-      if (check.ok) statements.set(target, check.statement);
-      else notes.push(`what-if: "${target.query.name}" not estimated: ${check.reason}`);
+      const refusal = refusals[i] ?? (check.ok ? undefined : check.reason);
+      if (check.ok && refusal === undefined) statements.set(target, check.statement);
+      else notes.push(`what-if: "${target.query.name}" not estimated: ${refusal}`);
     }
     const readOnly = <T>(work: () => Promise<T>) => inReadOnlyTransaction(session, explain, statementTimeoutMs, work);
     try {

@@ -7,7 +7,7 @@ import type { PlanProblem } from '../errors.js';
 import type { Index } from '../model/index-model.js';
 import { findTable, type LiveSchema, type LiveTable, type TableRef, tableKey } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
-import { checkVerifyQueries } from '../verify-sql/check.js';
+import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
@@ -131,7 +131,7 @@ export async function buildPlan(
 ): Promise<PlanReport> {
   const server = db.server;
   const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))));
-  const errors: PlanProblem[] = await checkVerifyQueries(plan, server.flavor);
+  const errors: PlanProblem[] = await checkVerifyQueriesOnTarget(plan, db);
   // callers check the fields before connecting; checked again here so no caller can skip it
   const fieldProblems = await checkPlanFields(plan, server.dialect);
   errors.push(...fieldProblems);

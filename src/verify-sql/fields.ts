@@ -1,6 +1,7 @@
 import type { DialectName } from '../connection/target.js';
 import { PlanError, type PlanProblem } from '../errors.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
+import { checkVerifyQueries } from './check.js';
 import type { PlanFieldCheck } from './types.js';
 
 /** One free-text SQL field of a plan entry: what it is called, its text and its key in `positions`. */
@@ -51,8 +52,15 @@ export async function checkPlanFields(plan: IndexPlan, dialect: DialectName): Pr
   return problems;
 }
 
-/** Throws a PlanError naming every plan field that is not exactly one SQL expression of the dialect. */
+/**
+ * Throws a PlanError naming every plan field that is not exactly one SQL expression of the dialect and
+ * every verify query the parser refuses (on a `mysql://` target the flavor is not known yet: the
+ * MariaDB grammar, then MySQL's; the flavor's own check follows once connected).
+ */
 export async function assertPlanFields(plan: IndexPlan, dialect: DialectName): Promise<void> {
-  const problems = await checkPlanFields(plan, dialect);
+  const problems = [
+    ...(await checkPlanFields(plan, dialect)),
+    ...(await checkVerifyQueries(plan, dialect === 'postgres' ? 'postgres' : 'mariadb')),
+  ];
   if (problems.length > 0) throw new PlanError(problems);
 }

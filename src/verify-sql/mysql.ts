@@ -1,3 +1,4 @@
+import type { RoutineRef } from '../dialects/explain-types.js';
 import { findInTree } from './find-in-tree.js';
 import { type MysqlGrammar, mysqlGrammars } from './mysql-grammars.js';
 import { type VerifySqlCheck, withoutTerminator } from './types.js';
@@ -40,8 +41,63 @@ function writerAt(record: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Checks a MySQL/MariaDB verify query with node-sql-parser: one read-only SELECT or WITH query. */
+/**
+ * Built-in functions with effects outside the query (waits, locks, files, replication waits, sequences),
+ * which MySQL/MariaDB keep no volatility flag for. Matched as words anywhere in the text, strings
+ * included, so a parser that reads the text differently from the server cannot hide one.
+ */
+const builtinsWithEffects = [
+  'sleep',
+  'benchmark',
+  'get_lock',
+  'release_lock',
+  'release_all_locks',
+  'is_used_lock',
+  'is_free_lock',
+  'load_file',
+  'master_pos_wait',
+  'source_pos_wait',
+  'master_gtid_wait',
+  'wait_for_executed_gtid_set',
+  'wait_until_sql_thread_after_gtids',
+  'name_const',
+  'nextval',
+  'setval',
+];
+
+const builtinPattern = new RegExp(`\\b(${builtinsWithEffects.join('|')})\\b`, 'i');
+
+/** Comments the server may execute (opened by `/*!` or `/*M!`) or read as optimizer hints (`/*+`), and any other block comment. */
+function commentProblem(sql: string): string | undefined {
+  const executable = /\/\*(M?!)/i.exec(sql);
+  if (executable) return `an executable comment (/*${executable[1]} ... */): the server runs what the parser skips`;
+  if (sql.includes('/*+')) return 'an optimizer-hint comment (/*+ ... */), which the parser cannot see';
+  if (sql.includes('/*')) return 'a block comment (/* ... */), which could hide an executable one';
+  return undefined;
+}
+
+/** Words of the text that could name a stored function (looked up in information_schema.ROUTINES). */
+function routineWords(sql: string): RoutineRef[] {
+  const words = new Set((sql.match(/[A-Za-z_$][\w$]*/g) ?? []).map((word) => word.toLowerCase()));
+  return [...words].map((name) => ({ kind: 'function' as const, name }));
+}
+
+/**
+ * Checks a MySQL/MariaDB verify query with node-sql-parser: one read-only SELECT or WITH query, without
+ * block comments (executable ones open with `/*!` or `/*M!`, hints with `/*+`), built-ins with effects or
+ * user-variable assignments. Its words are returned as routines, for the stored-function check on the target.
+ */
 export async function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): Promise<VerifySqlCheck> {
+  const comment = commentProblem(sql);
+  if (comment) return { ok: false, reason: `a verify query must not contain ${comment}` };
+  const builtin = builtinPattern.exec(sql);
+  if (builtin) {
+    return {
+      ok: false,
+      reason: `it names ${builtin[1]!.toUpperCase()}, a built-in with effects outside the query (refused wherever the word appears)`,
+    };
+  }
+  if (sql.includes(':=')) return { ok: false, reason: 'a verify query must not assign user variables (:=)' };
   let ast: unknown;
   // node-sql-parser's MariaDB grammar rejects some valid queries (e.g. a column named `status`): on
   // MariaDB the MySQL grammar is tried next; the read-only transaction stays the second line of defence
@@ -69,5 +125,5 @@ export async function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariad
   }
   const writer = findInTree(statements[0], writerAt);
   if (writer) return { ok: false, reason: `a verify query must be read-only; it contains ${writer}` };
-  return { ok: true, statement: withoutTerminator(sql) };
+  return { ok: true, statement: withoutTerminator(sql), routines: routineWords(sql) };
 }

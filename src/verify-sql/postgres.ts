@@ -1,4 +1,5 @@
 import { type Node, parse } from 'libpg-query';
+import type { RoutineRef } from '../dialects/explain-types.js';
 import { findInTree } from './find-in-tree.js';
 import { type VerifySqlCheck, withoutTerminator } from './types.js';
 
@@ -18,6 +19,36 @@ function writerAt(record: Record<string, unknown>): string | undefined {
     if (key in writingNodes && value !== null && value !== undefined) return writingNodes[key];
   }
   return undefined;
+}
+
+/** A name list of the parse tree (`[{String: {sval}}]`) as its parts. */
+function nameParts(list: unknown): string[] {
+  return Array.isArray(list)
+    ? list.map((item) => String((item as { String?: { sval?: unknown } }).String?.sval ?? ''))
+    : [];
+}
+
+function routineOf(kind: RoutineRef['kind'], parts: string[]): RoutineRef {
+  const name = parts.at(-1) ?? '';
+  return parts.length > 1 ? { kind, name, schema: parts.at(-2)! } : { kind, name };
+}
+
+/** Operator names that are syntax, not operators (BETWEEN expands to two comparisons). */
+const notOperators = /^[A-Za-z ]+$/;
+
+/** Every function and operator the parse tree names (operators' own functions are looked up on the target). */
+function routinesOf(tree: unknown): RoutineRef[] {
+  const found = new Map<string, RoutineRef>();
+  const add = (routine: RoutineRef) => found.set(`${routine.kind}:${routine.schema ?? ''}.${routine.name}`, routine);
+  findInTree(tree, (record) => {
+    const call = record.FuncCall as { funcname?: unknown } | undefined;
+    if (call) add(routineOf('function', nameParts(call.funcname)));
+    const expression = record.A_Expr as { name?: unknown } | undefined;
+    const operator = expression ? nameParts(expression.name) : [];
+    if (operator.length > 0 && !notOperators.test(operator.at(-1)!)) add(routineOf('operator', operator));
+    return undefined;
+  });
+  return [...found.values()];
 }
 
 function statementKind(stmt: Node | undefined): string {
@@ -44,5 +75,5 @@ export async function checkPostgresVerifySql(sql: string): Promise<VerifySqlChec
   }
   const writer = findInTree(stmt, writerAt);
   if (writer) return { ok: false, reason: `a verify query must be read-only; it contains ${writer}` };
-  return { ok: true, statement: withoutTerminator(sql) };
+  return { ok: true, statement: withoutTerminator(sql), routines: routinesOf(stmt) };
 }

@@ -4,6 +4,7 @@ import type { ExplainDialect } from '../explain-types.js';
 import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
 import { flavorFeatures } from './flavor.js';
 import { qualifiedTable } from './quote.js';
+import { mysqlRefusedForEffects } from './routine-effects.js';
 
 async function firstColumn(session: Session, sql: string): Promise<unknown> {
   const [row] = await session.query(sql);
@@ -44,6 +45,7 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
       'START TRANSACTION READ ONLY',
     ],
     rollbackSql: 'ROLLBACK',
+    refusedForEffects: mysqlRefusedForEffects,
     async analyze(session, statement) {
       if (analyzeStatement === 'ANALYZE FORMAT=JSON') {
         return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));

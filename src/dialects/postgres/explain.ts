@@ -2,6 +2,7 @@ import type { Session } from '../../connection/database.js';
 import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect, HypotheticalIndexes, PlanEstimate, PlanFacts } from '../explain-types.js';
 import { quoteQualified } from './identifiers.js';
+import { postgresRefusedForEffects } from './routine-effects.js';
 
 /** One node of PostgreSQL's `EXPLAIN (FORMAT JSON)` plan tree (the keys this tool reads). */
 interface PgPlanNode {
@@ -124,6 +125,7 @@ export function createPostgresExplain(): ExplainDialect {
       `SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`,
     ],
     rollbackSql: 'ROLLBACK',
+    refusedForEffects: postgresRefusedForEffects,
     async analyze(session, statement) {
       return parsePostgresAnalyze(await explainJson(session, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement}`));
     },

@@ -10,7 +10,24 @@ describe('PostgreSQL verify queries (libpg_query)', () => {
     ['SELECT a FROM t UNION ALL SELECT b FROM u ORDER BY 1', 'SELECT a FROM t UNION ALL SELECT b FROM u ORDER BY 1'],
     ["SELECT 'delete from t; insert' AS s", "SELECT 'delete from t; insert' AS s"],
   ])('accepts %s', async (sql, statement) => {
-    expect(await checkVerifySql(sql, 'postgres')).toEqual({ ok: true, statement });
+    expect(await checkVerifySql(sql, 'postgres')).toMatchObject({ ok: true, statement });
+  });
+
+  it('names every function and operator the query calls, for the volatility check on the target', async () => {
+    const check = await checkVerifySql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = lower('Victim') AND " +
+        'a BETWEEN 1 AND 2 AND b OPERATOR(public.===) 1 AND extract(year FROM c) > 1 AND d IN (SELECT public.f(x) FROM u)',
+      'postgres',
+    );
+    expect(check.ok ? check.routines : []).toEqual([
+      { kind: 'function', name: 'pg_terminate_backend' },
+      { kind: 'operator', name: '=' },
+      { kind: 'function', name: 'lower' },
+      { kind: 'operator', name: '===', schema: 'public' },
+      { kind: 'operator', name: '>' },
+      { kind: 'function', name: 'extract', schema: 'pg_catalog' },
+      { kind: 'function', name: 'f', schema: 'public' },
+    ]);
   });
 
   it.each([
@@ -63,6 +80,23 @@ describe.each(['mysql', 'mariadb'] as const)('%s verify queries (node-sql-parser
     ['SELECT 1; DELETE FROM t', /exactly one statement, found 2/],
     ['CALL p()', /not CALL/],
     ['SET @a = 1', /not SET/],
+    ["SELECT a FROM t1 WHERE a = 7 /*!50000 INTO OUTFILE 'x.txt' */", /executable comment \(\/\*!/],
+    ["SELECT a FROM t1 WHERE a = 7 /*!50000 , GET_LOCK('l', 0) */", /executable comment/],
+    ['SELECT a FROM t1 WHERE a = 7 /*M!100000 , SLEEP(1) */', /executable comment \(\/\*M!/],
+    ['SELECT /*+ SET_VAR(sort_buffer_size = 16M) */ a FROM t', /optimizer-hint comment/],
+    ['SELECT a /* note */ FROM t', /block comment/],
+    ['SELECT SLEEP(5)', /names SLEEP, a built-in with effects/],
+    ['SELECT a FROM t WHERE BENCHMARK(1000000, md5(a)) = 0', /BENCHMARK/],
+    ["SELECT GET_LOCK('l', 0)", /GET_LOCK/],
+    ["SELECT RELEASE_LOCK('l')", /RELEASE_LOCK/],
+    ['SELECT RELEASE_ALL_LOCKS()', /RELEASE_ALL_LOCKS/],
+    ["SELECT IS_USED_LOCK('l')", /IS_USED_LOCK/],
+    ["SELECT LOAD_FILE('/etc/passwd')", /LOAD_FILE/],
+    ["SELECT MASTER_POS_WAIT('log', 4)", /MASTER_POS_WAIT/],
+    ["SELECT SOURCE_POS_WAIT('log', 4)", /SOURCE_POS_WAIT/],
+    ["SELECT NAME_CONST('a', 1)", /NAME_CONST/],
+    ["SELECT 'x' FROM t WHERE a = 'sleep(1)'", /SLEEP/],
+    ['SELECT @x := a FROM t', /assign user variables/],
   ])('refuses %s', async (sql, reason) => {
     const check = await checkVerifySql(sql, grammar);
     expect(check.ok).toBe(false);
