@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerInfo } from '../../../src/connection/database.js';
+import { createDialectExecutor } from '../../../src/dialects/executor.js';
+import { renderRollbackScript, renderRolledBackScript } from '../../../src/executor/rollback-script.js';
+import { oneLine } from '../../../src/report/one-line.js';
+
+const server: ServerInfo = {
+  dialect: 'postgres',
+  flavor: 'postgres',
+  version: '15.20',
+  major: 15,
+  minor: 20,
+  patch: 0,
+  database: 'app',
+  defaultSchema: 'public',
+};
+
+/** Names as a server or a knexfile could hand them over: the plan refuses these, other sources may not. */
+const evil = 'ix_c\nDROP TABLE public.t1;\r\n\u0085\u2028--';
+
+describe('written scripts escape what they embed', () => {
+  it('no comment or header of a rollback script lets a name start a line', () => {
+    const script = renderRollbackScript(
+      { runId: 5, date: new Date(0), target: `postgres://u@h/${evil}`, server },
+      [{ action: 'create', table: { schema: evil, name: evil }, index: evil, sql: [], rollback: [], online: true }],
+      createDialectExecutor(server),
+      { lockTimeoutMs: 1000, maxRetries: 1, blockers: 'wait' },
+    );
+    const lines = script.split(/\r\n|\r|\n|\u0085|\u2028/);
+    expect(lines).not.toContain('DROP TABLE public.t1;');
+    for (const line of lines) expect(line === '' || line.startsWith('--') || line.startsWith('SET ')).toBe(true);
+  });
+
+  it('the record of a rollback too', () => {
+    const script = renderRolledBackScript(5, evil, [{ ordinal: 0, action: evil, table: evil, index: evil, sql: [] }]);
+    expect(script.split('\n').every((line) => line === '' || line.startsWith('--'))).toBe(true);
+  });
+
+  it('escapes every C0 and C1 control character and the Unicode line separators', () => {
+    expect(oneLine('a\nb\rc\td\u0000e\u001bf\u007fg\u0085h\u2028i')).toBe(
+      'a\\nb\\rc\\td\\u0000e\\u001bf\\u007fg\\u0085h\\u2028i',
+    );
+  });
+});
