@@ -11,7 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -31,14 +30,23 @@ const unusedKnexDrivers = [
 ];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(
-  process.execPath,
-  [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--emitDeclarationOnly'],
-  {
+rmSync(join(root, '.bundle-meta.json'), { force: true });
+const tsc = (...flags) =>
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', ...flags], {
     cwd: root,
     stdio: 'inherit',
-  },
-);
+  });
+
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  // a checkout whose node_modules predates esbuild: an unbundled build that still runs (from node_modules)
+  console.error('build: esbuild is not installed (run npm install); building unbundled with tsc');
+  tsc();
+  process.exit(0);
+}
+tsc('--emitDeclarationOnly');
 
 const result = await build({
   absWorkingDir: root,
