@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { packageFile } from './package-files.js';
 
 let cached: string | undefined;
 
-/** The tool's own version, from package.json (beside both src/ and dist/). */
+/** The tool's own version, from the package's package.json (found from src/ and from the bundled build). */
 export function toolVersion(): string {
-  cached ??= String(
-    (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ??
-      '0.0.0',
-  );
+  cached ??= (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

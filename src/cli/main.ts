@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
 import { redact, secretsOfUrl } from '../connection/target.js';
 import { ExitCode, formatProblem, PlanError, SafeIndexError } from '../errors.js';
-import { packageFile } from '../package-files.js';
 import { problemJson } from '../report/plan-json.js';
+import { toolVersion } from '../version.js';
 import { commandTable } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './io.js';
 
@@ -93,11 +92,6 @@ function describeError(error: unknown, wantJson: boolean): { text: string; exitC
   };
 }
 
-/** The version in the package's own package.json (yargs' lookup does not find it from the bundled build). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
-}
-
 /** Parses the command line, runs the command, prints its outcome and returns the exit code. */
 export async function main(argv: string[], term: Terminal = processTerminal): Promise<number> {
   const secrets = knownSecrets(argv);
@@ -124,7 +118,7 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
     .strict()
     .help()
     .alias('h', 'help')
-    .version(packageVersion())
+    .version(toolVersion()) // yargs' own lookup does not find package.json from the bundled build
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {

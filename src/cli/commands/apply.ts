@@ -8,7 +8,8 @@ import { parseDuration } from '../../plan-file/duration.js';
 import { renderApplyJson } from '../../report/apply-json.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, OutputFormat } from '../io.js';
-import { renderApplyMarkdown, renderApplyText } from '../render/apply-text.js';
+import { renderApplyMarkdown } from '../render/apply-markdown.js';
+import { renderApplyText } from '../render/apply-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 /** Flags `apply` and `rollback` share. */

@@ -1,5 +1,4 @@
 import pc from 'picocolors';
-import { renderJudgementsMarkdown } from '../../evidence/markdown.js';
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { RollbackResult, UndoStep } from '../../executor/rollback.js';
 import { oneLine } from '../../report/one-line.js';
@@ -74,31 +73,4 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
   if (result.rolledBackFile) lines.push(`statements run: ${result.rolledBackFile}`);
   return lines.join('\n');
-}
-
-/** `apply` as a pull-request or deploy-log comment: outcome per change, evidence, rollback script. */
-export function renderApplyMarkdown({ plan, result, judgements }: ApplyReport): string {
-  const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome]));
-  const out = [`## safe-index apply: run ${result.runId} ${result.status}`, ''];
-  const changes = plan.changes.filter((change) => change.action !== 'noop');
-  if (changes.length > 0) {
-    out.push('| change | index | table | result |', '|---|---|---|---|');
-    for (const change of changes) {
-      const outcome = statusOf.get(change);
-      const timing = outcome?.durationMs != null ? ` in ${outcome.durationMs} ms` : '';
-      out.push(
-        `| ${change.action} | \`${oneLine(change.index)}\` | \`${oneLine(change.table.name)}\` | ${outcome?.status ?? 'not_run'}${timing} |`,
-      );
-    }
-    out.push('');
-  }
-  if (judgements.length > 0) out.push(renderJudgementsMarkdown(judgements), '');
-  for (const error of result.errors) out.push(`- **error**: ${oneLine(error.message)}`);
-  if (result.errors.length > 0) out.push('');
-  out.push(
-    result.rollbackFile
-      ? `Rollback script: \`${result.rollbackFile}\` (also stored in the database: \`safe-index rollback\`)`
-      : `Rollback script: not written; stored with run ${result.runId} in the database (\`safe-index rollback --run ${result.runId} --dry-run\`)`,
-  );
-  return out.join('\n');
 }

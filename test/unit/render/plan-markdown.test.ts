@@ -142,15 +142,139 @@ describe.each(['postgres', 'mariadb'] as const)('plan --format markdown on %s', 
     await expect(`${markdown}\n`).toMatchFileSnapshot(`./__snapshots__/plan-${flavor}.md.snap`);
   });
 
-  it('reads as a GitHub comment: a table per change, fenced SQL, rollback folded, no terminal colours', async () => {
+  it('reads as a GitHub comment: verdict line, a table per change, SQL and rollback folded, no terminal colours', async () => {
     const markdown = renderPlanMarkdown(await reportFor(flavor));
     expect(markdown).not.toMatch(/\x1b\[/);
     expect(markdown.startsWith('## safe-index plan')).toBe(true);
     expect(markdown).toContain('| | index | table | online | notes |');
-    expect(markdown).toContain('<details><summary>Rollback SQL</summary>');
+    expect(markdown.split('\n')[2]).toBe(
+      `**✅ safe online** · 1 to create, 1 to replace, 1 to drop, 1 in sync · ${flavor} ${servers[flavor]!.version}`,
+    );
+    expect(markdown).toContain('<details><summary>SQL of the 3 change(s) and their rollback</summary>');
+    expect(markdown).not.toContain('Trimmed');
     expect(markdown.match(/^```sql$/gm)?.length).toBeGreaterThanOrEqual(6);
     expect(markdown).toContain('```diff');
     // every opened fence is closed
     expect((markdown.match(/^```/gm)?.length ?? 0) % 2).toBe(0);
+  });
+});
+
+/** A constructed plan step: what the renderer reads, with long SQL so that 300 of them pass the limit. */
+function step(i: number, action: PlanStep['action'], online = true): PlanStep {
+  const name = `idx_generated_${String(i).padStart(3, '0')}_customer_status_posting_date`;
+  const sql = [
+    `CREATE INDEX CONCURRENTLY "${name}" ON "public"."tabSales Invoice" USING btree ("customer", "status", "posting_date", "grand_total", "name")`,
+  ];
+  return {
+    action,
+    table: { schema: 'public', name: 'tabSales Invoice' },
+    index: name,
+    warnings: [],
+    sql: action === 'noop' ? [] : sql,
+    rollback: action === 'noop' ? [] : [`DROP INDEX CONCURRENTLY "public"."${name}"`],
+    online,
+    reversible: true,
+    lockImpact: 'SHARE UPDATE EXCLUSIVE on the table: reads and writes continue; waits for older transactions',
+    spec: {
+      name,
+      table: 'tabSales Invoice',
+      columns: ['customer'],
+      unique: false,
+      include: [],
+      state: 'present',
+      purpose: 'a generated index of a large plan, with a purpose long enough to take some room in the comment',
+      verify: [],
+      source: { file: 'big.yml', line: i + 1, column: 5 },
+      positions: {},
+    },
+  };
+}
+
+function constructedReport(changes: PlanStep[], errors: PlanReport['errors'] = []): PlanReport {
+  const server = servers.postgres!;
+  return {
+    dialect: 'postgres',
+    server,
+    target: 'postgres://app:***@db.example/billing',
+    plan: {
+      files: [],
+      settings: { lockTimeoutMs: 5000, maxRetries: 5, explainRuns: 7, maxRegression: 0.05 },
+      indexes: [],
+    },
+    live: { tables: new Map() },
+    changes,
+    errors,
+    definitions: [
+      {
+        schema: 'public',
+        table: 'tabSales Invoice',
+        before: [],
+        after: changes.map(
+          (change) => `CREATE INDEX ${change.index} ON public."tabSales Invoice" USING btree (customer)`,
+        ),
+      },
+    ],
+  };
+}
+
+describe('the pull-request comment of a large plan', () => {
+  it('300 changes stay under 65,536 characters and say what was trimmed', () => {
+    const changes = Array.from({ length: 300 }, (_, i) => step(i, i % 10 === 9 ? 'noop' : 'create'));
+    const markdown = renderPlanMarkdown(constructedReport(changes));
+    expect(markdown.length).toBeLessThan(65_536);
+    expect(markdown).toMatch(
+      /Trimmed to stay under GitHub's 65,536-character comment limit: left out .*the before → after index diffs/,
+    );
+    expect(markdown).toContain('270 to create');
+    expect(markdown).toMatch(
+      /left out the rollback SQL; the SQL of the changes past the first ones; the before → after index diffs\./,
+    );
+    const sqlShown = /SQL of the first (\d+) of 270 changes/.exec(markdown);
+    expect(Number(sqlShown?.[1])).toBeGreaterThan(50);
+    // every change is still in the table
+    for (const change of changes) expect(markdown).toContain(`\`${change.index}\``);
+  });
+
+  it('cuts table rows last, and counts the rows it left out', () => {
+    const changes = Array.from({ length: 1500 }, (_, i) => step(i, 'create'));
+    const markdown = renderPlanMarkdown(constructedReport(changes));
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
+    expect(markdown).toContain('the SQL of the changes past the first ones');
+    const listed = markdown.split('\n').filter((line) => line.startsWith('| 🟢 create')).length;
+    expect(listed).toBeGreaterThan(100);
+    expect(markdown).toContain(`${1500 - listed} more change(s) not listed`);
+  });
+
+  it('is not trimmed when it fits, and trims to any smaller limit', () => {
+    const changes = [step(1, 'create'), step(2, 'create')];
+    expect(renderPlanMarkdown(constructedReport(changes))).not.toContain('Trimmed');
+    const small = renderPlanMarkdown(constructedReport(changes), 1_200);
+    expect(small.length).toBeLessThanOrEqual(1_200);
+    expect(small).toContain('Trimmed');
+  });
+
+  it.each([
+    ['❌ errors', [step(1, 'create')], [{ code: 'x', message: 'bad entry', file: 'a.yml', line: 3, column: 5 }]],
+    ['⚠️ needs `--allow-blocking`', [step(1, 'create', false)], []],
+    ['✅ in sync', [step(1, 'noop')], []],
+  ] as const)('says %s in the summary line', (verdict, changes, errors) => {
+    const markdown = renderPlanMarkdown(constructedReport([...changes], [...errors]));
+    expect(markdown.split('\n')[2]).toMatch(new RegExp(`^\\*\\*${verdict.replace(/[`*]/g, '.')}\\*\\*`));
+  });
+
+  it('shows blockers and usage evidence when the report carries them', () => {
+    const drop = {
+      ...step(1, 'drop'),
+      usage: { verdict: 'unused', scans: 0, lastScan: new Date('2026-11-01T00:00:00Z') },
+    };
+    const markdown = renderPlanMarkdown({
+      ...constructedReport([drop]),
+      changes: [drop],
+      blockers: [
+        { pid: 4242, user: 'app', application: 'billing', state: 'idle in transaction', ageS: 73, query: 'SELECT 1' },
+      ],
+    });
+    expect(markdown).toContain('usage: unused (0 scans, last 2026-11-01)');
+    expect(markdown).toContain('| 4242 | app | billing | idle in transaction | 73s | `SELECT 1` |');
   });
 });
