@@ -79,6 +79,8 @@ export interface LiveTable extends TableRef {
   engine?: string;
   /** InnoDB: every secondary key implicitly ends with the primary key's columns (redundancy uses it). */
   clusteredPrimaryKey?: boolean;
+  /** MySQL 8.0.27+ InnoDB: the server settings that shape an index build, printable (`innodb_ddl_threads=4, ...`). */
+  buildSettings?: string;
   /** MySQL: the table has ON DELETE/UPDATE CASCADE or SET NULL foreign keys (forbids LOCK=NONE on MySQL). */
   cascadingForeignKeys?: boolean;
 }

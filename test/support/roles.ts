@@ -19,7 +19,7 @@ export type Grants = 'read-only' | 'deploy';
  * Creates a login unique to this test run with exactly the privileges docs/operations.md names.
  * Read-only: PostgreSQL CONNECT, TEMP, USAGE on the schema and SELECT on its tables; MySQL/MariaDB
  * SELECT and CREATE TEMPORARY TABLES on the database. Deploy adds: PostgreSQL ownership of `tables`
- * and CREATE on the schema; MySQL/MariaDB INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX.
+ * and CREATE on the schema; MySQL/MariaDB INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, REFERENCES.
  */
 export async function createTestUser(test: TestDatabase, grants: Grants, tables: string[] = []): Promise<TestUser> {
   const name = `si_${grants === 'deploy' ? 'dp' : 'ro'}_${randomBytes(5).toString('hex')}`;
@@ -38,7 +38,7 @@ export async function createTestUser(test: TestDatabase, grants: Grants, tables:
     await test.exec(`create user '${name}'@'%' identified by '${secret}'`);
     const privileges =
       grants === 'deploy'
-        ? 'select, insert, update, delete, create, alter, index, create temporary tables'
+        ? 'select, insert, update, delete, create, alter, index, references, create temporary tables'
         : 'select, create temporary tables';
     await test.exec(`grant ${privileges} on \`${test.name}\`.* to '${name}'@'%'`);
   }

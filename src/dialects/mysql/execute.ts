@@ -65,6 +65,33 @@ function runLockName(database: string): string {
   return name.length <= 64 ? name : `safe_index:${createHash('sha256').update(database).digest('hex').slice(0, 40)}`;
 }
 
+/** MySQL: the current performance_schema stage of the connection, with WORK_COMPLETED / WORK_ESTIMATED. */
+async function stageProgress(monitor: Session, id: number): Promise<BuildProgress | null> {
+  try {
+    const [row] = await monitor.query<{ event_name: string; done: number | null; estimated: number | null }>(
+      `select s.event_name, s.work_completed as done, s.work_estimated as estimated
+         from performance_schema.events_stages_current s
+         join performance_schema.threads t on t.thread_id = s.thread_id
+        where t.processlist_id = ?`,
+      [id],
+    );
+    if (!row) return null;
+    const percent = Number(row.estimated) > 0 ? (100 * Number(row.done)) / Number(row.estimated) : undefined;
+    return { phase: row.event_name.replace(/^stage\/\w+\//, ''), percent };
+  } catch {
+    return null;
+  }
+}
+
+/** MySQL: the connection's state in the process list (`altering table`, a lock wait), without a percentage. */
+async function threadState(monitor: Session, id: number): Promise<BuildProgress | null> {
+  const [row] = await monitor.query<{ state: string | null }>(
+    'select state from information_schema.processlist where id = ?',
+    [id],
+  );
+  return row?.state ? { phase: row.state } : null;
+}
+
 /** MySQL/MariaDB execution: lock_wait_timeout, GET_LOCK, error classes, progress. */
 export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
   const lockName = runLockName(server.database);
@@ -121,20 +148,9 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
         const percent = Number(row.progress);
         return { phase: row.state ?? 'running', percent: percent > 0 ? percent : undefined };
       }
-      try {
-        const [row] = await monitor.query<{ event_name: string; done: number | null; estimated: number | null }>(
-          `select s.event_name, s.work_completed as done, s.work_estimated as estimated
-             from performance_schema.events_stages_current s
-             join performance_schema.threads t on t.thread_id = s.thread_id
-            where t.processlist_id = ?`,
-          [id],
-        );
-        if (!row) return null;
-        const percent = Number(row.estimated) > 0 ? (100 * Number(row.done)) / Number(row.estimated) : undefined;
-        return { phase: row.event_name.replace(/^stage\/innodb\//, ''), percent };
-      } catch {
-        return null;
-      }
+      // the InnoDB stage with its work counters, where the events_stages_current consumer is on;
+      // otherwise (MySQL's default) the thread state, which has no percentage
+      return (await stageProgress(monitor, id)) ?? (await threadState(monitor, id));
     },
     async lockWait(monitor: Session, id: number): Promise<LockWait | null> {
       const [row] = await monitor.query<{ state: string | null }>(

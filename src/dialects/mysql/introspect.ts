@@ -41,10 +41,23 @@ function visibilityColumns(features: FlavorFeatures): string {
   return columns.map((column) => `, ${column}`).join('');
 }
 
-async function readTables(db: Database, filter: TableFilter): Promise<Row[]> {
+/** The parallel index build settings (MySQL 8.0.27+), read in the same query as the tables. */
+const buildSettingNames = ['innodb_ddl_threads', 'innodb_ddl_buffer_size', 'innodb_parallel_read_threads'];
+
+function buildSettingColumns(features: FlavorFeatures): string {
+  if (!features.parallelIndexBuild) return '';
+  return buildSettingNames.map((name) => `, @@${name} as ${name}`).join('');
+}
+
+function buildSettingsOf(row: Row): string | undefined {
+  if (row.innodb_ddl_threads === undefined || row.innodb_ddl_threads === null) return undefined;
+  return buildSettingNames.map((name) => `${name}=${String(row[name])}`).join(', ');
+}
+
+async function readTables(db: Database, filter: TableFilter, features: FlavorFeatures): Promise<Row[]> {
   return db.query(
     `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, ENGINE as engine, TABLE_ROWS as table_rows,
-       DATA_LENGTH as data_length, INDEX_LENGTH as index_length, CREATE_OPTIONS as create_options
+       DATA_LENGTH as data_length, INDEX_LENGTH as index_length, CREATE_OPTIONS as create_options${buildSettingColumns(features)}
      from information_schema.TABLES where ${filter.sql}`,
     filter.bindings,
   );
@@ -147,7 +160,7 @@ export async function introspectMysql(
   if (tables.length === 0) return schema;
   const plain = tableFilter(tables, 'TABLE_SCHEMA', 'TABLE_NAME');
   const [tableRows, columnRows, statisticRows, cascadeRows] = await Promise.all([
-    readTables(db, plain),
+    readTables(db, plain, features),
     readColumns(db, tableFilter(tables, 'c.TABLE_SCHEMA', 'c.TABLE_NAME')),
     readStatistics(db, plain, features),
     readCascadingForeignKeys(db, tableFilter(tables, 'CONSTRAINT_SCHEMA', 'TABLE_NAME')),
@@ -168,6 +181,8 @@ export async function introspectMysql(
     });
     const table = schema.tables.get(key)!;
     table.clusteredPrimaryKey = isInnodb(table);
+    const buildSettings = buildSettingsOf(row);
+    if (buildSettings && isInnodb(table)) table.buildSettings = buildSettings;
   }
   for (const row of columnRows) schema.tables.get(keyOf(row))?.columns.push(columnOf(row));
   const partsByTable = new Map<string, IndexPartRow[]>();

@@ -64,6 +64,12 @@ function addMode(index: Index, table: LiveTable | undefined, features: FlavorFea
   return online(features);
 }
 
+/** An add's mode with the server's parallel build settings in its lock impact, where the table has them. */
+function withBuildSettings(mode: AlterMode, table: LiveTable | undefined): AlterMode {
+  if (!table?.buildSettings) return mode;
+  return { ...mode, lockImpact: `${mode.lockImpact}; built with ${table.buildSettings}` };
+}
+
 /** How dropping an index runs: metadata only on InnoDB, unless the table forbids LOCK=NONE. */
 function dropMode(table: LiveTable | undefined, features: FlavorFeatures): AlterMode {
   return tableBlocker(table, features) ?? online(features);
@@ -211,7 +217,7 @@ export function renderMysqlChange(change: Change, table: LiveTable | undefined, 
     return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
   }
   if (change.action === 'create' && desired) {
-    const mode = addMode(desired, table, features);
+    const mode = withBuildSettings(addMode(desired, table, features), table);
     const sql = alter(change, [`ADD ${renderAddClause(desired)}`], mode);
     return result(sql, alter(change, [dropAction(desired.name)], dropMode(table, features)), mode);
   }
@@ -228,7 +234,7 @@ export function renderMysqlChange(change: Change, table: LiveTable | undefined, 
     return result(alter(change, [dropAction(live.name)], mode), rollback, mode);
   }
   if (change.action === 'replace' && desired) {
-    const mode = stricter(dropMode(table, features), addMode(desired, table, features));
+    const mode = withBuildSettings(stricter(dropMode(table, features), addMode(desired, table, features)), table);
     const sql = alter(change, [dropAction(live.name), `ADD ${renderAddClause(desired)}`], mode);
     const rollback = alter(change, restoreReplaced(live, followers, guard), restoreMode);
     return result(sql, rollback, mode);

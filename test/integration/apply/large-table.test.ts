@@ -79,6 +79,18 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     expect(applied.stdout).not.toMatch(/\x1b\[2K/);
   });
 
+  it('MySQL: progress names the InnoDB stage (performance_schema) while the 1M-row build runs', async (ctx) => {
+    if (test.db.server.flavor !== 'mysql') ctx.skip();
+    await writeFile(path.join(dir, 'stage.yml'), planOf('idx_stage', 'status, customer, total, id'));
+    const applied = await runCli(
+      ['apply', path.join(dir, 'stage.yml'), '--url', test.url, '--yes', '--rollback-dir', dir],
+      { tty: true },
+    );
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    // e.g. `create idx_stage on orders: alter table (read PK and internal sort) 41.7%, 2s`
+    expect(applied.stderr).toMatch(/create idx_stage on orders: alter table \([^)]+\)( [\d.]+%)?, \d+s/);
+  });
+
   it('two applies started at the same moment: exactly one builds, the other finds nothing to do', async () => {
     const args = ['apply', 'twice.yml', '--url', test.url, '--yes', '--format', 'json', '--wait', '60s'];
     const [a, b] = await Promise.all([exited(spawnCli(args, dir)), exited(spawnCli(args, dir))]);

@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMysqlExplainJson } from '../../../src/dialects/mysql/explain-parse.js';
+import { flavorFeatures } from '../../../src/dialects/mysql/flavor.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 import { writePlan } from '../../support/plans.js';
 
 const query = 'SELECT id FROM items WHERE a = 17';
@@ -29,7 +32,7 @@ async function createItems(test: TestDatabase): Promise<void> {
     await test.exec('analyze items');
   } else {
     await test.exec('create table items (id int primary key, a int not null, b int not null) engine=InnoDB');
-    await test.exec('insert into items select seq, seq % 500, seq % 7 from seq_1_to_20000');
+    await test.exec(`insert into items select seq, seq % 500, seq % 7 from ${seqRows(20000)}`);
     await test.exec('create index idx_items_a on items (a)');
     await test.exec('analyze table items');
   }
@@ -48,15 +51,18 @@ describe.each(testServers())('state: disabled on $label', (server) => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** YES while the index is hidden: MariaDB STATISTICS.IGNORED, MySQL the opposite of IS_VISIBLE. */
   const ignored = async () => {
+    const hidden = test.db.server.flavor === 'mysql' ? "if(is_visible = 'YES', 'NO', 'YES')" : 'ignored';
     const [row] = await test.exec(
-      "select ignored from information_schema.statistics where table_schema = database() and table_name = 'items' and index_name = 'idx_items_a'",
+      `select ${hidden} as hidden from information_schema.statistics where table_schema = database() and table_name = 'items' and index_name = 'idx_items_a'`,
     );
-    return String(row?.ignored);
+    return String(row?.hidden);
   };
+  // FORMAT=JSON: MySQL 9's plain EXPLAIN prints a tree (explain_format=TREE)
   const explainKey = async () => {
-    const [row] = await test.exec(`EXPLAIN ${query}`);
-    return row?.key ?? null;
+    const [row] = await test.exec(`EXPLAIN FORMAT=JSON ${query}`);
+    return parseMysqlExplainJson(Object.values(row ?? {})[0]).indexes[0] ?? null;
   };
 
   it.runIf(server.dialect === 'mysql')(
@@ -69,11 +75,12 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       const change = JSON.parse(planned.stdout).changes[0];
       expect(change).toMatchObject({ action: 'disable', online: true, reversible: true });
       const table = `\`${test.name}\`.\`items\``;
+      const { hide, show, algorithm } = flavorFeatures(test.db.server).indexVisibility!;
       expect(change.sql).toEqual([
-        `ALTER TABLE ${table} ALTER INDEX \`idx_items_a\` IGNORED, ALGORITHM=INSTANT, LOCK=NONE`,
+        `ALTER TABLE ${table} ALTER INDEX \`idx_items_a\` ${hide}, ALGORITHM=${algorithm}, LOCK=NONE`,
       ]);
       expect(change.rollback).toEqual([
-        `ALTER TABLE ${table} ALTER INDEX \`idx_items_a\` NOT IGNORED, ALGORITHM=INSTANT, LOCK=NONE`,
+        `ALTER TABLE ${table} ALTER INDEX \`idx_items_a\` ${show}, ALGORITHM=${algorithm}, LOCK=NONE`,
       ]);
 
       const rollbackDir = path.join(dir, 'rollbacks');

@@ -1,6 +1,7 @@
 import { openDatabase } from '../../../src/connection/database.js';
 import { targetFromUrl } from '../../../src/connection/target.js';
 import type { TestDatabase } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 
 /** A query that reads `items` through `idx_items_a` (40 of 20 000 rows). */
 export const itemsQuery = 'SELECT id FROM items WHERE a = 17';
@@ -14,7 +15,7 @@ export async function createItems(test: TestDatabase): Promise<void> {
     await test.exec('analyze items');
   } else {
     await test.exec('create table items (id int primary key, a int not null, b int not null) engine=InnoDB');
-    await test.exec('insert into items select seq, seq % 500, seq % 7 from seq_1_to_20000');
+    await test.exec(`insert into items select seq, seq % 500, seq % 7 from ${seqRows(20000)}`);
     await test.exec('create index idx_items_a on items (a)');
     await test.exec('analyze table items');
   }

@@ -36,7 +36,7 @@ describe.each(testServers())('safe-index usage on $label', (server) => {
     primary = await createTestDatabase(server);
     replica = await createTestDatabase(server);
     // MariaDB counts reads per index only while userstat is on
-    if (mysql) await primary.exec('SET GLOBAL userstat = 1');
+    if (primary.db.server.flavor === 'mariadb') await primary.exec('SET GLOBAL userstat = 1');
     await createItems(primary);
     await createItems(replica);
     file = await writePlan(plan);
@@ -85,7 +85,13 @@ describe.each(testServers())('safe-index usage on $label', (server) => {
     const unused = await usage('--record', '--window', '2s');
     expect(unused.indexes.find((entry) => entry.index === 'idx_items_a')!.verdict).toBe('unused');
 
-    await primary.exec(mysql ? 'FLUSH INDEX_STATISTICS' : 'select pg_stat_reset()');
+    await primary.exec(
+      {
+        postgres: 'select pg_stat_reset()',
+        mariadb: 'FLUSH INDEX_STATISTICS',
+        mysql: 'TRUNCATE TABLE performance_schema.table_io_waits_summary_by_index_usage',
+      }[primary.db.server.flavor],
+    );
     const afterReset = await usage('--record', '--window', '2s');
     const resets = afterReset.sources[0]!.resets;
     expect(resets.length, JSON.stringify(afterReset.sources)).toBeGreaterThan(0);

@@ -179,6 +179,15 @@ describe('renderChange differences between the flavors', () => {
     });
   });
 
+  it('prints the parallel build settings of a MySQL 8.0.27+ InnoDB table beside each build, not beside a drop', () => {
+    const withSettings = { ...invoice, buildSettings: 'innodb_ddl_threads=4, innodb_ddl_buffer_size=1048576' };
+    const byStatus = index('tabSales Invoice', 'idx_status', [{ column: 'status', order: 'asc' }]);
+    const created = mysql.renderChange(...create(byStatus, withSettings));
+    expect(created.lockImpact).toMatch(/; built with innodb_ddl_threads=4, innodb_ddl_buffer_size=1048576$/);
+    const live = liveIndex(byStatus, '  KEY `idx_status` (`status`)');
+    expect(mysql.renderChange(...drop(live, withSettings)).lockImpact).not.toContain('innodb_ddl_threads');
+  });
+
   it('renders MySQL 8 functional key parts with LOCK=SHARED (error 1846) and restores an INVISIBLE one as it was', () => {
     const byEmail = index('tabSales Invoice', 'idx_email_lower', [{ expression: 'lower(`email`)', order: 'desc' }]);
     const created = mysql.renderChange(...create(byEmail, invoice));
