@@ -85,9 +85,13 @@ export async function createRunFile(dir: string, base: string, ext: string): Pro
       write: async (text) => {
         try {
           await handle.truncate(0);
-          await handle.write(text, 0, 'utf8');
+          // writeFile loops until every byte is written (a bare write may stop short, e.g. at a file size limit)
+          await handle.writeFile(text, 'utf8');
         } catch (error) {
-          throw new RunFileError(`cannot write ${file} (${describe(error)})`, error);
+          // a cut-off script could be run by hand: the file goes (it is ours, created exclusively)
+          await handle.close().catch(() => {});
+          await unlink(file).catch(() => {});
+          throw new RunFileError(`cannot write ${file} (${describe(error)}); the partial file was removed`, error);
         } finally {
           await handle.close().catch(() => {});
         }

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
@@ -37,6 +39,19 @@ async function filesUnder(dir: string): Promise<Record<string, string>> {
     if (entry.isFile()) out[entry.name] = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
   }
   return out;
+}
+
+const bin = new URL('../../../dist/cli/bin.js', import.meta.url).pathname;
+
+/** Runs the built CLI with a file size limit, so a write of a regular file fails half way (EFBIG). */
+async function cliWithFileSizeLimit(bytes: number, args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)('prlimit', [`--fsize=${bytes}`, process.execPath, bin, ...args]);
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, stdout: failed.stdout };
+  }
 }
 
 describe.each(testServers())('rollback files on $label', (server) => {
@@ -120,6 +135,27 @@ describe.each(testServers())('rollback files on $label', (server) => {
     expect(refused.stderr).toMatch(/cannot receive files/);
     expect(await indexNames(first)).toContain('idx_orders_a');
   });
+
+  it.runIf(existsSync('/usr/bin/prlimit'))(
+    'a rollback script that cannot be written after the DDL leaves the run recorded and says where its SQL is',
+    async () => {
+      const rollbacks = path.join(dir, 'rollbacks');
+      // the empty probe and the empty reserved file fit; the script (a few hundred bytes) does not
+      const args = ['apply', path.join(dir, 'a.yml'), '--url', first.url, '--yes', '--format', 'json'];
+      const applied = await cliWithFileSizeLimit(64, [...args, '--rollback-dir', rollbacks]);
+      const report = JSON.parse(applied.stdout);
+      expect(report).toMatchObject({ run: 1, status: 'applied', rollback_file: null });
+      expect(report.errors[0].code).toBe('rollback_dir');
+      expect(report.errors[0].message).toMatch(/stored with run 1 in the database.*rollback --run 1 --dry-run/);
+      expect(existsSync(path.join(rollbacks, `${first.name}-1.sql`))).toBe(false);
+      const [run] = await first.exec('select status, rollback_script from safe_index_runs where id = 1');
+      expect(run?.status).toBe('applied');
+      expect(String(run?.rollback_script)).toContain('idx_orders_a');
+      const dry = await runCli(['rollback', '--url', first.url, '--run', '1', '--dry-run']);
+      expect(dry.exitCode).toBe(0);
+      expect(dry.stdout).toContain('idx_orders_a');
+    },
+  );
 
   it('an index name with a newline is a plan error at file:line; nothing is written', async () => {
     const file = path.join(dir, 'evil.yml');
