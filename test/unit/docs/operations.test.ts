@@ -66,34 +66,66 @@ describe('README.md', () => {
   });
 });
 
+type Step = { run?: string; uses?: string; name?: string; with?: Record<string, string> };
+
 describe('examples/github-actions.yml', () => {
   const text = read('examples/github-actions.yml');
   const workflow = parse(text) as {
     on: Record<string, unknown>;
-    jobs: Record<string, { steps: { run?: string; uses?: string; with?: Record<string, string> }[] }>;
+    jobs: Record<string, { steps: Step[] }>;
   };
+  const runsOf = (job: string) => workflow.jobs[job]!.steps.map((step) => step.run ?? '').join('\n');
 
-  it('plans on pull requests and posts the markdown as a comment', () => {
+  it('plans on pull requests into a saved plan, posts the markdown and uploads plan.json', () => {
     expect(Object.keys(workflow.on)).toEqual(['pull_request', 'push']);
-    const runs = workflow.jobs.plan!.steps.map((step) => step.run ?? '').join('\n');
-    expect(runs).toContain('safe-index plan index-plans --format markdown > plan.md');
-    expect(runs).toContain('gh pr comment');
+    expect(runsOf('plan')).toContain('safe-index plan index-plans --out plan.json --format markdown > plan.md');
+    expect(runsOf('plan')).toContain('gh pr comment');
+    const upload = workflow.jobs.plan!.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
+    expect(upload?.with).toMatchObject({ name: 'safe-index-plan', path: 'plan.json' });
   });
 
-  it('applies on deploy and keeps the rollback script as an artifact', () => {
+  it('on merge downloads that artifact, applies exactly plan.json and keeps the rollback script', () => {
     const steps = workflow.jobs.apply!.steps;
-    expect(steps.map((step) => step.run ?? '').join('\n')).toContain('safe-index apply index-plans --yes');
+    const download = steps.findIndex((step) => step.run?.includes('gh run download "$run_id" --name safe-index-plan'));
+    const apply = steps.findIndex((step) => step.run?.includes('safe-index apply plan.json --yes'));
+    expect(download).toBeGreaterThan(-1);
+    expect(apply).toBeGreaterThan(download);
     const upload = steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
     expect(upload?.with?.path).toContain('rollbacks/');
   });
 
-  it('the parser check catches a command the CLI does not have', async () => {
+  it('the parser check catches a command the CLI does not have, or a flag it lacks', async () => {
     expect(await parses(['aply', 'index-plans'])).toBe(false);
+    expect(await parses(['plan', 'index-plans', '--outt', 'plan.json'])).toBe(false);
   });
 
   it('uses only command lines the CLI accepts', async () => {
-    const commands = safeIndexCommands(text);
-    expect(commands).toHaveLength(2);
+    const runs = Object.keys(workflow.jobs).map(runsOf).join('\n');
+    const commands = safeIndexCommands(runs);
+    expect(commands.map((argv) => argv[0])).toEqual(['plan', 'show', 'apply']);
+    for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
+  });
+});
+
+describe('examples/gitlab-ci.yml', () => {
+  const pipeline = parse(read('examples/gitlab-ci.yml')) as Record<
+    string,
+    { stage?: string; script?: string[]; artifacts?: { paths: string[] } }
+  >;
+  const scriptOf = (job: string) => (pipeline[job]?.script ?? []).join('\n');
+
+  it('plans in merge requests into plan.json kept as an artifact; applies it on the default branch', () => {
+    expect(pipeline.stages).toEqual(['plan', 'deploy']);
+    expect(scriptOf('index-plan')).toContain('safe-index plan index-plans --out plan.json --format markdown > plan.md');
+    expect(pipeline['index-plan']!.artifacts!.paths).toContain('plan.json');
+    expect(scriptOf('index-apply')).toContain('/raw/plan.json?job=index-plan');
+    expect(scriptOf('index-apply')).toContain('safe-index apply plan.json --yes');
+    expect(pipeline['index-apply']!.artifacts!.paths).toContain('rollbacks/');
+  });
+
+  it('uses only command lines the CLI accepts', async () => {
+    const commands = safeIndexCommands(Object.keys(pipeline).map(scriptOf).join('\n'));
+    expect(commands.map((argv) => argv[0])).toEqual(['plan', 'show', 'apply']);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
   });
 });
