@@ -47,7 +47,7 @@ describe('docs/operations.md', () => {
     const commands = safeIndexCommands(doc);
     expect(commands.length).toBeGreaterThanOrEqual(4);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
-  });
+  }, 30_000);
 });
 
 describe('README.md', () => {
@@ -63,7 +63,7 @@ describe('README.md', () => {
     const commands = safeIndexCommands(doc);
     expect(commands.length).toBeGreaterThanOrEqual(10);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
-  });
+  }, 30_000);
 });
 
 type Step = { run?: string; uses?: string; name?: string; with?: Record<string, string> };
@@ -104,7 +104,7 @@ describe('examples/github-actions.yml', () => {
     const commands = safeIndexCommands(runs);
     expect(commands.map((argv) => argv[0])).toEqual(['plan', 'show', 'apply']);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
-  });
+  }, 30_000);
 });
 
 describe('examples/gitlab-ci.yml', () => {
@@ -127,5 +127,5 @@ describe('examples/gitlab-ci.yml', () => {
     const commands = safeIndexCommands(Object.keys(pipeline).map(scriptOf).join('\n'));
     expect(commands.map((argv) => argv[0])).toEqual(['plan', 'show', 'apply']);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
-  });
+  }, 30_000);
 });
