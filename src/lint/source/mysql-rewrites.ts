@@ -1,11 +1,26 @@
+/** An identifier as MySQL writes it: backquoted (doubled backquotes inside) or bare. */
+const ident = '(?:`(?:[^`]|``)*`|[\\w$]+)';
+
 /**
- * Column forms MySQL 8/9 and MariaDB 10.11 accept that node-sql-parser 5's grammars reject, each with
- * a form the grammar accepts. A rewrite is applied only where the parser stopped: the match must cover
- * the offset of the parse error, so text the grammar reads fine (a column named `real`, a string
- * `'BOOL'`) is never touched. The replacement changes only what no lint rule reads (column types and
- * column attributes); statement positions come from the original text.
+ * Forms MySQL 8/9 and MariaDB 10.11 accept that node-sql-parser 5's grammars reject, each with a form
+ * the grammar accepts. A rewrite is applied only where the parser stopped: the match must cover the
+ * offset of the parse error, so text the grammar reads fine (a column named `real`, a string `'BOOL'`)
+ * is never touched. The replacement keeps what the lint rules read (which table, which indexes are
+ * added or dropped, ALGORITHM and LOCK as COPY / online / absent); statement positions come from the
+ * original text.
  */
 const rewrites: ReadonlyArray<readonly [pattern: RegExp, replacement: string]> = [
+  // statement forms the tool itself renders (issue 14): MariaDB's ALGORITHM=NOCOPY (online, like
+  // INPLACE for every rule), existence guards inside ALTER TABLE, visibility toggles and renames of an
+  // index (no index is added or dropped: a neutral table option stands in), a key's IGNORED flag
+  [/\bNOCOPY\b/giu, 'INPLACE'],
+  [/\bIF\s+(?:NOT\s+)?EXISTS\b/giu, ''],
+  [
+    new RegExp(`\\bALTER\\s+(?:INDEX|KEY)\\s+${ident}\\s+(?:NOT\\s+IGNORED|IGNORED|INVISIBLE|VISIBLE)\\b`, 'giu'),
+    "COMMENT = ''",
+  ],
+  [new RegExp(`\\bRENAME\\s+(?:INDEX|KEY)\\s+${ident}\\s+TO\\s+${ident}`, 'giu'), "COMMENT = ''"],
+  [/\b(?:NOT\s+)?IGNORED\b/giu, ''],
   // type synonyms
   [/\bBOOL\b/giu, 'BOOLEAN'],
   [/\bCHAR\s+BYTE\b/giu, 'BINARY'],

@@ -85,7 +85,7 @@ function tryParse(sql: string, grammars: Array<[MysqlGrammar, Parser]>): Attempt
     const edits: Edit[] = [];
     for (;;) {
       try {
-        const result = parser.astify(text, { database }) as unknown as MysqlAst | MysqlAst[];
+        const result = parser.astify(text, { database, trimQuery: false }) as unknown as MysqlAst | MysqlAst[];
         return { asts: Array.isArray(result) ? result : [result] };
       } catch (error) {
         const location = (error as { location?: { start?: { offset?: number } } }).location;

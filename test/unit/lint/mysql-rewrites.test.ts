@@ -79,6 +79,32 @@ describe('MySQL column forms node-sql-parser lacks', () => {
     ]);
   });
 
+  it.each([
+    ['ALTER TABLE t ADD INDEX idx_a (a), ALGORITHM=NOCOPY, LOCK=NONE;', []],
+    ['ALTER TABLE t ADD INDEX idx_a (a), ALGORITHM=NOCOPY;', ['missing-online-ddl-options@2']],
+    [
+      "ALTER TABLE t DROP INDEX IF EXISTS `idx_a`, ADD KEY IF NOT EXISTS `idx_b` (`b`) COMMENT 'it''s' IGNORED, ALGORITHM=NOCOPY, LOCK=NONE;",
+      [],
+    ],
+    ['ALTER TABLE t DROP INDEX IF EXISTS `idx_a`;', ['missing-online-ddl-options@2']],
+    ['ALTER TABLE t ALTER INDEX `idx ``a` NOT IGNORED, ALGORITHM=INSTANT, LOCK=NONE;', []],
+    ['ALTER TABLE t ALTER INDEX idx_a INVISIBLE, ALGORITHM=INPLACE, LOCK=NONE;', []],
+    ['ALTER TABLE t RENAME INDEX idx_a TO idx_b;', []],
+    [
+      'ALTER TABLE t ADD FULLTEXT KEY IF NOT EXISTS ft (b), ALGORITHM=COPY, LOCK=SHARED;',
+      ['algorithm-copy@2', 'fulltext-or-spatial-index@2'],
+    ],
+  ] as const)("reads the tool's own form %s as the server does", async (statement, expected) => {
+    const result = await lint(`SET SESSION lock_wait_timeout = 5;\n${statement}`, 'mariadb');
+    expect(result.findings.map((finding) => `${finding.rule}@${finding.line}`).sort()).toEqual(expected);
+  });
+
+  it('reports the error column of a later, indented statement exactly (the parser must not trim it)', async () => {
+    const result = await lint('SELECT 1;\n   CREATE TABLE t (a INT NOT NUL);', 'mysql');
+    const errors = result.findings.filter((finding) => finding.rule === 'parse-error');
+    expect(errors.map((error) => `${error.line}:${error.column}`)).toEqual([`2:${'   CREATE TABLE t (a INT '.length + 1}`]);
+  });
+
   it('rewrites only a match that covers the error offset', () => {
     const sql = "SELECT 'BOOL', real FROM t WHERE x BOOL";
     expect(rewriteAt(sql, sql.indexOf('x BOOL'))).toBeUndefined();
