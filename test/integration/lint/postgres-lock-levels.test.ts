@@ -128,6 +128,14 @@ async function heldLocks(session: Session, existing: Map<string, string>): Promi
   return held;
 }
 
+/** The statements of a text, one by one (the connection sends one statement per query). */
+function statementsOf(sql: string): string[] {
+  return (parseSync(sql).stmts ?? []).map((raw) => {
+    const start = raw.stmt_location ?? 0;
+    return sql.slice(start, raw.stmt_len ? start + raw.stmt_len : undefined).trim();
+  });
+}
+
 function modelLocks(sql: string): Map<string, LockMode> {
   const model = new Map<string, LockMode>();
   for (const raw of parseSync(sql).stmts ?? []) {
@@ -148,7 +156,7 @@ describe.each(testServersOf('postgres'))('lint lock model against $label', (serv
   beforeAll(async () => {
     await loadModule();
     test = await createTestDatabase(server);
-    await test.exec(schema);
+    for (const statement of statementsOf(schema)) await test.exec(statement);
     const rows = await test.exec(
       `SELECT c.oid::text AS oid, c.oid::regclass::text AS name FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'archive')`,
@@ -164,7 +172,7 @@ describe.each(testServersOf('postgres'))('lint lock model against $label', (serv
   async function locksOf(sql: string): Promise<Map<string, LockMode>> {
     await session.query('BEGIN');
     try {
-      await session.query(sql);
+      for (const statement of statementsOf(sql)) await session.query(statement);
       return await heldLocks(session, existing);
     } finally {
       await session.query('ROLLBACK');
