@@ -102,7 +102,9 @@ describe('MySQL column forms node-sql-parser lacks', () => {
   it('reports the error column of a later, indented statement exactly (the parser must not trim it)', async () => {
     const result = await lint('SELECT 1;\n   CREATE TABLE t (a INT NOT NUL);', 'mysql');
     const errors = result.findings.filter((finding) => finding.rule === 'parse-error');
-    expect(errors.map((error) => `${error.line}:${error.column}`)).toEqual([`2:${'   CREATE TABLE t (a INT '.length + 1}`]);
+    expect(errors.map((error) => `${error.line}:${error.column}`)).toEqual([
+      `2:${'   CREATE TABLE t (a INT '.length + 1}`,
+    ]);
   });
 
   it('rewrites only a match that covers the error offset', () => {
