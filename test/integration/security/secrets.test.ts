@@ -93,6 +93,34 @@ describe.each(testServers())('a password in ?password= on $label', (server) => {
     expect(state).not.toContain(password);
   });
 
+  it('a knexfile password leaves no trace either', async () => {
+    const target = new URL(test.url);
+    const knexfile = path.join(dir, 'knexfile.json');
+    const connection = {
+      host: target.hostname,
+      port: Number(target.port),
+      user,
+      password,
+      database: test.name,
+    };
+    await writeFile(knexfile, JSON.stringify({ production: { client: pg ? 'pg' : 'mysql2', connection } }));
+    const rollbacks = path.join(dir, 'knexfile-rollbacks');
+    const via = ['--knexfile', knexfile, '--env', 'production'];
+    const runs = [
+      await runCli(['apply', path.join(dir, 'plan.yml'), ...via, '--yes', '--rollback-dir', rollbacks]),
+      await runCli(['history', ...via, '--format', 'json']),
+      await runCli(['rollback', ...via, '--yes', '--rollback-dir', rollbacks]),
+    ];
+    expect(runs.map((run) => run.exitCode)).toEqual([0, 0, 0]);
+    for (const run of runs) expect(`${run.stdout}${run.stderr}`).not.toContain(password);
+    for (const file of await readdir(rollbacks)) {
+      expect(await readFile(path.join(rollbacks, file), 'utf8')).not.toContain(password);
+    }
+    const state = JSON.stringify(await test.exec('select * from safe_index_runs'));
+    expect(state).toContain(':***@');
+    expect(state).not.toContain(password);
+  });
+
   it('an unparsable URL is reported without its userinfo', async () => {
     const broken = `${server.dialect}://${user}:${password}/x@127.0.0.1:notaport/db`;
     const run = await runCli(['plan', path.join(dir, 'plan.yml'), '--url', broken]);
