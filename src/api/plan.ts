@@ -6,6 +6,7 @@ import { loadPlans } from '../plan-file/load.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanOptions, PlanReport } from '../planner/types.js';
 import { buildSavedPlan, renderSavedPlan, type SavedPlan } from '../saved-plan/document.js';
+import { attachUsage, defaultUsageWindowMs } from '../usage/evidence.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 
 /** Options of a dry run: where to connect, which plans, which extra checks. */
@@ -16,6 +17,8 @@ export interface PlanRequest extends TargetOptions, PlanOptions {
   whatIf?: boolean;
   /** Write the plan as a saved plan to this file (`plan --out`); not written when the plan has errors. */
   out?: string;
+  /** Replica URLs whose index usage counts for drops and disables. */
+  replicas?: string[];
 }
 
 /** The plan report, with the what-if estimates when they were asked for and the saved plan when written. */
@@ -28,6 +31,7 @@ export async function planReport(request: PlanRequest): Promise<PlanReportWithWh
     request,
     async (db, dialect) => {
       const built = await buildPlan(db, dialect, plan, request);
+      await attachUsage(db, built, { replicas: request.replicas ?? [], windowMs: defaultUsageWindowMs, record: false });
       const withWhatIf = request.whatIf ? { ...built, whatIf: await whatIfEstimates(db, built) } : built;
       if (!request.out || built.errors.length > 0) return withWhatIf;
       const saved = buildSavedPlan({

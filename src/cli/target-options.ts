@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import type { TargetOptions } from '../connection/target.js';
 
 /** The connection flags every command shares, as yargs hands them over. */
@@ -14,4 +15,14 @@ export function targetOptions(args: TargetArgs): TargetOptions {
     ...(args.knexfile !== undefined ? { knexfile: args.knexfile } : {}),
     ...(args.env !== undefined ? { env: args.env } : {}),
   };
+}
+
+/** Declares `--replica URL` (repeatable): a replica read the same way as the primary. */
+export function replicaOption<T>(yargs: Argv<T>) {
+  return yargs.option('replica', {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe: 'a replica URL, read the same way as the primary (repeatable)',
+  });
 }

@@ -10,6 +10,7 @@ import { loadPlans } from '../plan-file/load.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
+import { attachUsage, checkUsageEvidence, defaultUsageWindowMs } from '../usage/evidence.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 import { executeApply } from './apply.js';
 import { runFileBase } from './run-files.js';
@@ -29,6 +30,12 @@ export interface ApplyRequest extends TargetOptions {
   /** Statement timeout of the duplicate-key check before unique builds (default 1m); null skips it. */
   duplicateCheckTimeoutMs?: number | null;
   rollbackOnFailure: boolean;
+  /** Drop or disable indexes even when a source saw them used within the window. */
+  allowUsed?: boolean;
+  /** Refuse drops and disables whose usage is unknown (overrides the plans' `require_usage_evidence`). */
+  requireUsageEvidence?: boolean;
+  /** Replica URLs whose index usage counts for drops and disables. */
+  replicas?: string[];
   confirm?(steps: readonly PlanStep[]): Promise<boolean>;
   verify?: VerifyHook;
   sink?: ExecutionSink;
@@ -112,6 +119,13 @@ export async function applyPrepared(
       const prepared = await prepare();
       report = prepared.report;
       checkRunnable(report, request.allowBlocking);
+      // every apply stores a usage snapshot; drops and disables carry their evidence and are guarded by it
+      await attachUsage(db, report, { replicas: request.replicas ?? [], windowMs: defaultUsageWindowMs, record: true });
+      checkUsageEvidence(
+        report,
+        request.allowUsed ?? false,
+        request.requireUsageEvidence ?? plan.settings.requireUsageEvidence ?? false,
+      );
       return {
         steps: report.changes,
         planFiles: plan.files,

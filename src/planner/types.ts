@@ -5,9 +5,13 @@ import type { PlanProblem } from '../errors.js';
 import type { PlannedChange } from '../model/change.js';
 import type { LiveSchema } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
+import type { ChangeUsage } from '../usage/evidence.js';
 
-/** A planned change together with the plan entry it came from (and, for unique builds, its duplicate-key check). */
-export type PlanStep = PlannedChange & { spec: PlanIndexSpec; duplicateCheck?: DuplicateKeyQuery };
+/**
+ * A planned change together with the plan entry it came from (and, for unique builds, its duplicate-key
+ * check; for drops and disables, its usage evidence).
+ */
+export type PlanStep = PlannedChange & { spec: PlanIndexSpec; duplicateCheck?: DuplicateKeyQuery; usage?: ChangeUsage };
 
 /** Everything `plan` found: the changes with their SQL, and every problem. */
 export interface PlanReport {

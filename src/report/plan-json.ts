@@ -1,6 +1,7 @@
 import type { PlanReportWithWhatIf } from '../api/plan.js';
 import type { PlanProblem } from '../errors.js';
 import type { PlanStep } from '../planner/types.js';
+import { changeUsageJson } from '../usage/evidence.js';
 import { whatIfJson } from './evidence-json.js';
 
 /** A change as SPEC's JSON shows it (plus a few descriptive keys). */
@@ -19,6 +20,7 @@ export function changeJson(change: PlanStep) {
     ...(change.reason ? { reason: change.reason } : {}),
     ...(change.onlineReason ? { online_reason: change.onlineReason } : {}),
     ...(change.spec.purpose ? { purpose: change.spec.purpose } : {}),
+    ...(change.usage ? { usage: changeUsageJson(change.usage) } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { defineCommand } from '../command.js';
 import type { CliIo, OutputFormat } from '../io.js';
 import { renderApplyMarkdown } from '../render/apply-markdown.js';
 import { renderApplyText } from '../render/apply-text.js';
-import { type TargetArgs, targetOptions } from '../target-options.js';
+import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 /** Flags `apply` and `rollback` share. */
 export interface RunArgs extends TargetArgs {
@@ -69,12 +69,15 @@ interface ApplyArgs extends RunArgs {
   duplicateCheck: boolean;
   duplicateCheckTimeout: number;
   maxPlanAge: number;
+  allowUsed: boolean;
+  requireUsageEvidence?: boolean;
+  replica: string[];
 }
 
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
 export const applyCommand = defineCommand<ApplyArgs>({
   builder: (yargs) =>
-    runOptions(yargs)
+    replicaOption(runOptions(yargs))
       .positional('paths', {
         type: 'string',
         array: true,
@@ -103,6 +106,15 @@ export const applyCommand = defineCommand<ApplyArgs>({
         coerce: parseDuration,
         describe: 'statement timeout of that check; a check that times out fails the step',
       })
+      .option('allow-used', {
+        type: 'boolean',
+        default: false,
+        describe: 'drop or disable an index even when a source saw it used within the last 7d',
+      })
+      .option('require-usage-evidence', {
+        type: 'boolean',
+        describe: 'refuse to drop or disable an index whose usage is unknown (default: plan setting, else no)',
+      })
       .option('rollback-on-failure', {
         type: 'boolean',
         default: true,
@@ -124,6 +136,9 @@ export const applyCommand = defineCommand<ApplyArgs>({
       snapshotWaitMs: args.snapshotWait,
       duplicateCheckTimeoutMs: args.duplicateCheck ? args.duplicateCheckTimeout : null,
       rollbackOnFailure: args.rollbackOnFailure,
+      allowUsed: args.allowUsed,
+      ...(args.requireUsageEvidence !== undefined ? { requireUsageEvidence: args.requireUsageEvidence } : {}),
+      replicas: args.replica,
       sink: sinkFor(io),
       confirm:
         args.yes || !io.isTTY

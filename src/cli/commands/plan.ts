@@ -6,7 +6,7 @@ import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { type TargetArgs, targetOptions } from '../target-options.js';
+import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 interface PlanArgs extends TargetArgs {
   paths: string[];
@@ -14,12 +14,13 @@ interface PlanArgs extends TargetArgs {
   checkDuplicates: boolean;
   whatIf: boolean;
   out?: string;
+  replica: string[];
 }
 
 /** `safe-index plan`: the dry run. */
 export const planCommand = defineCommand<PlanArgs>({
   builder: (yargs) =>
-    yargs
+    replicaOption(yargs)
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
       .option('check-duplicates', {
         type: 'boolean',
@@ -29,7 +30,8 @@ export const planCommand = defineCommand<PlanArgs>({
       .option('what-if', {
         type: 'boolean',
         default: false,
-        describe: 'estimate with HypoPG hypothetical indexes (PostgreSQL)',
+        describe:
+          'estimate verify queries with the planned indexes (HypoPG) and, for drops and disables, without the index (HypoPG 1.4+ / IGNORE INDEX)',
       })
       .option('out', {
         type: 'string',
@@ -46,6 +48,7 @@ export const planCommand = defineCommand<PlanArgs>({
       checkDuplicates: args.checkDuplicates,
       whatIf: args.whatIf,
       ...(args.out ? { out: args.out } : {}),
+      replicas: args.replica,
     });
     if (args.out) {
       io.log(

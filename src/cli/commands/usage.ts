@@ -5,7 +5,7 @@ import { renderUsageJson } from '../../report/usage-json.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
 import { renderUsageMarkdown, renderUsageText } from '../render/usage-text.js';
-import { type TargetArgs, targetOptions } from '../target-options.js';
+import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 interface UsageArgs extends TargetArgs {
   paths: string[];
@@ -19,7 +19,7 @@ interface UsageArgs extends TargetArgs {
 /** `safe-index usage`: size, scans, last scan, redundancy and a verdict per index, per source. */
 export const usageCommand = defineCommand<UsageArgs>({
   builder: (yargs) =>
-    yargs
+    replicaOption(yargs)
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
       .option('all', { type: 'boolean', default: false, describe: 'every indexed table of the default schema' })
       .option('record', {
@@ -32,12 +32,6 @@ export const usageCommand = defineCommand<UsageArgs>({
         default: '7d',
         coerce: parseDuration,
         describe: 'how far back a verdict looks, e.g. 7d, 12h',
-      })
-      .option('replica', {
-        type: 'string',
-        array: true,
-        default: [],
-        describe: 'a replica URL, read the same way as the primary (repeatable)',
       })
       .example('$0 usage --url postgres://app@db/prod', 'usage of the indexes of the tables the plans name')
       .example('$0 usage --all --record --replica postgres://app@replica/prod', 'daily snapshot, replica included')

@@ -92,6 +92,7 @@ describe.each(testServers())('state: disabled on $label', (server) => {
         '--url',
         test.url,
         '--yes',
+        '--allow-used',
         '--format',
         'json',
         '--rollback-dir',
@@ -107,6 +108,7 @@ describe.each(testServers())('state: disabled on $label', (server) => {
         '--url',
         test.url,
         '--yes',
+        '--allow-used',
         '--format',
         'json',
         '--rollback-dir',
@@ -125,15 +127,17 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       expect(await explainKey()).toBe('idx_items_a');
 
       // disabled again, then `state: present` makes it visible with an `enable`
-      expect((await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', rollbackDir])).exitCode).toBe(
-        0,
-      );
+      expect(
+        (await runCli(['apply', file, '--url', test.url, '--yes', '--allow-used', '--rollback-dir', rollbackDir]))
+          .exitCode,
+      ).toBe(0);
       expect(await ignored()).toBe('YES');
       const present = await writePlan(plan('present'));
       const enable = JSON.parse((await runCli(['plan', present, '--url', test.url, '--format', 'json'])).stdout);
       expect(enable.changes[0]).toMatchObject({ action: 'enable' });
       expect(
-        (await runCli(['apply', present, '--url', test.url, '--yes', '--rollback-dir', rollbackDir])).exitCode,
+        (await runCli(['apply', present, '--url', test.url, '--yes', '--allow-used', '--rollback-dir', rollbackDir]))
+          .exitCode,
       ).toBe(0);
       expect(await ignored()).toBe('NO');
     },
@@ -149,7 +153,16 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       expect(error).toMatchObject({ code: 'disable_unsupported', file, line: 8 });
       expect(error.message).toMatch(/safe-index usage/);
       expect(error.message).toMatch(/plan --what-if/);
-      const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', path.join(dir, 'rb')]);
+      const applied = await runCli([
+        'apply',
+        file,
+        '--url',
+        test.url,
+        '--yes',
+        '--allow-used',
+        '--rollback-dir',
+        path.join(dir, 'rb'),
+      ]);
       expect(applied.exitCode).toBe(1);
       expect(applied.stderr).toMatch(new RegExp(`${file}:8:\\d+: state: disabled`));
     },
