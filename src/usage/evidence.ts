@@ -1,7 +1,8 @@
 import type { Database } from '../connection/database.js';
+import { createDialect } from '../dialects/index.js';
 import { SafeIndexError } from '../errors.js';
 import { retiringActions } from '../model/change.js';
-import type { LiveSchema } from '../model/schema.js';
+import { findTable, type LiveSchema, tableKey } from '../model/schema.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
 import { collectUsage, type IndexUsage } from './collect.js';
 import type { UsageVerdict } from './types.js';
@@ -68,9 +69,16 @@ function unknownOn(usage: ChangeUsage): string {
     .join('; ');
 }
 
-/** The plan's tables only: usage is read for every index of the tables the plans name. */
-function planTables(report: PlanReport): LiveSchema {
-  return { tables: report.live.tables };
+/**
+ * The live tables of the plan's changes: those the plan introspected, and any it did not (a saved plan
+ * carries no live schema), read now. Usage is read for every index of these tables.
+ */
+async function planTables(db: Database, report: PlanReport): Promise<LiveSchema> {
+  const refs = [...new Map(report.changes.map((change) => [tableKey(change.table), change.table])).values()];
+  const missing = refs.filter((ref) => !findTable(report.live, ref));
+  if (missing.length === 0) return { tables: report.live.tables };
+  const read = await createDialect(db.server).introspect(db, missing);
+  return { tables: new Map([...report.live.tables, ...read.tables]) };
 }
 
 /**
@@ -81,7 +89,7 @@ function planTables(report: PlanReport): LiveSchema {
 export async function attachUsage(db: Database, report: PlanReport, options: UsageEvidenceOptions): Promise<void> {
   const retiring = report.changes.filter(isRetiring);
   if (retiring.length === 0 && !options.record) return;
-  const collected = await collectUsage(db, planTables(report), { ...options, managed: new Set() });
+  const collected = await collectUsage(db, await planTables(db, report), { ...options, managed: new Set() });
   const window = formatDuration(options.windowMs);
   for (const step of retiring) {
     const found = collected.indexes.find(
