@@ -265,7 +265,13 @@ describe('the pull-request comment of a large plan', () => {
   it('shows blockers and usage evidence when the report carries them', () => {
     const drop = {
       ...step(1, 'drop'),
-      usage: { verdict: 'unused', scans: 0, lastScan: new Date('2026-11-01T00:00:00Z') },
+      usage: {
+        verdict: 'unused' as const,
+        scans: 0,
+        lastScan: new Date('2026-11-01T00:00:00Z'),
+        windowMs: 7 * 86_400_000,
+        sources: [],
+      },
     };
     const markdown = renderPlanMarkdown({
       ...constructedReport([drop]),
