@@ -11,6 +11,8 @@ export type BlockersPolicy = 'wait' | 'abort';
 export interface DdlSessionOptions {
   lockTimeoutMs: number;
   blockers: BlockersPolicy;
+  /** Longest wait for other transactions under `wait` (the server-side backstop when the monitor is gone). */
+  snapshotWaitMs?: number;
 }
 
 /** What went wrong with one statement, in the tool's own terms. */
@@ -22,6 +24,9 @@ export type FailureKind =
   | 'online_log_overflow'
   | 'canceled'
   | 'duplicate_check_timeout'
+  | 'blockers'
+  | 'run_lock_lost'
+  | 'connection_lost'
   | 'other';
 
 /** A classified driver error: what happened, and what the user can do about it. */
@@ -50,6 +55,55 @@ export interface LockWait {
   blockers: string[];
 }
 
+/**
+ * A session a change would wait for now. `snapshot`: an old transaction or snapshot that a concurrent
+ * build waits for wherever it is in the database (PostgreSQL); `lock`: a session that holds, or may
+ * hold, a lock on the table the DDL needs (a conflicting lock, an open InnoDB transaction, a long query).
+ */
+export interface Blocker {
+  /** Server connection id (0 for a PostgreSQL prepared transaction, which has no session). */
+  pid: number;
+  user: string;
+  application: string;
+  state: string;
+  /** Age of its transaction (or query), whole seconds. */
+  ageS: number;
+  /** Its current or last query, whitespace folded, truncated. */
+  query: string;
+  kind: 'snapshot' | 'lock';
+}
+
+/** Sessions younger than this are not reported as blockers: a busy database always has short transactions. */
+export const blockerMinAgeS = 1;
+
+/** A blocker as one printable line. */
+export function describeBlocker(blocker: Blocker): string {
+  const who = [blocker.user, blocker.application || '-', blocker.state || '-', `${blocker.ageS}s`].join(', ');
+  const id = blocker.pid === 0 ? 'prepared transaction' : `pid ${blocker.pid}`;
+  return `${id} (${who})${blocker.query ? `: ${blocker.query}` : ''}`;
+}
+
+/** Blocker rows as the catalog queries return them, one per session (a snapshot holder wins), oldest first, without `own`. */
+export function blockersOfRows(rows: readonly Record<string, unknown>[], own: readonly number[]): Blocker[] {
+  const byPid = new Map<string, Blocker>();
+  for (const row of rows) {
+    const blocker: Blocker = {
+      pid: Number(row.pid),
+      user: String(row.user ?? ''),
+      application: String(row.application ?? ''),
+      state: String(row.state ?? ''),
+      ageS: Math.max(0, Math.floor(Number(row.age_s ?? 0))),
+      query: String(row.query ?? ''),
+      kind: row.kind === 'snapshot' ? 'snapshot' : 'lock',
+    };
+    if (blocker.pid !== 0 && own.includes(blocker.pid)) continue;
+    const key = blocker.pid === 0 ? `prepared ${blocker.application}` : String(blocker.pid);
+    const seen = byPid.get(key);
+    if (!seen || (seen.kind === 'lock' && blocker.kind === 'snapshot')) byPid.set(key, blocker);
+  }
+  return [...byPid.values()].sort((a, b) => b.ageS - a.ageS);
+}
+
 /** A connection that may still be running a statement of an interrupted run. */
 export interface OrphanCheck {
   connectionId: number;
@@ -69,6 +123,10 @@ export interface DialectExecutor {
   ddlSessionSql(options: DdlSessionOptions): string[];
   /** True when `wait` relies on the monitor to bound table-lock waits (the session timeout is lifted). */
   monitorEnforcesLockTimeout(options: DdlSessionOptions): boolean;
+  /** True when this statement (rendered by the tool) waits for old transactions anywhere in the database. */
+  waitsForSnapshots(sql: string): boolean;
+  /** Whether the session still holds the run lock (false when it cannot answer). */
+  holdsRunLock(session: Session): Promise<boolean>;
   /** Tries once to take the tool's run lock on a session that is not in a transaction. */
   tryRunLock(session: Session): Promise<boolean>;
   /** Releases the run lock. */
@@ -94,4 +152,11 @@ export interface DialectExecutor {
   lockWait(monitor: Session, id: number): Promise<LockWait | null>;
   /** Cancels the statement running on connection `id` if it is still waiting for a table lock. */
   cancelTableLockWait(monitor: Session, id: number): Promise<boolean>;
+  /** Cancels whatever statement runs on connection `id` (the connection stays). */
+  cancelStatement(monitor: Queryable, id: number): Promise<boolean>;
+  /**
+   * Sessions that a change on these tables would wait for now, oldest first, leaving out the given
+   * connection ids (the tool's own) and sessions younger than `minAgeS` (default `blockerMinAgeS`).
+   */
+  blockers(db: Queryable, tables: readonly TableRef[], own: readonly number[], minAgeS?: number): Promise<Blocker[]>;
 }

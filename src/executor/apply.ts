@@ -10,7 +10,7 @@ import { markInterruptedRuns, repairInterruptedRuns } from './recovery.js';
 import { renderRollbackScript } from './rollback-script.js';
 import { checkWritableDir, createRunFile, type RunFile, runFileBase } from './run-files.js';
 import { acquireRunLock } from './run-lock.js';
-import { runForward, runReverse } from './run-steps.js';
+import { RunRecorder, runForward, runReverse } from './run-steps.js';
 import {
   type ApplyResult,
   type ExecutionSettings,
@@ -67,7 +67,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
     await ensureStateTables(db);
     const stale = await markInterruptedRuns(db);
     for (const run of stale) sink.log(`run ${run.id} was interrupted; marked interrupted`);
-    const connections = await openExecution(db, executor, options.settings, sink);
+    const connections = await openExecution(db, executor, options.settings, sink, lock);
     try {
       if (stale.length > 0) {
         const repaired = await repairInterruptedRuns(db, executor, createDialect(db.server), connections.ddl, stale);
@@ -96,6 +96,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
       );
       await lock.identify(runId);
       await connections.identify(runId);
+      const recorder = new RunRecorder(runId, sink);
       const errors: RunProblem[] = [];
       let verify: VerifyEntry[] = [];
       let outcomes: ApplyResult['steps'] = [];
@@ -118,7 +119,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
       }
       if (steps.length > 0) {
         await options.verify?.before(steps);
-        const forward = await runForward(db, connections, runId, steps);
+        const forward = await runForward(db, connections, runId, steps, recorder);
         outcomes = forward.outcomes;
         if (forward.problem) errors.push(forward.problem);
         else if (options.verify) {
@@ -126,10 +127,12 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           verify = measured.entries;
           errors.push(...measured.problems);
         }
-        if (errors.length > 0 && options.rollbackOnFailure !== false) {
+        // without the run lock or the run record, nothing more is changed: the next apply sees the state
+        const stopped = errors.some((e) => e.code === 'run_lock_lost' || e.code === 'state_lost');
+        if (errors.length > 0 && options.rollbackOnFailure !== false && !stopped) {
           const applied = outcomes.flatMap((o, ordinal) => (o.status === 'applied' ? [{ ordinal, step: o.step }] : []));
           if (applied.length > 0) sink.log(`undoing the ${applied.length} step(s) this run applied`);
-          const reverse = await runReverse(db, connections, runId, applied);
+          const reverse = await runReverse(db, connections, runId, applied, recorder);
           for (const { ordinal } of applied.slice(applied.length - reverse.undone))
             outcomes[ordinal]!.status = 'rolled_back';
           if (reverse.problem) errors.push({ ...reverse.problem, message: `undo failed: ${reverse.problem.message}` });
@@ -153,14 +156,18 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           message: `${(error as Error).message}; the rollback script is stored with run ${runId} in the database (safe-index rollback --run ${runId} --dry-run prints it)`,
         });
       }
-      await updateRun(db, runId, {
-        status,
-        finishedAt: new Date(),
-        rollbackFile,
-        rollbackScript: script,
-        error: errors.length > 0 ? errors.map((e) => e.message).join('\n') : null,
-      });
-      return { runId, status, steps: outcomes, rollbackFile, errors, verify };
+      await recorder.write('the outcome', () =>
+        updateRun(db, runId, {
+          status,
+          finishedAt: new Date(),
+          rollbackFile,
+          rollbackScript: script,
+          error: errors.length > 0 ? errors.map((e) => e.message).join('\n') : null,
+        }),
+      );
+      const unrecorded = recorder.problem();
+      if (unrecorded && !errors.some((e) => e.code === unrecorded.code)) errors.push(unrecorded);
+      return { runId, status: unrecorded ? 'failed' : status, steps: outcomes, rollbackFile, errors, verify };
     } finally {
       await connections.close();
     }

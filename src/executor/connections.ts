@@ -1,5 +1,6 @@
 import type { Database, Session } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
+import type { RunLock } from './run-lock.js';
 import type { StatementContext } from './statements.js';
 import type { ExecutionSettings, ExecutionSink } from './types.js';
 
@@ -10,36 +11,74 @@ export interface ExecutionConnections extends StatementContext {
   close(): Promise<void>;
 }
 
-/** Opens the dedicated DDL connection (with its session settings) and the monitor connection. */
+/**
+ * Opens the dedicated DDL connection (with its session settings) and the monitor connection. Either
+ * can be replaced when it dies; `lock` (when given) is the run lock whose loss stops the run.
+ */
 export async function openExecution(
   db: Database,
   executor: DialectExecutor,
   settings: ExecutionSettings,
   sink: ExecutionSink,
+  lock?: RunLock,
 ): Promise<ExecutionConnections> {
-  const sessions: Session[] = [];
+  let runLabel = '';
+  const openDdl = async () => {
+    const session = await db.session(`${runLabel}ddl`);
+    try {
+      for (const sql of executor.ddlSessionSql(settings)) await session.query(sql);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return session;
+  };
+  let ddl = await openDdl();
+  let monitor: Session;
   try {
-    const ddl = await db.session('ddl');
-    sessions.push(ddl);
-    for (const sql of executor.ddlSessionSql(settings)) await ddl.query(sql);
-    const monitor = await db.session('monitor');
-    sessions.push(monitor);
-    return {
-      executor,
-      ddl,
-      monitor,
-      settings,
-      sink,
-      identify: async (runId) => {
-        await ddl.identify(`run ${runId} ddl`);
-        await monitor.identify(`run ${runId} monitor`);
-      },
-      close: async () => {
-        for (const session of sessions) await session.release();
-      },
-    };
+    monitor = await db.session(`${runLabel}monitor`);
   } catch (error) {
-    for (const session of sessions) await session.release();
+    await ddl.release();
     throw error;
   }
+  return {
+    executor,
+    get ddl() {
+      return ddl;
+    },
+    get monitor() {
+      return monitor;
+    },
+    settings,
+    sink,
+    ownConnections: () => [ddl.id, monitor.id, ...(lock ? [lock.connectionId] : [])],
+    runLockHeld: async () => (lock ? lock.stillHeld() : true),
+    reconnectMonitor: async () => {
+      const fresh = await db.session(`${runLabel}monitor`);
+      const old = monitor;
+      monitor = fresh;
+      await old.release();
+    },
+    ensureDdl: async () => {
+      try {
+        await ddl.query('select 1');
+        return;
+      } catch (error) {
+        sink.log(`the DDL connection is gone (${(error as Error).message}); opening a new one`);
+      }
+      const old = ddl;
+      ddl = await openDdl();
+      await old.release();
+    },
+    abandonDdl: () => ddl.release(),
+    identify: async (runId) => {
+      runLabel = `run ${runId} `;
+      await ddl.identify(`${runLabel}ddl`);
+      await monitor.identify(`${runLabel}monitor`);
+    },
+    close: async () => {
+      await ddl.release();
+      await monitor.release();
+    },
+  };
 }

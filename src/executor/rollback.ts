@@ -142,7 +142,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     const file = options.rollbackDir
       ? await createRunFile(options.rollbackDir, runFileBase(db.server.database, run.id), '.rolled-back.sql')
       : undefined;
-    const connections = await openExecution(db, executor, settings, sink);
+    const connections = await openExecution(db, executor, settings, sink, lock);
     try {
       const reverse = await runReverse(
         db,

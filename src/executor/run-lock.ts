@@ -11,6 +11,8 @@ export interface RunLock {
   readonly connectionId: number;
   /** Names the holding connection after the run (`safe-index run 7 lock`). */
   identify(runId: number): Promise<void>;
+  /** Whether the lock is still held (false once its connection ended). */
+  stillHeld(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function acquireRunLock(
   return {
     connectionId: session.id,
     identify: (runId) => session.identify(`run ${runId} lock`),
+    stillHeld: () => executor.holdsRunLock(session),
     release: async () => {
       await executor.releaseRunLock(session).catch(() => {});
       await session.release();

@@ -2,7 +2,7 @@ import type { Database } from '../connection/database.js';
 import { updateStep } from '../state/runs.js';
 import { checkDuplicateKeys, defaultDuplicateCheckTimeoutMs } from './duplicate-check.js';
 import { runStatements, type StatementContext, StatementFailure } from './statements.js';
-import type { ExecutionStep, RunProblem, StepOutcome } from './types.js';
+import type { ExecutionSink, ExecutionStep, RunProblem, StepOutcome } from './types.js';
 
 /** Label of a step in logs and messages. */
 function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forward'): string {
@@ -12,12 +12,50 @@ function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forw
 
 /** The problem a failed statement reports. */
 function problemOf(step: ExecutionStep, error: unknown): RunProblem {
+  const blockers = error instanceof StatementFailure ? error.blockers : [];
   return {
     message: (error as Error).message ?? String(error),
     code: error instanceof StatementFailure ? error.failure.kind : 'other',
     index: step.index,
     table: step.table.name,
+    ...(blockers.length > 0 ? { blockers } : {}),
   };
+}
+
+/**
+ * Writes to the run record that survive a lost state connection: a failed write is said on the sink
+ * (stderr) and remembered, so the run stops after the current step and the next apply marks it
+ * interrupted.
+ */
+export class RunRecorder {
+  private failure: string | null = null;
+  constructor(
+    private readonly runId: number,
+    private readonly sink: Pick<ExecutionSink, 'log'>,
+  ) {}
+  /** Why recording failed, if it did. */
+  get lost(): string | null {
+    return this.failure;
+  }
+  async write(what: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const message = (error as Error).message;
+      this.sink.log(
+        `could not record ${what} of run ${this.runId} (${message}); no further step starts, and the next apply marks the run interrupted`,
+      );
+      this.failure ??= message;
+    }
+  }
+  /** The problem that ends the run once recording failed. */
+  problem(): RunProblem | undefined {
+    if (this.failure === null) return undefined;
+    return {
+      code: 'state_lost',
+      message: `the run could not be recorded in the database (${this.failure}); it stopped, and the next apply marks run ${this.runId} interrupted`,
+    };
+  }
 }
 
 /**
@@ -52,14 +90,19 @@ export async function runForward(
   context: StatementContext,
   runId: number,
   steps: readonly ExecutionStep[],
+  recorder: RunRecorder = new RunRecorder(runId, context.sink),
 ): Promise<{ outcomes: StepOutcome[]; problem?: RunProblem }> {
   const outcomes: StepOutcome[] = steps.map((step) => ({ step, status: 'not_run', attempts: 0, durationMs: null }));
   for (const [ordinal, step] of steps.entries()) {
+    const lost = recorder.problem();
+    if (lost) return { outcomes, problem: lost };
     const outcome = outcomes[ordinal]!;
     const started = Date.now();
     const label = stepLabel(step);
     context.sink.log(`${label} ...`);
-    await updateStep(db, runId, ordinal, { status: 'running', startedAt: new Date(), connectionId: context.ddl.id });
+    await recorder.write(`the start of step ${ordinal}`, () =>
+      updateStep(db, runId, ordinal, { status: 'running', startedAt: new Date(), connectionId: context.ddl.id }),
+    );
     try {
       const checkTimeoutMs = context.settings.duplicateCheckTimeoutMs;
       if (checkTimeoutMs !== null) {
@@ -67,16 +110,20 @@ export async function runForward(
         await checkDuplicateKeys(db, context.executor, step, timeoutMs, label, `run ${runId} duplicate check`);
       }
       outcome.attempts = await runStatements(context, step.sql, step.table, label, (done, attempts) =>
-        updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
+        recorder.write(`statement ${done} of step ${ordinal}`, () =>
+          updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
+        ),
       );
       outcome.status = 'applied';
       outcome.durationMs = Date.now() - started;
-      await updateStep(db, runId, ordinal, {
-        status: 'applied',
-        finishedAt: new Date(),
-        durationMs: outcome.durationMs,
-        attempts: outcome.attempts,
-      });
+      await recorder.write(`the end of step ${ordinal}`, () =>
+        updateStep(db, runId, ordinal, {
+          status: 'applied',
+          finishedAt: new Date(),
+          durationMs: outcome.durationMs,
+          attempts: outcome.attempts,
+        }),
+      );
       context.sink.log(`${label}: done in ${outcome.durationMs}ms`);
     } catch (error) {
       const problem = problemOf(step, error);
@@ -86,17 +133,20 @@ export async function runForward(
       outcome.durationMs = Date.now() - started;
       outcome.attempts = error instanceof StatementFailure ? error.attempts : outcome.attempts + 1;
       outcome.error = problem.message;
-      await updateStep(db, runId, ordinal, {
-        status: 'failed',
-        finishedAt: new Date(),
-        durationMs: outcome.durationMs,
-        attempts: outcome.attempts,
-        error: problem.message,
-      });
+      await recorder.write(`the failure of step ${ordinal}`, () =>
+        updateStep(db, runId, ordinal, {
+          status: 'failed',
+          finishedAt: new Date(),
+          durationMs: outcome.durationMs,
+          attempts: outcome.attempts,
+          error: problem.message,
+        }),
+      );
       return { outcomes, problem };
     }
   }
-  return { outcomes };
+  const lost = recorder.problem();
+  return lost ? { outcomes, problem: lost } : { outcomes };
 }
 
 /**
@@ -108,6 +158,7 @@ export async function runReverse(
   context: StatementContext,
   runId: number,
   applied: readonly { ordinal: number; step: ExecutionStep }[],
+  recorder: RunRecorder = new RunRecorder(runId, context.sink),
 ): Promise<{ undone: number; problem?: RunProblem }> {
   let undone = 0;
   for (const { ordinal, step } of [...applied].reverse()) {
@@ -115,7 +166,9 @@ export async function runReverse(
     context.sink.log(`${label} ...`);
     try {
       await runStatements(context, step.rollback, step.table, label, async () => {});
-      await updateStep(db, runId, ordinal, { status: 'rolled_back' });
+      await recorder.write(`the undo of step ${ordinal}`, () =>
+        updateStep(db, runId, ordinal, { status: 'rolled_back' }),
+      );
       undone += 1;
     } catch (error) {
       return { undone, problem: problemOf(step, error) };

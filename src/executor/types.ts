@@ -1,5 +1,5 @@
 import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
-import type { BlockersPolicy } from '../dialects/executor-types.js';
+import type { Blocker, BlockersPolicy } from '../dialects/executor-types.js';
 import type { ChangeAction } from '../model/change.js';
 import type { TableRef } from '../model/schema.js';
 import type { PlanFileInfo } from '../plan-file/types.js';
@@ -56,6 +56,8 @@ export interface RunProblem {
   code: string;
   index?: string;
   table?: string;
+  /** The sessions the step gave up waiting for (code `blockers`). */
+  blockers?: Blocker[];
 }
 
 /** The timings of one verify query before and after the change (filled by the EXPLAIN-evidence work). */

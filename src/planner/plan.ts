@@ -1,5 +1,6 @@
 import type { Database } from '../connection/database.js';
 import { describeDuplicateKey, renderDuplicateKeyQuery } from '../dialects/duplicate-query.js';
+import { createDialectExecutor } from '../dialects/executor.js';
 import type { Dialect } from '../dialects/types.js';
 import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
@@ -168,7 +169,10 @@ export async function buildPlan(
     if ('problem' in planned) errors.push(planned.problem);
     else changes.push(planned.step);
   }
+  const pending = distinctTables(changes.filter((change) => change.action !== 'noop').map((change) => change.table));
+  const blockers = pending.length > 0 ? await createDialectExecutor(server).blockers(db, pending, []) : [];
   return {
+    blockers,
     definitions: tableDefinitions(changes, live, dialect),
     dialect: server.dialect,
     server,

@@ -1,6 +1,7 @@
 import type { ServerInfo } from '../connection/database.js';
 import type { DialectName } from '../connection/target.js';
 import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
+import type { Blocker } from '../dialects/executor-types.js';
 import type { PlanProblem } from '../errors.js';
 import type { PlannedChange } from '../model/change.js';
 import type { LiveSchema } from '../model/schema.js';
@@ -25,6 +26,8 @@ export interface PlanReport {
   errors: PlanProblem[];
   /** Per table with changes: its index definitions before and after the plan (for review diffs). */
   definitions: TableDefinitions[];
+  /** Sessions the pending changes would wait for now (old transactions, lock holders), oldest first. */
+  blockers?: Blocker[];
 }
 
 /** Index definitions of one table as the server prints them, before and after the plan. */

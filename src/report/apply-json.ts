@@ -1,10 +1,11 @@
 import type { ApplyReport } from '../executor/apply-plans.js';
 import type { RollbackResult } from '../executor/rollback.js';
-import { changeJson } from './plan-json.js';
+import { blockerJson, changeJson } from './plan-json.js';
 
 /** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
 export function applyJson({ plan, result, savedPlan }: ApplyReport) {
   const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome.status]));
+  const blockers = result.errors.flatMap((error) => error.blockers ?? []);
   return {
     run: result.runId,
     status: result.status,
@@ -14,7 +15,9 @@ export function applyJson({ plan, result, savedPlan }: ApplyReport) {
     })),
     verify: result.verify,
     rollback_file: result.rollbackFile,
-    errors: result.errors,
+    errors: result.errors.map(({ blockers: _, ...error }) => error),
+    // the sessions a step gave up waiting for, when that is why it failed
+    ...(blockers.length > 0 ? { blockers: blockers.map(blockerJson) } : {}),
     ...(savedPlan ? { saved_plan: { hash: savedPlan.hash, created_at: savedPlan.createdAt } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { PlanReportWithWhatIf } from '../api/plan.js';
+import type { Blocker } from '../dialects/executor-types.js';
 import type { PlanProblem } from '../errors.js';
 import type { PlanStep } from '../planner/types.js';
 import { changeUsageJson } from '../usage/evidence.js';
@@ -24,6 +25,19 @@ export function changeJson(change: PlanStep) {
   };
 }
 
+/** A session a change would wait for, as SPEC's JSON shows it (plus its kind). */
+export function blockerJson(blocker: Blocker) {
+  return {
+    pid: blocker.pid,
+    user: blocker.user,
+    application: blocker.application,
+    state: blocker.state,
+    age_s: blocker.ageS,
+    query: blocker.query,
+    kind: blocker.kind,
+  };
+}
+
 /** An error as SPEC's JSON shows it. */
 export function problemJson(problem: PlanProblem) {
   return {
@@ -43,6 +57,7 @@ export function planJson(report: PlanReportWithWhatIf) {
     flavor: report.server.flavor,
     changes: report.changes.map(changeJson),
     errors: report.errors.map(problemJson),
+    blockers: (report.blockers ?? []).map(blockerJson),
     ...(report.whatIf ? { what_if: whatIfJson(report.whatIf) } : {}),
   };
 }

@@ -38,7 +38,7 @@ export interface UsageEvidence {
  * may attach (blockers of the changes, usage of the indexes a change takes out of use); each is
  * rendered when present.
  */
-export type PlanMarkdownInput = PlanReportWithWhatIf & {
+export type PlanMarkdownInput = Omit<PlanReportWithWhatIf, 'blockers'> & {
   blockers?: readonly BlockerEvidence[];
   changes: readonly (PlanStep & { usage?: UsageEvidence })[];
 };

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
+import { describeBlocker } from '../../dialects/executor-types.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanReport, PlanStep } from '../../planner/types.js';
 import type { SavedPlan } from '../../saved-plan/document.js';
@@ -8,7 +9,7 @@ import { renderWhatIfText } from './evidence-text.js';
 const symbols = { create: '+', drop: '-', replace: '~', disable: '◌', enable: '●', noop: '=' } as const;
 
 /** Counts of changes per action, e.g. `1 to create, 0 to replace, 0 to drop, 2 in sync`. */
-export function planSummary(report: PlanReport): string {
+export function planSummary(report: Pick<PlanReport, 'changes' | 'errors'>): string {
   const count = (action: PlanStep['action']) => report.changes.filter((change) => change.action === action).length;
   const parts = [
     `${count('create')} to create`,
@@ -63,6 +64,12 @@ export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): st
   }
   if (report.changes.length > 0) lines.push('');
   for (const problem of report.errors) lines.push(c.red(`error: ${formatProblem(problem)}`));
+  if (report.blockers?.length) {
+    lines.push(c.yellow(`Sessions the changes would wait for now (apply waits for them per --blockers):`));
+    for (const blocker of report.blockers ?? [])
+      lines.push(c.yellow(`  ${blocker.kind.padEnd(8)} ${describeBlocker(blocker)}`));
+    lines.push('');
+  }
   lines.push(c.bold(`Plan: ${planSummary(report)}.`));
   if (report.whatIf) lines.push('', renderWhatIfText(report.whatIf));
   return lines.join('\n');

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ServerInfo, Session } from '../../connection/database.js';
 import {
   type BuildProgress,
+  blockerMinAgeS,
+  blockersOfRows,
   type ClassifiedFailure,
   type DdlSessionOptions,
   type DialectExecutor,
@@ -40,6 +42,9 @@ const remedies: Record<number, Omit<ClassifiedFailure, 'message'>> = {
   1071: { kind: 'key_too_long', remedy: 'use a prefix `length:` on long string columns or index fewer columns' },
   1070: { kind: 'key_too_long', remedy: 'an index may have at most 16 key parts' },
   1317: { kind: 'canceled' },
+  // the connection was killed (KILL) or lost
+  1927: { kind: 'connection_lost' },
+  2013: { kind: 'connection_lost' },
   3024: { kind: 'canceled' },
   // MariaDB: max_statement_time exceeded
   1969: { kind: 'canceled' },
@@ -48,6 +53,12 @@ const remedies: Record<number, Omit<ClassifiedFailure, 'message'>> = {
 function classifyMysql(error: unknown): ClassifiedFailure {
   const my = (error ?? {}) as MysqlError;
   const message = my.sqlMessage ?? my.message ?? String(error);
+  if (
+    my.errno === undefined &&
+    /PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|closed state/i.test(`${my.code} ${message}`)
+  ) {
+    return { kind: 'connection_lost', message: `the connection was lost: ${message}` };
+  }
   const known = my.errno === undefined ? undefined : remedies[my.errno];
   if (!known) return { kind: 'other', message: my.errno ? `${message} (error ${my.errno})` : message };
   const text =
@@ -107,6 +118,18 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
       return statements;
     },
     monitorEnforcesLockTimeout: () => false,
+    // an ALTER waits only for metadata locks on its own table, bounded by lock_wait_timeout
+    waitsForSnapshots: () => false,
+    async holdsRunLock(session: Session) {
+      try {
+        const [row] = await session.query<{ held: number | null }>('select is_used_lock(?) = connection_id() as held', [
+          lockName,
+        ]);
+        return Number(row?.held) === 1;
+      } catch {
+        return false;
+      }
+    },
     async tryRunLock(session: Session) {
       const [row] = await session.query<{ ok: number | null }>('select get_lock(?, 0) as ok', [lockName]);
       return Number(row?.ok) === 1;
@@ -161,5 +184,31 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
     },
     // the server itself bounds metadata-lock waits with lock_wait_timeout
     cancelTableLockWait: async () => false,
+    async cancelStatement(monitor: Queryable, id: number) {
+      await monitor.query('kill query ?', [id]);
+      return true;
+    },
+    async blockers(db: Queryable, _tables, own, minAgeS = blockerMinAgeS) {
+      // Without performance_schema the server cannot say which tables a transaction touched: every
+      // open InnoDB transaction of a session in this database may hold the table's metadata lock that
+      // the ALTER needs at its start and end, and so may a long query
+      const rows = await db.query(
+        `select t.trx_mysql_thread_id as pid, p.user as user, '' as application,
+                coalesce(nullif(p.state, ''), p.command, t.trx_state) as state,
+                timestampdiff(second, t.trx_started, now()) as age_s,
+                left(regexp_replace(coalesce(t.trx_query, p.info, ''), '\\s+', ' '), 200) as query, 'lock' as kind
+           from information_schema.innodb_trx t
+           left join information_schema.processlist p on p.id = t.trx_mysql_thread_id
+          where t.trx_mysql_thread_id <> connection_id() and (p.db = database() or p.db is null)
+            and t.trx_started <= now() - interval ? second
+         union all
+         select p.id, p.user, '', coalesce(nullif(p.state, ''), p.command), p.time,
+                left(regexp_replace(coalesce(p.info, ''), '\\s+', ' '), 200), 'lock'
+           from information_schema.processlist p
+          where p.command = 'Query' and p.id <> connection_id() and p.db = database() and p.time >= ?`,
+        [minAgeS, minAgeS],
+      );
+      return blockersOfRows(rows, own);
+    },
   };
 }

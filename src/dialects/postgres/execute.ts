@@ -3,6 +3,8 @@ import type { ServerInfo } from '../../connection/database.js';
 import type { TableRef } from '../../model/schema.js';
 import {
   type BuildProgress,
+  blockerMinAgeS,
+  blockersOfRows,
   type ClassifiedFailure,
   type DdlSessionOptions,
   type DialectExecutor,
@@ -33,6 +35,10 @@ function classifyPostgres(error: unknown): ClassifiedFailure {
       return { kind: 'lock_timeout', message: `deadlock: ${message}` };
     case '57014':
       return { kind: 'canceled', message };
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return { kind: 'connection_lost', message: `the connection was terminated: ${message}` };
     case '23505': {
       const key = /Key \((.*)\)=\((.*)\)/.exec(pg.detail ?? '');
       const which = key ? `duplicate key (${key[1]})=(${key[2]})` : (pg.detail ?? 'rows share a key');
@@ -49,6 +55,12 @@ function classifyPostgres(error: unknown): ClassifiedFailure {
         remedy: 'index fewer or shorter columns, or index an expression such as md5(column)',
       };
     default:
+      if (
+        !pg.code &&
+        /Connection terminated|ECONNRESET|EPIPE|not queryable|Client has encountered a connection error/i.test(message)
+      ) {
+        return { kind: 'connection_lost', message: `the connection was lost: ${message}` };
+      }
       return { kind: 'other', message: pg.detail ? `${message} (${pg.detail})` : message };
   }
 }
@@ -57,14 +69,36 @@ function classifyPostgres(error: unknown): ClassifiedFailure {
 export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
   return {
     ddlSessionSql(options: DdlSessionOptions): string[] {
-      // with `wait`, the monitor bounds table-lock waits and CIC's waits for old transactions run free
-      const lockTimeout = options.blockers === 'wait' ? 0 : Math.max(1, Math.round(options.lockTimeoutMs));
-      const statements = [`SET lock_timeout = ${lockTimeout}`, 'SET statement_timeout = 0'];
+      // with `wait`, the monitor bounds table-lock waits (lock timeout) and CIC's waits for old
+      // transactions (snapshot wait); the session keeps a backstop a little beyond both, so a lost
+      // monitor never leaves a wait unbounded
+      const backstop = (options.snapshotWaitMs ?? 600_000) + options.lockTimeoutMs + 5_000;
+      const lockTimeout = Math.max(1, Math.round(options.blockers === 'wait' ? backstop : options.lockTimeoutMs));
+      // a role's or database's statement_timeout / idle_in_transaction_session_timeout must not kill a long build
+      const statements = [
+        `SET lock_timeout = ${lockTimeout}`,
+        'SET statement_timeout = 0',
+        'SET idle_in_transaction_session_timeout = 0',
+      ];
       // a killed client must not leave its build running on: the server checks the socket every second
       if (server.major >= 14) statements.push(`SET client_connection_check_interval = 1000`);
       return statements;
     },
     monitorEnforcesLockTimeout: (options) => options.blockers === 'wait',
+    // CREATE INDEX CONCURRENTLY and REINDEX CONCURRENTLY wait for every older snapshot in the database
+    waitsForSnapshots: (sql) => /^\s*(CREATE\s+(UNIQUE\s+)?INDEX|REINDEX)\b[^;]*\bCONCURRENTLY\b/i.test(sql),
+    async holdsRunLock(session) {
+      try {
+        const [row] = await session.query<{ held: boolean }>(
+          `select exists (select 1 from pg_locks where pid = pg_backend_pid() and locktype = 'advisory' and granted
+                            and classid = ?::oid and objid = ?::oid and objsubid = 1) as held`,
+          [lockKeyHigh, lockKeyLow],
+        );
+        return row?.held === true;
+      } catch {
+        return false;
+      }
+    },
     async tryRunLock(session) {
       const [row] = await session.query<{ ok: boolean }>('select pg_try_advisory_lock(?::bigint) as ok', [
         lockKey.toString(),
@@ -154,6 +188,42 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
       if (!row) return null;
       const kind = row.locktype === 'virtualxid' || row.locktype === 'transactionid' ? 'blockers' : 'table';
       return { kind, blockers: row.blockers ?? [] };
+    },
+    async cancelStatement(monitor, id) {
+      const rows = await monitor.query<{ ok: boolean }>('select pg_cancel_backend(?::int) as ok', [id]);
+      return rows[0]?.ok === true;
+    },
+    async blockers(db, tables, own, minAgeS = blockerMinAgeS) {
+      // transactions and snapshots a concurrent build waits for anywhere in the database (not another
+      // database's), prepared transactions, and holders of a lock on the table that conflicts with
+      // SHARE UPDATE EXCLUSIVE (another build, autovacuum, an explicit LOCK TABLE, DDL)
+      const rows = await db.query(
+        `with tables as (
+           select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where (n.nspname, c.relname) in (select * from unnest(?::text[], ?::text[]))),
+         activity as (
+           select a.pid, a.usename as user, coalesce(a.application_name, '') as application,
+                  coalesce(a.state, a.backend_type) as state,
+                  extract(epoch from clock_timestamp() - coalesce(a.xact_start, a.query_start)) as age_s,
+                  left(regexp_replace(coalesce(a.query, ''), 's+', ' ', 'g'), 200) as query,
+                  a.backend_xid, a.backend_xmin, a.backend_type, a.datname
+             from pg_stat_activity a where a.pid <> pg_backend_pid())
+         select pid, "user", application, state, age_s, query, 'snapshot' as kind from activity
+          where datname = current_database() and backend_type = 'client backend'
+            and (backend_xid is not null or backend_xmin is not null) and age_s >= ?
+         union all
+         select a.pid, a."user", a.application, a.state, a.age_s, a.query, 'lock' from activity a
+          where exists (select 1 from pg_locks l where l.pid = a.pid and l.granted and l.locktype = 'relation'
+                          and l.relation in (select oid from tables)
+                          and l.mode in ('ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock',
+                                         'ExclusiveLock', 'AccessExclusiveLock'))
+         union all
+         select 0, p.owner, 'prepared transaction ' || p.gid, 'prepared',
+                extract(epoch from clock_timestamp() - p.prepared), '', 'snapshot'
+           from pg_prepared_xacts p where p.database = current_database()`,
+        [tables.map((t) => t.schema), tables.map((t) => t.name), minAgeS],
+      );
+      return blockersOfRows(rows, own);
     },
     async cancelTableLockWait(monitor, id) {
       const rows = await monitor.query<{ ok: boolean }>(

@@ -60,6 +60,8 @@ describe('error classification', () => {
     expect(maria.ddlSessionSql({ lockTimeoutMs: 200, blockers: 'wait' })[0]).toBe('SET SESSION lock_wait_timeout = 1');
     expect(maria.ddlSessionSql({ lockTimeoutMs: 2500, blockers: 'wait' })[0]).toBe('SET SESSION lock_wait_timeout = 3');
     expect(pg.ddlSessionSql({ lockTimeoutMs: 2500, blockers: 'abort' })[0]).toBe('SET lock_timeout = 2500');
-    expect(pg.ddlSessionSql({ lockTimeoutMs: 2500, blockers: 'wait' })[0]).toBe('SET lock_timeout = 0');
+    expect(pg.ddlSessionSql({ lockTimeoutMs: 2500, blockers: 'wait', snapshotWaitMs: 60_000 })[0]).toBe(
+      'SET lock_timeout = 67500',
+    );
   });
 });

@@ -1,0 +1,100 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Session } from '../../../src/connection/database.js';
+import { runCli } from '../../support/cli.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { writePlan } from '../../support/plans.js';
+import { createOrders, indexesOf } from '../executor/steps.js';
+
+const plan = 'indexes:\n  - name: idx_orders_status\n    table: orders\n    columns: [status]\n';
+
+/**
+ * A session with an open transaction and an old snapshot: on PostgreSQL on an unrelated table (a
+ * concurrent build waits for it anyway), on MariaDB on the table itself (its metadata lock).
+ */
+async function openOldTransaction(test: TestDatabase): Promise<Session> {
+  const session = await test.db.session('test blocker');
+  if (test.server.dialect === 'postgres') {
+    await session.query('begin isolation level repeatable read');
+    await session.query('select count(*) from unrelated');
+  } else {
+    await session.query('start transaction');
+    await session.query('select count(*) from orders');
+  }
+  // blockers younger than a second are not reported (a busy database always has short transactions)
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  return session;
+}
+
+describe.each(testServers())('sessions a change would wait for, on $label', (server) => {
+  let test: TestDatabase;
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    test = await createTestDatabase(server);
+    await createOrders(test, 2000);
+    await test.exec('create table unrelated (id int)');
+    dir = await mkdtemp(path.join(tmpdir(), 'si-blockers-'));
+    file = await writePlan(plan);
+  });
+  afterEach(async () => {
+    await test?.drop();
+  });
+  const apply = (...flags: string[]) =>
+    runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir, '--format', 'json', ...flags]);
+
+  it('plan lists the old transaction; apply --blockers abort gives up within the lock timeout naming it; later it applies', async () => {
+    const blocker = await openOldTransaction(test);
+    const planned = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+    expect(planned.exitCode, planned.stderr).toBe(2);
+    const listed = JSON.parse(planned.stdout).blockers;
+    expect(listed).toContainEqual(
+      expect.objectContaining({ pid: blocker.id, user: expect.any(String), age_s: expect.any(Number) }),
+    );
+    const text = await runCli(['plan', file, '--url', test.url]);
+    expect(text.stdout).toContain(`pid ${blocker.id} `);
+    const markdown = await runCli(['plan', file, '--url', test.url, '--format', 'markdown']);
+    expect(markdown.stdout).toContain(`| ${blocker.id} |`);
+
+    const started = Date.now();
+    const aborted = await apply('--blockers', 'abort', '--lock-timeout', '1s');
+    const elapsed = Date.now() - started;
+    expect(aborted.exitCode).toBe(1);
+    expect(elapsed).toBeLessThan(1000 + 3000);
+    const report = JSON.parse(aborted.stdout);
+    expect(report.errors[0].code).toBe('blockers');
+    expect(report.errors[0].message).toContain(`pid ${blocker.id} `);
+    expect(report.blockers.map((b: { pid: number }) => b.pid)).toContain(blocker.id);
+    expect(await indexesOf(test)).not.toContainEqual(expect.objectContaining({ name: 'idx_orders_status' }));
+    const [run] = await test.exec('select status, error from safe_index_runs order by id desc');
+    expect(run?.status).toBe('failed');
+    expect(String(run?.error)).toContain(`pid ${blocker.id} `);
+
+    await blocker.query('rollback');
+    await blocker.release();
+    const applied = await apply('--blockers', 'abort', '--lock-timeout', '1s');
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect(await indexesOf(test)).toContainEqual({ name: 'idx_orders_status', valid: true });
+  });
+
+  it('--blockers wait --snapshot-wait 3s ends within its bound, cleanly, naming the session', async () => {
+    const blocker = await openOldTransaction(test);
+    const started = Date.now();
+    const waited = await apply('--blockers', 'wait', '--snapshot-wait', '3s', '--lock-timeout', '1s');
+    const elapsed = Date.now() - started;
+    await blocker.query('rollback');
+    await blocker.release();
+    expect(waited.exitCode).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(3000);
+    // the snapshot wait, plus one lock-timeout attempt in flight when it ran out, plus slack
+    expect(elapsed).toBeLessThan(3000 + 1000 + 3000);
+    const report = JSON.parse(waited.stdout);
+    expect(report.errors[0].code).toBe('blockers');
+    expect(report.errors[0].message).toMatch(/--snapshot-wait/);
+    expect(report.blockers.map((b: { pid: number }) => b.pid)).toContain(blocker.id);
+    expect(waited.stderr).toContain(`pid ${blocker.id} `);
+    expect(await indexesOf(test)).not.toContainEqual(expect.objectContaining({ name: 'idx_orders_status' }));
+  });
+});
