@@ -1,7 +1,7 @@
 import { nodeAs, reindexIsConcurrent } from '../postgres/ast.js';
 import { postgresRule } from './rule.js';
 
-/** PostgreSQL: REINDEX without CONCURRENTLY. */
+/** PostgreSQL: REINDEX without CONCURRENTLY (REINDEX SYSTEM excepted: system catalogs cannot be reindexed concurrently). */
 export const reindexNonConcurrently = postgresRule(
   {
     id: 'reindex-non-concurrently',
@@ -11,7 +11,10 @@ export const reindexNonConcurrently = postgresRule(
     help: 'Use REINDEX (CONCURRENTLY) or REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction block',
   },
   (file) =>
-    file.statements.flatMap((statement, index) =>
-      nodeAs(statement.ast, 'ReindexStmt') && !reindexIsConcurrent(statement.ast) ? [{ statement: index }] : [],
-    ),
+    file.statements.flatMap((statement, index) => {
+      const reindex = nodeAs(statement.ast, 'ReindexStmt');
+      // "cannot reindex system catalogs concurrently": the advice could not be followed
+      if (!reindex || reindex.kind === 'REINDEX_OBJECT_SYSTEM') return [];
+      return reindexIsConcurrent(statement.ast) ? [] : [{ statement: index }];
+    }),
 );
