@@ -50,9 +50,12 @@ export interface HypotheticalIndexes {
   reset(session: Session): Promise<void>;
 }
 
-/** A function or operator a verify query names; `schema` only where the query qualifies the name. */
+/**
+ * A function or operator a verify query names, or a relation it reads (a view's rules and a table's
+ * row-security policies call functions too); `schema` only where the query qualifies the name.
+ */
 export interface RoutineRef {
-  kind: 'function' | 'operator';
+  kind: 'function' | 'operator' | 'relation';
   name: string;
   schema?: string;
 }

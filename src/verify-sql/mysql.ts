@@ -1,4 +1,5 @@
 import type { RoutineRef } from '../dialects/explain-types.js';
+import { builtinWithEffects } from '../dialects/mysql/routine-effects.js';
 import { findInTree } from './find-in-tree.js';
 import { type MysqlGrammar, mysqlGrammars } from './mysql-grammars.js';
 import { type VerifySqlCheck, withoutTerminator } from './types.js';
@@ -41,32 +42,6 @@ function writerAt(record: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/**
- * Built-in functions with effects outside the query (waits, locks, files, replication waits, sequences),
- * which MySQL/MariaDB keep no volatility flag for. Matched as words anywhere in the text, strings
- * included, so a parser that reads the text differently from the server cannot hide one.
- */
-const builtinsWithEffects = [
-  'sleep',
-  'benchmark',
-  'get_lock',
-  'release_lock',
-  'release_all_locks',
-  'is_used_lock',
-  'is_free_lock',
-  'load_file',
-  'master_pos_wait',
-  'source_pos_wait',
-  'master_gtid_wait',
-  'wait_for_executed_gtid_set',
-  'wait_until_sql_thread_after_gtids',
-  'name_const',
-  'nextval',
-  'setval',
-];
-
-const builtinPattern = new RegExp(`\\b(${builtinsWithEffects.join('|')})\\b`, 'i');
-
 /** Comments the server may execute (opened by `/*!` or `/*M!`) or read as optimizer hints (`/*+`), and any other block comment. */
 function commentProblem(sql: string): string | undefined {
   const executable = /\/\*(M?!)/i.exec(sql);
@@ -90,11 +65,11 @@ function routineWords(sql: string): RoutineRef[] {
 export async function checkMysqlVerifySql(sql: string, flavor: 'mysql' | 'mariadb'): Promise<VerifySqlCheck> {
   const comment = commentProblem(sql);
   if (comment) return { ok: false, reason: `a verify query must not contain ${comment}` };
-  const builtin = builtinPattern.exec(sql);
+  const builtin = builtinWithEffects(sql);
   if (builtin) {
     return {
       ok: false,
-      reason: `it names ${builtin[1]!.toUpperCase()}, a built-in with effects outside the query (refused wherever the word appears)`,
+      reason: `it names ${builtin}, a built-in with effects outside the query (refused wherever the word appears)`,
     };
   }
   if (sql.includes(':=')) return { ok: false, reason: 'a verify query must not assign user variables (:=)' };

@@ -36,7 +36,7 @@ function routineOf(kind: RoutineRef['kind'], parts: string[]): RoutineRef {
 /** Operator names that are syntax, not operators (BETWEEN expands to two comparisons). */
 const notOperators = /^[A-Za-z ]+$/;
 
-/** Every function and operator the parse tree names (operators' own functions are looked up on the target). */
+/** Every function, operator and relation the parse tree names (looked up on the target). */
 function routinesOf(tree: unknown): RoutineRef[] {
   const found = new Map<string, RoutineRef>();
   const add = (routine: RoutineRef) => found.set(`${routine.kind}:${routine.schema ?? ''}.${routine.name}`, routine);
@@ -46,6 +46,9 @@ function routinesOf(tree: unknown): RoutineRef[] {
     const expression = record.A_Expr as { name?: unknown } | undefined;
     const operator = expression ? nameParts(expression.name) : [];
     if (operator.length > 0 && !notOperators.test(operator.at(-1)!)) add(routineOf('operator', operator));
+    const relation = record.RangeVar as { schemaname?: string; relname?: string } | undefined;
+    if (relation?.relname)
+      add(routineOf('relation', [...(relation.schemaname ? [relation.schemaname] : []), relation.relname]));
     return undefined;
   });
   return [...found.values()];

@@ -36,6 +36,12 @@ describe.each(testServersOf('postgres'))('verify queries call only functions wit
     await test.exec("create function loud_eq(int, int) returns boolean volatile language sql as 'select $1 = $2'");
     await test.exec('create operator === (function = loud_eq, leftarg = int, rightarg = int)');
     await test.exec("create function quiet_double(int) returns int stable language sql as 'select $1 * 2'");
+    await test.exec("create view loud_view as select a, nextval('s1') as n from t");
+    await test.exec('create view outer_view as select a from loud_view');
+    await test.exec('create table guarded (a int)');
+    await test.exec('alter table guarded enable row level security');
+    await test.exec('create policy guarded_read on guarded using (a === 1)');
+    await test.exec('create view quiet_view as select a, lower(b) as b from t');
     victim = new pg.Client({ connectionString: test.url, application_name: 'victim-app' });
     await victim.connect();
   });
@@ -91,8 +97,36 @@ describe.each(testServersOf('postgres'))('verify queries call only functions wit
     expect(index?.n).toBe(0);
   });
 
+  it('refuses a view or a row-security policy that reaches a VOLATILE function, through nested views', async () => {
+    const file = await writePlan(
+      planWith([
+        'SELECT a FROM loud_view WHERE a = 1',
+        'SELECT a FROM outer_view WHERE a = 1',
+        'SELECT a FROM guarded',
+      ]),
+    );
+    for (const output of await refusedByAllCommands(file, test.url)) {
+      expect(output).toContain(
+        `${file}:6:25: verify query "q0" of index "idx_t_a" is refused: it reads loud_view, whose view rules or row-security policies call pg_catalog.nextval(), which is VOLATILE`,
+      );
+      expect(output).toContain(
+        `${file}:7:25: verify query "q1" of index "idx_t_a" is refused: it reads outer_view, whose view rules`,
+      );
+      expect(output).toContain(
+        `${file}:8:25: verify query "q2" of index "idx_t_a" is refused: it reads guarded, whose view rules or row-security policies call public.loud_eq()`,
+      );
+    }
+    const [sequence] = await test.exec('select last_value, is_called from s1');
+    expect(sequence).toEqual({ last_value: '1', is_called: false });
+  });
+
   it('accepts a plan whose verify queries call only STABLE/IMMUTABLE functions (exit 2, changes pending)', async () => {
-    const file = await writePlan(planWith(['SELECT a FROM t WHERE a = quiet_double(2) AND b = lower(b)']));
+    const file = await writePlan(
+      planWith([
+        'SELECT a FROM t WHERE a = quiet_double(2) AND b = lower(b)',
+        'SELECT a FROM quiet_view WHERE b = $$x$$',
+      ]),
+    );
     const result = await runCli(['plan', file, '--url', test.url]);
     expect(result.exitCode, result.stderr).toBe(2);
   });
@@ -110,6 +144,10 @@ describe.each(testServersOf('mysql'))('verify queries call only functions withou
     await test.exec('insert into t1 values (7)');
     await test.exec('create function noisy(x int) returns int not deterministic modifies sql data return x');
     await test.exec('create function calm(x int) returns int deterministic reads sql data return x * 2');
+    await test.exec('create view sleepy_view as select a, sleep(0) as s from t');
+    await test.exec('create view noisy_view as select a, noisy(a) as n from t');
+    await test.exec('create view outer_noisy_view as select a from noisy_view');
+    await test.exec('create view calm_view as select a, calm(a) as c from t');
     const url = new URL(test.url);
     victim = await mysql.createConnection({
       host: url.hostname,
@@ -159,7 +197,7 @@ describe.each(testServersOf('mysql'))('verify queries call only functions withou
     );
     for (const stderr of await refusedByAllCommands(stored, test.url)) {
       expect(stderr).toContain(
-        `${stored}:6:25: verify query "q0" of index "idx_t_a" is refused: it names the stored function ${test.name}.noisy, declared NOT DETERMINISTIC, MODIFIES SQL DATA`,
+        `${stored}:6:25: verify query "q0" of index "idx_t_a" is refused: it names the stored function ${test.name}.noisy (in the query or a view it reads), declared NOT DETERMINISTIC, MODIFIES SQL DATA`,
       );
       expect(stderr).not.toContain('"q1"');
     }
@@ -168,6 +206,25 @@ describe.each(testServersOf('mysql'))('verify queries call only functions withou
       "select count(*) as n from information_schema.statistics where table_schema = database() and index_name = 'idx_t_a'",
     );
     expect(Number(index?.n)).toBe(0);
+  });
+
+  it('refuses a view that calls a built-in or stored function with effects, through nested views', async () => {
+    const file = await writePlan(
+      planWith([
+        'SELECT a FROM sleepy_view WHERE a = 1',
+        'SELECT a FROM outer_noisy_view WHERE a = 1',
+        'SELECT a FROM calm_view WHERE a = 1',
+      ]),
+    );
+    for (const output of await refusedByAllCommands(file, test.url)) {
+      expect(output).toContain(
+        `${file}:6:25: verify query "q0" of index "idx_t_a" is refused: it reads the view ${test.name}.sleepy_view, which calls SLEEP`,
+      );
+      expect(output).toContain(
+        `${file}:7:25: verify query "q1" of index "idx_t_a" is refused: it names the stored function ${test.name}.noisy`,
+      );
+      expect(output).not.toContain('"q2"');
+    }
   });
 
   it('refuses the syntactic cases before any connection is opened (a listening port sees none)', async () => {

@@ -21,12 +21,14 @@ describe('PostgreSQL verify queries (libpg_query)', () => {
     );
     expect(check.ok ? check.routines : []).toEqual([
       { kind: 'function', name: 'pg_terminate_backend' },
+      { kind: 'relation', name: 'pg_stat_activity' },
       { kind: 'operator', name: '=' },
       { kind: 'function', name: 'lower' },
       { kind: 'operator', name: '===', schema: 'public' },
       { kind: 'operator', name: '>' },
       { kind: 'function', name: 'extract', schema: 'pg_catalog' },
       { kind: 'function', name: 'f', schema: 'public' },
+      { kind: 'relation', name: 'u' },
     ]);
   });
 
