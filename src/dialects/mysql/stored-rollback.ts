@@ -12,8 +12,11 @@ const onlineClauses =
   /,\s*ALGORITHM\s*=\s*(?:DEFAULT|INPLACE|NOCOPY|INSTANT|COPY)\s*,\s*LOCK\s*=\s*(?:DEFAULT|NONE|SHARED|EXCLUSIVE)\s*$/i;
 const existenceGuards = /\b(DROP\s+INDEX|KEY|INDEX)\s+IF\s+(?:NOT\s+)?EXISTS\s+(?=`)/gi;
 const ignoredOption = /\s+(?:NOT\s+)?IGNORED(?=\s*(?:,|$))/gi;
-/** MySQL 8's SHOW CREATE TABLE prints an invisible key with this executable comment, and only then. */
-const invisibleComment = '/*!80000 INVISIBLE */';
+/**
+ * The executable comments SHOW CREATE TABLE prints in a key line, matched whole: MySQL 8's invisible
+ * key, and a FULLTEXT parser (`WITH PARSER ngram`). Neither can carry anything but that one word.
+ */
+const keyLineComments = /\/\*!80000 INVISIBLE \*\/|\/\*!50100 WITH PARSER `(?:[^`]|``)+` \*\//g;
 /** Executable comments run on the server but are comments to the parser: none may pass unseen. */
 const executableComment = /\/\*M?!/i;
 
@@ -43,7 +46,7 @@ function parseAlter(statement: string): { ast?: Record<string, unknown>; error?:
     .replace(onlineClauses, '')
     .replace(existenceGuards, '$1 ')
     .replace(ignoredOption, '')
-    .replaceAll(invisibleComment, '');
+    .replace(keyLineComments, '');
   let firstError: unknown;
   // node-sql-parser's MariaDB grammar refuses some keys the MySQL one reads (a UNIQUE KEY with a COMMENT)
   for (const database of ['MariaDB', 'MySQL']) {
@@ -66,7 +69,7 @@ function parseAlter(statement: string): { ast?: Record<string, unknown>; error?:
  */
 export function checkMysqlStoredRollback(step: StoredRollback, statement: string): string | undefined {
   const text = statement.trim();
-  if (executableComment.test(text.replaceAll(invisibleComment, ''))) {
+  if (executableComment.test(text.replace(keyLineComments, ''))) {
     return 'it holds an executable comment, which the server runs and a parser cannot check';
   }
   if (step.action === 'disable' || step.action === 'enable') {

@@ -24,6 +24,10 @@ describe('stored MySQL/MariaDB rollbacks', () => {
     ['drop', `ALTER TABLE ${M} ADD KEY \`k_a\` (\`a\`) /*!80000 INVISIBLE */, ALGORITHM=INPLACE, LOCK=NONE`],
     ['drop', `ALTER TABLE ${M} ADD FULLTEXT KEY \`k_a\` (\`title\`), ALGORITHM=COPY, LOCK=SHARED`],
     [
+      'drop',
+      `ALTER TABLE ${M} ADD FULLTEXT KEY \`k_a\` (\`title\`) /*!50100 WITH PARSER \`ngram\` */ , ALGORITHM=INPLACE, LOCK=SHARED`,
+    ],
+    [
       'replace',
       `ALTER TABLE ${M} DROP INDEX \`k_a\`, DROP INDEX IF EXISTS \`k_b\`, ADD KEY \`k_a\` (\`a\`), ADD KEY \`k_b\` (\`b\`) COMMENT 'b''s' IGNORED, ${maria}`,
     ],
@@ -38,6 +42,11 @@ describe('stored MySQL/MariaDB rollbacks', () => {
     ['create', `ALTER TABLE ${M} DROP INDEX \`k_a\`, ${maria}; GRANT ALL ON *.* TO 'app'@'%'`, /ALGORITHM and LOCK/],
     ['create', `ALTER TABLE ${M} DROP INDEX \`k_a\` /*!50000 , DROP COLUMN \`a\` */, ${maria}`, /executable comment/],
     ['create', `ALTER TABLE ${M} DROP INDEX \`k_a\` /*M!100000 , DROP COLUMN \`a\` */, ${maria}`, /executable comment/],
+    [
+      'drop',
+      `ALTER TABLE ${M} ADD KEY \`k_a\` (\`a\`) /*!50100 WITH PARSER \`x\`, DROP COLUMN \`a\` */, ${maria}`,
+      /executable/,
+    ],
     ['create', `ALTER TABLE ${M} DROP INDEX \`k_a\`, DROP COLUMN \`a\`, ${maria}`, /more than add and drop keys/],
     [
       'create',
