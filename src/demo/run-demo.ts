@@ -5,6 +5,7 @@ import { planReport } from '../api/plan.js';
 import { type Database, openDatabase } from '../connection/database.js';
 import { targetFromUrl } from '../connection/target.js';
 import { quoteIdent } from '../dialects/postgres/identifiers.js';
+import { PlanError } from '../errors.js';
 import { createEvidenceHook } from '../evidence/apply-hook.js';
 import { type ApplyReport, applyPlans } from '../executor/apply-plans.js';
 import type { RollbackResult } from '../executor/rollback.js';
@@ -100,6 +101,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     narrator.step(3, `plan: compare ${path.relative(process.cwd(), demoPlanDir) || demoPlanDir} with the live schema`);
     const plan = await planReport({ url, paths: [demoPlanDir] });
+    // a demo whose plans cannot be read has nothing to show: fail (exit 1), never report success
+    if (plan.errors.length > 0) throw new PlanError(plan.errors);
     narrator.plan(plan);
     mark = lap('plan', mark);
 

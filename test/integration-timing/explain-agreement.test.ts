@@ -35,7 +35,7 @@ describe.each(testServers())('explain timing on $label', (server) => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('the median explain prints agrees within 25% with the test timing the plain query (client wall clock)', async () => {
+  it('the median explain prints agrees with the test timing the plain query (client wall clock), within a factor of 2', async () => {
     // Fair comparison: the same full scan (tens of ms, so the ~0.1 ms round trip is negligible), timed
     // by the tool and by the test in alternating rounds so both see the same load on the machine; the
     // median of the printed medians is compared with the median of all wall-clock runs.
@@ -59,6 +59,9 @@ describe.each(testServers())('explain timing on $label', (server) => {
     }
     const toolMedian = median(printedMedians);
     const independent = median(wall);
-    expect(Math.abs(toolMedian - independent) / independent).toBeLessThanOrEqual(0.25);
+    // a factor, not a percentage: it catches a wrong unit, planning time only or a different query,
+    // while a busy machine (other tests, other users) cannot fail it
+    expect(toolMedian / independent).toBeGreaterThan(0.5);
+    expect(toolMedian / independent).toBeLessThan(2);
   });
 });
