@@ -36,8 +36,25 @@ const migrationSource: Knex.MigrationSource<string> = {
   getMigration: async (file) => (await import(pathToFileURL(`${migrationsDirectory}${file}`).href)) as MigrationModule,
 };
 
+/**
+ * Whether every migration of `migrations/` is recorded as run: one read, where knex's own check
+ * (table lookups, its lock table, a transaction) sends about a dozen statements on every apply.
+ */
+async function upToDate(db: Database): Promise<boolean> {
+  const files = await migrationSource.getMigrations([]);
+  let rows: Array<{ name: string }>;
+  try {
+    rows = await db.knex(migrationsTable).select('name');
+  } catch {
+    return false; // no state tables yet
+  }
+  const done = new Set(rows.map((row) => row.name));
+  return files.every((file) => done.has(file));
+}
+
 /** Creates or upgrades the tool's state tables. Call it while holding the run lock. */
 export async function ensureStateTables(db: Database): Promise<void> {
+  if (await upToDate(db)) return;
   await db.knex.migrate.latest({ migrationSource, tableName: migrationsTable });
 }
 
