@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 
 const tables = {
   postgres: [
@@ -18,7 +19,7 @@ const tables = {
     'create table other (id int auto_increment primary key, note varchar(50))',
     'create index idx_orders_old on orders (status)',
     'create index idx_orders_total on orders (total)',
-    `insert into orders (customer, status, total) select seq % 50, if(seq % 3 = 0, 'paid', 'new'), seq from seq_1_to_500`,
+    `insert into orders (customer, status, total) select seq % 50, if(seq % 3 = 0, 'paid', 'new'), seq from ${seqRows(500)}`,
   ],
 };
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
+import { seqRows } from '../../support/mysql-rows.js';
 import { writePlan } from '../../support/plans.js';
 
 /** Runs plan, explain and apply on one plan file; every one must exit 1. */
@@ -140,7 +141,7 @@ describe.each(testServersOf('mysql'))('verify queries call only functions withou
     test = await createTestDatabase(server);
     await test.exec('create table t (a int, b varchar(20)) engine=InnoDB');
     await test.exec('create table t1 (a int) engine=InnoDB');
-    await test.exec('insert into t select seq, seq from seq_1_to_100');
+    await test.exec(`insert into t select seq, seq from ${seqRows(100)}`);
     await test.exec('insert into t1 values (7)');
     await test.exec('create function noisy(x int) returns int not deterministic modifies sql data return x');
     await test.exec('create function calm(x int) returns int deterministic reads sql data return x * 2');
