@@ -8,6 +8,7 @@ import { withDatabase } from './connection/with-database.js';
 import type { BlockersPolicy } from './dialects/executor-types.js';
 import { explainReport } from './evidence/explain-now.js';
 import { applyPlans } from './executor/apply-plans.js';
+import { applySavedPlan } from './executor/apply-saved.js';
 import { readHistory } from './executor/history.js';
 import { rollbackRun } from './executor/rollback-request.js';
 import type { ExecutionSink } from './executor/types.js';
@@ -17,11 +18,13 @@ import { applyJson, rollbackJson } from './report/apply-json.js';
 import { explainJson } from './report/evidence-json.js';
 import { historyJson } from './report/history-json.js';
 import { type changeJson, planJson } from './report/plan-json.js';
+import { defaultMaxPlanAgeMs } from './saved-plan/read.js';
 
 export type { TargetOptions } from './connection/target.js';
-export { ConnectionError, PlanError, type PlanProblem, SafeIndexError } from './errors.js';
+export { ConnectionError, PlanError, type PlanProblem, SafeIndexError, SavedPlanError } from './errors.js';
 export type { ExecutionSink } from './executor/types.js';
 export type { ExportedIndex, SkippedIndex } from './export/entry.js';
+export type { SavedPlan } from './saved-plan/document.js';
 
 /** The `plan --format json` document. */
 export type PlanResult = ReturnType<typeof planJson>;
@@ -55,6 +58,8 @@ export interface PlanApiOptions extends PlanFilesOptions {
   checkDuplicates?: boolean;
   /** Add HypoPG estimates (`what_if`) where HypoPG is installed (PostgreSQL). */
   whatIf?: boolean;
+  /** Also write the plan as a saved plan to this file (`plan --out`); not written when the plan has errors. */
+  out?: string;
 }
 
 /** Options of `apply` and `rollback` (durations in milliseconds; defaults as on the command line). */
@@ -82,6 +87,10 @@ export interface ApplyApiOptions extends RunApiOptions {
   rollbackOnFailure?: boolean;
   /** Statement timeout of the duplicate-key check before unique builds (default 1 min); null skips the check. */
   duplicateCheckTimeoutMs?: number | null;
+  /** A saved plan (`plan --out`) to apply exactly, in place of `paths`. */
+  savedPlan?: string;
+  /** A saved plan older than this is refused (default 7 days). */
+  maxPlanAgeMs?: number;
 }
 
 /** Options of `rollback`. */
@@ -111,16 +120,26 @@ export async function plan(options: PlanApiOptions = {}): Promise<PlanResult> {
   return planJson(await planReport(options));
 }
 
-/** Applies the plans online, records the run and writes its rollback script; never asks for confirmation. */
+/**
+ * Applies the plans online (or exactly the saved plan `savedPlan`, refused on drift), records the run
+ * and writes its rollback script; never asks for confirmation.
+ */
 export async function apply(options: ApplyApiOptions = {}): Promise<ApplyResult> {
-  const report = await applyPlans({
+  const request = {
     ...options,
     waitMs: options.waitMs ?? 0,
     rollbackDir: options.rollbackDir ?? 'rollbacks',
     allowBlocking: options.allowBlocking ?? false,
     blockers: options.blockers ?? 'wait',
     rollbackOnFailure: options.rollbackOnFailure ?? true,
-  });
+  } as const;
+  const report = options.savedPlan
+    ? await applySavedPlan({
+        ...request,
+        file: options.savedPlan,
+        maxPlanAgeMs: options.maxPlanAgeMs ?? defaultMaxPlanAgeMs,
+      })
+    : await applyPlans(request);
   return applyJson(report);
 }
 

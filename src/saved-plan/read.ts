@@ -81,6 +81,9 @@ export function formatAge(ms: number): string {
   return parts.join(' ');
 }
 
+/** Default of `--max-plan-age`: 7 days. */
+export const defaultMaxPlanAgeMs = 7 * 86_400_000;
+
 /** Refuses a saved plan older than `maxAgeMs` (its age is in the message). */
 export function checkPlanAge(plan: SavedPlan, maxAgeMs: number, now: Date = new Date()): void {
   const age = now.getTime() - new Date(plan.created_at).getTime();
