@@ -43,6 +43,17 @@ if ! psql "host=$PG_HOST port=$PG_PORT user=postgres dbname=postgres" -Atqc "sel
   apt_install "postgresql-$major-hypopg" 2>/dev/null || say "HypoPG not installable here; what-if tests will be skipped"
 fi
 
+# HypoPG 1.4+ has hypopg_hide_index (the what-if of a drop): build the vendored 1.4.0 where apt's is older
+hypo=$(psql "host=$PG_HOST port=$PG_PORT user=postgres dbname=postgres" -Atqc "select default_version from pg_available_extensions where name='hypopg'" 2>/dev/null || true)
+if [ -n "$hypo" ] && ! echo "$hypo" | awk -F. '{exit !($1 > 1 || ($1 == 1 && $2 >= 4))}'; then
+  major=$(psql "host=$PG_HOST port=$PG_PORT user=postgres dbname=postgres" -Atqc 'show server_version_num' | cut -c1-2)
+  pg_config=/usr/lib/postgresql/$major/bin/pg_config
+  { command -v make >/dev/null && command -v gcc >/dev/null; } || apt_install make gcc || true
+  [ -f "$("$pg_config" --includedir-server 2>/dev/null)/postgres.h" ] || apt_install "postgresql-server-dev-$major" || true
+  as_root bash "$(dirname "$0")/../vendor/hypopg/build.sh" "$pg_config" >&2 \
+    || say "HypoPG 1.4 could not be built; the drop what-if tests will be skipped"
+fi
+
 # ---------- MariaDB / MySQL ----------
 if ! my_up; then
   if [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then

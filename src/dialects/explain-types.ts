@@ -46,7 +46,11 @@ export interface HypotheticalIndexes {
   create(session: Session, createIndexSql: string): Promise<string>;
   /** Plain EXPLAIN (no execution) of a statement. */
   estimate(session: Session, statement: string): Promise<PlanEstimate>;
-  /** Removes every hypothetical index of the session. */
+  /** Null when existing indexes can be hidden from the planner (HypoPG 1.4+), else why not (printable). */
+  hideUnavailableReason(session: Session): Promise<string | null>;
+  /** Hides an existing index from the planner for this session only (the index is not touched). */
+  hide(session: Session, table: TableRef, index: string): Promise<void>;
+  /** Removes every hypothetical index of the session and shows every index it hid. */
   reset(session: Session): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import type { Database, Session } from '../connection/database.js';
 import { createExplainDialect, type HypotheticalIndexes, type PlanEstimate } from '../dialects/explain-types.js';
 import { createDialect } from '../dialects/index.js';
+import { retiringActions } from '../model/change.js';
 import type { PlanReport } from '../planner/types.js';
 import { checkVerifySql, verifyRefusals } from '../verify-sql/check.js';
 import { inReadOnlyTransaction } from './measure.js';
@@ -19,8 +20,10 @@ export interface WhatIfEstimate {
   costAfter: number;
   /** Whether the plan reads the index now (e.g. a replace whose old definition is live). */
   usesIndexBefore: boolean;
-  /** Whether the planner would pick the planned index. */
+  /** Whether the planner would pick the planned index (for a drop or disable: still the index, which it cannot). */
   wouldUseIndex: boolean;
+  /** Set for a drop or disable: the estimate is of the plan without the index (hidden from the planner). */
+  action?: 'drop' | 'disable';
   accessPathsBefore: string[];
   accessPathsAfter: string[];
 }
@@ -88,16 +91,17 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
     const reason = await hypothetical.unavailableReason(session);
     if (reason) return { available: false, notes: [`what-if: no estimates: ${reason}`], estimates: [] };
     const built = report.changes.filter((c) => (c.action === 'create' || c.action === 'replace') && c.desired);
+    const retired = report.changes.filter((c) => retiringActions.includes(c.action));
     const notes = [`what-if: ${estimateLabel}`];
-    if (report.changes.some((c) => c.action === 'drop')) {
-      notes.push('what-if: drops are not estimated (the index is still live to the planner)');
-    }
+    const hideReason = retired.length > 0 ? await hypothetical.hideUnavailableReason(session) : null;
+    if (hideReason) notes.push(`what-if: drops and disables not estimated: ${hideReason}`);
+    const hidden = hideReason ? [] : retired;
     if (built.some((c) => c.action === 'replace')) {
       notes.push(
         'what-if: for a replace, the live index of that name stays visible to the planner during the estimate',
       );
     }
-    const targets = targetsOfChanges(report.plan, db.server, built);
+    const targets = targetsOfChanges(report.plan, db.server, [...built, ...hidden]);
     if (targets.length === 0) return { available: true, notes, estimates: [] };
     const statements = new Map<VerifyTarget, string>();
     const refusals = await verifyRefusals(
@@ -127,12 +131,34 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
           notes.push(`what-if: "${change.index}" cannot be made hypothetical: ${(error as Error).message}`);
         }
       }
+      // the planner's view after the whole plan: new indexes hypothetical, retired ones hidden
+      const actions = new Map<string, 'drop' | 'disable'>();
+      for (const change of hidden) {
+        try {
+          await hypothetical.hide(session, change.table, change.index);
+          actions.set(indexKey(change), change.action === 'disable' ? 'disable' : 'drop');
+        } catch (error) {
+          notes.push(`what-if: "${change.index}" cannot be hidden: ${(error as Error).message}`);
+        }
+      }
       const estimates = await readOnly(async () => {
         const found: WhatIfEstimate[] = [];
         for (const [target, statement] of statements) {
           const name = names.get(indexKey(target));
-          if (!name) continue;
-          found.push(await estimateTarget(session, hypothetical, target, statement, name, before.get(target)!));
+          const action = actions.get(indexKey(target));
+          if (name) {
+            found.push(await estimateTarget(session, hypothetical, target, statement, name, before.get(target)!));
+          } else if (action) {
+            const estimate = await estimateTarget(
+              session,
+              hypothetical,
+              target,
+              statement,
+              target.index,
+              before.get(target)!,
+            );
+            found.push({ ...estimate, action });
+          }
         }
         return found;
       });

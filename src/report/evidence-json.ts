@@ -28,6 +28,7 @@ export function whatIfJson(report: WhatIfReport) {
     estimates: report.estimates.map((e) => ({
       index: e.index,
       table: e.table,
+      ...(e.action ? { action: e.action } : {}),
       name: e.name,
       query: e.query,
       cost_before: e.costBefore,

@@ -17,14 +17,31 @@ export function renderExplainReportMarkdown(report: ExplainReport): string {
 export function renderWhatIfMarkdown(report: WhatIfReport): string {
   const lines = ['## What-if (estimates)', '', ...report.notes.map((note) => `> ${note}`), ''];
   if (report.estimates.length === 0) return lines.join('\n');
-  lines.push(
-    '| index | query | est. cost now | est. cost with index | planner would use it |',
-    '|---|---|---|---|---|',
-  );
-  for (const e of report.estimates) {
+  const built = report.estimates.filter((e) => !e.action);
+  const retired = report.estimates.filter((e) => e.action);
+  if (built.length > 0) {
     lines.push(
-      `| \`${e.index}\` | ${e.name.replaceAll('|', '\\|')} | ${e.costBefore.toFixed(2)} | ${e.costAfter.toFixed(2)} | ${e.wouldUseIndex ? 'yes' : 'no'} |`,
+      '| index | query | est. cost now | est. cost with index | planner would use it |',
+      '|---|---|---|---|---|',
     );
+    for (const e of built) {
+      lines.push(
+        `| \`${e.index}\` | ${e.name.replaceAll('|', '\\|')} | ${e.costBefore.toFixed(2)} | ${e.costAfter.toFixed(2)} | ${e.wouldUseIndex ? 'yes' : 'no'} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (retired.length > 0) {
+    lines.push(
+      '| change | query | est. cost now | est. cost without index | plan without it |',
+      '|---|---|---|---|---|',
+    );
+    for (const e of retired) {
+      const paths = e.accessPathsAfter.join('; ').replaceAll('|', '\\|');
+      lines.push(
+        `| ${e.action} \`${e.index}\` | ${e.name.replaceAll('|', '\\|')} | ${e.costBefore.toFixed(2)} | ${e.costAfter.toFixed(2)} | ${paths} |`,
+      );
+    }
   }
   return [...lines, ''].join('\n');
 }

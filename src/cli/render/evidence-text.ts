@@ -78,13 +78,28 @@ export function renderExplainText(report: ExplainReport, color: boolean): string
 export function renderWhatIfText(report: WhatIfReport): string {
   const lines = [...report.notes];
   if (report.estimates.length === 0) return lines.join('\n');
-  const rows = report.estimates.map((e) => [
-    e.index,
-    truncate(e.name, 32),
-    e.costBefore.toFixed(2),
-    e.costAfter.toFixed(2),
-    yesNo(e.wouldUseIndex),
-  ]);
-  lines.push(...table(['index', 'query', 'est. cost now', 'est. cost with index', 'planner would use it'], rows));
+  const built = report.estimates.filter((e) => !e.action);
+  const retired = report.estimates.filter((e) => e.action);
+  if (built.length > 0) {
+    const rows = built.map((e) => [
+      e.index,
+      truncate(e.name, 32),
+      e.costBefore.toFixed(2),
+      e.costAfter.toFixed(2),
+      yesNo(e.wouldUseIndex),
+    ]);
+    lines.push(...table(['index', 'query', 'est. cost now', 'est. cost with index', 'planner would use it'], rows));
+  }
+  if (retired.length > 0) {
+    if (built.length > 0) lines.push('');
+    const rows = retired.map((e) => [
+      `${e.action} ${e.index}`,
+      truncate(e.name, 32),
+      e.costBefore.toFixed(2),
+      e.costAfter.toFixed(2),
+      e.accessPathsAfter.join('; '),
+    ]);
+    lines.push(...table(['change', 'query', 'est. cost now', 'est. cost without index', 'plan without it'], rows));
+  }
   return lines.join('\n');
 }

@@ -112,8 +112,27 @@ const hypopg: HypotheticalIndexes = {
   async estimate(session, statement) {
     return parsePostgresEstimate(await explainJson(session, `EXPLAIN (FORMAT JSON) ${statement}`));
   },
+  async hideUnavailableReason(session) {
+    const [row] = await session.query<{ extversion: string }>(
+      "select extversion from pg_extension where extname = 'hypopg'",
+    );
+    const version = String(row?.extversion ?? '');
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major > 1 || (major === 1 && minor >= 4)) return null;
+    return `HypoPG ${version} cannot hide an existing index (hypopg_hide_index arrived in HypoPG 1.4); upgrade the extension (ALTER EXTENSION hypopg UPDATE after installing 1.4+) for the what-if of a drop`;
+  },
+  async hide(session, table, index) {
+    const rows = await session.query<{ hidden: boolean }>(
+      `select hypopg_hide_index(c.oid) as hidden from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ? and c.relname = ? and c.relkind in ('i', 'I')`,
+      [table.schema, index],
+    );
+    if (rows[0]?.hidden !== true) throw new Error(`index ${table.schema}.${index} was not found or not hidden`);
+  },
   async reset(session) {
     await session.query('select hypopg_reset()');
+    if ((await hypopg.hideUnavailableReason(session)) === null)
+      await session.query('select hypopg_unhide_all_indexes()');
   },
 };
 
