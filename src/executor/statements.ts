@@ -172,7 +172,10 @@ async function dropNewInvalidIndexes(
   await context.ensureDdl();
   // the cleanup always runs bounded by the lock timeout, whatever the blockers policy
   for (const sql of executor.ddlSessionSql({ ...settings, blockers: 'abort' })) await context.ddl.query(sql);
-  for (let attempt = 0; attempt < 5 && names.length > 0; attempt += 1) {
+  // bounded: at most about one lock timeout in all (a session that still holds the table keeps the
+  // index; the next plan reports it and the next apply drops it)
+  const deadline = Date.now() + settings.lockTimeoutMs;
+  for (let attempt = 0; attempt < 5 && names.length > 0 && Date.now() < deadline; attempt += 1) {
     await executor.dropInvalidIndexes(context.ddl, table, names).catch(() => {});
     names = await left();
   }

@@ -15,6 +15,7 @@ import { introspectTables } from './introspect.js';
 import { listPostgresIndexedTables } from './list-tables.js';
 import { renderPostgresChange } from './render.js';
 import { maxIndexColumns, validatePostgresIndex } from './validate.js';
+import { postgresFeatures } from './version.js';
 
 /** What PostgreSQL 12+ can do with indexes. */
 const postgresCapabilities: Capabilities = {
@@ -50,7 +51,14 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     canonicalize: (db, indexes) => canonicalizeIndexes(db, indexes),
     validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
     listIndexedTables: listPostgresIndexedTables,
-    renderChange: renderPostgresChange,
+    renderChange(change, table) {
+      // a concurrent build on a server that can corrupt it is refused, with the reason, at plan time
+      const refusal = postgresFeatures(server).concurrentBuildRefusal;
+      if (refusal && (change.action === 'create' || change.action === 'replace')) {
+        return { sql: [], rollback: [], online: false, onlineReason: refusal, reversible: false, lockImpact: 'none' };
+      }
+      return renderPostgresChange(change, table);
+    },
     // each change of a table is rendered on its own: no step's SQL depends on the table's other indexes
     tableAfter: (_change, table) => table,
     renderDefinition(index: Index) {

@@ -13,6 +13,7 @@ import {
   type OrphanCheck,
 } from '../executor-types.js';
 import { checkPostgresStoredRollback } from './stored-rollback.js';
+import { postgresFeatures } from './version.js';
 
 // The run lock is one session-level advisory lock per database; its 64-bit key comes from a constant.
 const lockKey = createHash('sha256').update('safe-index run lock').digest().readBigInt64BE(0);
@@ -81,7 +82,8 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
         'SET idle_in_transaction_session_timeout = 0',
       ];
       // a killed client must not leave its build running on: the server checks the socket every second
-      if (server.major >= 14) statements.push(`SET client_connection_check_interval = 1000`);
+      if (postgresFeatures(server).clientConnectionCheck)
+        statements.push('SET client_connection_check_interval = 1000');
       return statements;
     },
     monitorEnforcesLockTimeout: (options) => options.blockers === 'wait',

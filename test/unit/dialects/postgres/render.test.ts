@@ -320,6 +320,27 @@ describe('postgres renderDefinition and quoting', () => {
     expect(dialect.renderDefinition(desired)).toBe(expected);
   });
 
+  it.each([
+    ['14.0', 0, false],
+    ['14.3', 3, false],
+    ['14.4', 4, true],
+  ])(
+    'on PostgreSQL %s a concurrent build is refused with the reason unless fixed (14.4+)',
+    (version, minor, allowed) => {
+      const old = createPostgresDialect({ ...server, version, major: 14, minor });
+      const desired = index({});
+      const rendered = old.renderChange(
+        { action: 'create', table: invoice, index: desired.name, desired, warnings: [] },
+        invoice,
+      );
+      if (allowed) expect(rendered.sql[0]).toMatch(/^CREATE INDEX CONCURRENTLY/);
+      else {
+        expect(rendered.sql).toEqual([]);
+        expect(rendered.onlineReason).toMatch(/corrupt index concurrently.*fixed in 14\.4/);
+      }
+    },
+  );
+
   it('quotes identifiers and literals', () => {
     expect(dialect.quoteIdent('tabSales Invoice')).toBe('"tabSales Invoice"');
     expect(dialect.quoteIdent('a"b')).toBe('"a""b"');
