@@ -1,3 +1,4 @@
+import type { ServerInfo } from '../connection/database.js';
 import { SafeIndexError } from '../errors.js';
 import type { LintDialect, LintFamily } from './types.js';
 
@@ -28,4 +29,22 @@ export function resolveLintDialect(flag: string | undefined, url: string | undef
     throw new SafeIndexError('usage', `lint: cannot tell the dialect from a ${protocol}// URL; pass --dialect`);
   }
   throw new SafeIndexError('usage', 'lint: name the SQL dialect with --dialect postgres|mysql|mariadb (or give --url)');
+}
+
+/**
+ * The server a MySQL-family lint dialect is judged as, for the flavor facts lint reads (no connection is
+ * made): MySQL 8.0 and MariaDB 10.11, the oldest versions whose behaviour the rules describe.
+ */
+export function lintedServer(dialect: 'mysql' | 'mariadb'): ServerInfo {
+  const [major, minor] = dialect === 'mysql' ? [8, 0] : [10, 11];
+  return {
+    dialect: 'mysql',
+    flavor: dialect,
+    version: `${major}.${minor}.0`,
+    major,
+    minor,
+    patch: 0,
+    database: '',
+    defaultSchema: '',
+  };
 }

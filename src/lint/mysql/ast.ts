@@ -43,7 +43,13 @@ export interface MysqlAst {
   algorithm_option?: MysqlOption | null;
   lock_option?: MysqlOption | null;
   options?: MysqlOption[] | null;
+  /** DROP INDEX: the index (DROP TABLE/VIEW, TRUNCATE and DROP TRIGGER hold a list here: see `listedNames`). */
   name?: { column?: string } | null;
+  /** CREATE VIEW: the view; `replace` is set for CREATE OR REPLACE. */
+  view?: { db?: string | null; view: string } | null;
+  replace?: string | null;
+  /** LOCK TABLES. */
+  tables?: Array<{ table: MysqlTableRef }> | null;
 }
 
 /** The ALTER TABLE clauses of a statement (empty for anything else). */

@@ -25,6 +25,11 @@ describeRule('missing-lock-timeout', {
     ["CREATE INDEX CONCURRENTLY idx_a ON orders (a);\nSET lock_timeout = '5s';", 'postgres', 1],
     ['SET lock_timeout = 0;\nALTER TABLE orders ADD COLUMN note text;\nDROP INDEX CONCURRENTLY idx_b;', 'postgres', 2],
     ['ALTER TABLE orders ADD INDEX idx_a (a), ALGORITHM=INPLACE, LOCK=NONE;', 'mysql', 1],
+    ['CREATE TABLE c (id INT, pid INT, FOREIGN KEY (pid) REFERENCES p (id));', 'mysql', 1],
+    ['DROP TABLE IF EXISTS legacy;', 'mariadb', 1],
+    ['RENAME TABLE a TO b;', 'mysql', 1],
+    ['CREATE TRIGGER t BEFORE INSERT ON p FOR EACH ROW SET NEW.x = 1;', 'mariadb', 1],
+    ['CREATE OR REPLACE VIEW v AS SELECT 1;', 'mysql', 1],
     // referenced tables, views, triggers
     ['CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id));', 'postgres', 1],
     ['CREATE TABLE b (id int);\nALTER TABLE b ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES a (id);', 'postgres', 2],
