@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServerInfo, Session } from '../../connection/database.js';
+import type { TableRef } from '../../model/schema.js';
 import {
   type BuildProgress,
   blockerMinAgeS,
@@ -106,6 +107,37 @@ async function threadState(monitor: Session, id: number): Promise<BuildProgress 
   return row?.state ? { phase: row.state } : null;
 }
 
+/**
+ * MySQL 8+: the sessions holding a granted metadata lock on one of the tables, from performance_schema
+ * (age: their transaction's, else their statement's); null where performance_schema cannot say.
+ */
+async function metadataLockHolders(
+  db: Queryable,
+  tables: readonly TableRef[],
+  minAgeS: number,
+): Promise<Record<string, unknown>[] | null> {
+  if (tables.length === 0) return [];
+  try {
+    const pairs = tables.map(() => '(?, ?)').join(', ');
+    return await db.query(
+      `select distinct t.PROCESSLIST_ID as pid, t.PROCESSLIST_USER as user, '' as application,
+              coalesce(nullif(t.PROCESSLIST_STATE, ''), t.PROCESSLIST_COMMAND) as state,
+              coalesce(timestampdiff(second, x.trx_started, now()), t.PROCESSLIST_TIME) as age_s,
+              left(regexp_replace(coalesce(t.PROCESSLIST_INFO, x.trx_query, ''), '\\s+', ' '), 200) as query,
+              'lock' as kind
+         from performance_schema.metadata_locks m
+         join performance_schema.threads t on t.THREAD_ID = m.OWNER_THREAD_ID
+         left join information_schema.innodb_trx x on x.trx_mysql_thread_id = t.PROCESSLIST_ID
+        where m.OBJECT_TYPE = 'TABLE' and m.LOCK_STATUS = 'GRANTED' and (m.OBJECT_SCHEMA, m.OBJECT_NAME) in (${pairs})
+          and t.PROCESSLIST_ID is not null and t.PROCESSLIST_ID <> connection_id()
+          and coalesce(timestampdiff(second, x.trx_started, now()), t.PROCESSLIST_TIME) >= ?`,
+      [...tables.flatMap((table) => [table.schema, table.name]), minAgeS],
+    );
+  } catch {
+    return null;
+  }
+}
+
 /** MySQL/MariaDB execution: lock_wait_timeout, GET_LOCK, error classes, progress. */
 export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
   const lockName = runLockName(server.database);
@@ -191,7 +223,11 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
       await monitor.query('kill query ?', [id]);
       return true;
     },
-    async blockers(db: Queryable, _tables, own, minAgeS = blockerMinAgeS) {
+    async blockers(db: Queryable, tables, own, minAgeS = blockerMinAgeS) {
+      if (features.metadataLockHolders) {
+        const holders = await metadataLockHolders(db, tables, minAgeS);
+        if (holders) return blockersOfRows(holders, own);
+      }
       // Without performance_schema the server cannot say which tables a transaction touched: every
       // open InnoDB transaction of a session in this database may hold the table's metadata lock that
       // the ALTER needs at its start and end, and so may a long query

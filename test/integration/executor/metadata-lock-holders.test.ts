@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../../src/connection/database.js';
+import { runCli } from '../../support/cli.js';
+import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
+import { writePlan } from '../../support/plans.js';
+
+const plan = 'indexes:\n  - name: idx_orders_status\n    table: orders\n    columns: [status]\n';
+
+// MySQL 8+: performance_schema.metadata_locks says who holds the table's metadata lock, so a transaction
+// on another table of the same database is not named (MariaDB names every open transaction there)
+describe.each(testServersOf('mysql'))('metadata-lock holders named from performance_schema on $label', (server) => {
+  let test: TestDatabase;
+  let dir: string;
+  const sessions: Session[] = [];
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    dir = await mkdtemp(path.join(tmpdir(), 'si-mdl-'));
+    await test.exec('create table orders (id int primary key, status varchar(10)) engine=InnoDB');
+    await test.exec('create table other (id int primary key) engine=InnoDB');
+    await test.exec("insert into orders values (1, 'new'), (2, 'paid')");
+    await test.exec('insert into other values (1)');
+  });
+  afterAll(async () => {
+    for (const session of sessions) await session.release().catch(() => {});
+    await test?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('apply gives up within its lock timeout naming the holder of the table, not a transaction on another table', async (ctx) => {
+    if (test.db.server.flavor !== 'mysql') ctx.skip();
+    const holder = await test.db.session();
+    const bystander = await test.db.session();
+    sessions.push(holder, bystander);
+    await holder.query('start transaction');
+    await holder.query('select count(*) from orders');
+    await bystander.query('start transaction');
+    await bystander.query('select count(*) from other');
+    // both transactions older than the blocker report's minimum age
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const file = await writePlan(plan);
+    const started = Date.now();
+    const result = await runCli([
+      'apply',
+      file,
+      '--url',
+      test.url,
+      '--yes',
+      '--format',
+      'json',
+      '--lock-timeout',
+      '1s',
+      '--blockers',
+      'abort',
+      '--rollback-dir',
+      dir,
+    ]);
+    const elapsed = Date.now() - started;
+    await holder.query('rollback');
+    await bystander.query('rollback');
+    expect(result.exitCode, result.stderr).toBe(1);
+    const message = String(JSON.parse(result.stdout).errors[0].message);
+    expect(message).toContain(`pid ${holder.id}`);
+    expect(message).not.toContain(`pid ${bystander.id}`);
+    // the bound is the property: lock timeout per attempt, with slack for the CLI's start-up
+    expect(elapsed).toBeLessThan(15_000);
+  });
+});
