@@ -8,6 +8,7 @@ import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { seqRows } from '../../support/mysql-rows.js';
 import { writePlan } from '../../support/plans.js';
+import { showCreateTable } from '../dialects/mysql/show-create.js';
 
 const query = 'SELECT id FROM items WHERE a = 17';
 
@@ -102,6 +103,7 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       expect(JSON.parse(refused.stdout).errors[0].code).toBe('verify_regression');
       expect(await ignored()).toBe('NO');
 
+      const original = await showCreateTable(test, 'items');
       const applied = await runCli([
         'apply',
         file,
@@ -124,6 +126,7 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', rollbackDir]);
       expect(rolled.exitCode, rolled.stderr).toBe(0);
       expect(await ignored()).toBe('NO');
+      expect(await showCreateTable(test, 'items')).toBe(original);
       expect(await explainKey()).toBe('idx_items_a');
 
       // disabled again, then `state: present` makes it visible with an `enable`
