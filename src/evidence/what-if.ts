@@ -82,6 +82,11 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
       available: false,
       notes: [
         `what-if: no estimates: hypothetical indexes (HypoPG) exist only for PostgreSQL, not ${db.server.flavor}`,
+        ...(report.changes.some((c) => retiringActions.includes(c.action))
+          ? [
+              `what-if: drops and disables are not estimated on ${db.server.flavor} yet; rehearse a drop with state: disabled and verify queries`,
+            ]
+          : []),
       ],
       estimates: [],
     };
