@@ -1,13 +1,14 @@
 import type { Database } from '../connection/database.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { Dialect } from '../dialects/types.js';
-import { SavedPlanError } from '../errors.js';
+import { PlanError, SavedPlanError } from '../errors.js';
 import { checkTarget, driftError, savedPlanDrift } from '../saved-plan/check.js';
 import type { SavedPlan } from '../saved-plan/document.js';
 import { checkPlanAge, readSavedPlan, requireSavedPlan } from '../saved-plan/read.js';
 import { savedPlanReport } from '../saved-plan/report.js';
 import { stateTablesExist } from '../state/migrate.js';
 import { runsOfSavedPlan } from '../state/runs.js';
+import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { type ApplyReport, type ApplyRequest, applyPrepared } from './apply-plans.js';
 
 /** Everything `apply FILE` needs: the saved plan file, its age limit, and the flags of `apply`. */
@@ -45,6 +46,9 @@ export async function applySavedPlan(request: SavedApplyRequest): Promise<ApplyR
     await checkDrift(db, dialect, saved);
     const where = { file: request.file, server: db.server, target: db.target.display };
     const planned = savedPlanReport(saved, where);
+    // the saved verify queries run before and after the DDL: checked on this target like a plan's
+    const refused = await checkVerifyQueriesOnTarget(planned.plan, db);
+    if (refused.length > 0) throw new PlanError(refused);
     const report = await applyPrepared(db, request, planned.plan, async () => {
       await checkDrift(db, dialect, saved);
       return { report: planned, savedPlanHash: saved.hash };

@@ -1,7 +1,9 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { savedPlanHash } from '../../../src/saved-plan/document.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
 import { seqRows } from '../../support/mysql-rows.js';
@@ -119,6 +121,25 @@ describe.each(testServersOf('postgres'))('verify queries call only functions wit
     }
     const [sequence] = await test.exec('select last_value, is_called from s1');
     expect(sequence).toEqual({ last_value: '1', is_called: false });
+  });
+
+  it('apply of a saved plan whose verify query was rewritten (hash recomputed) refuses it; the victim survives', async () => {
+    const before = await victimAlive();
+    const file = await writePlan(planWith(['SELECT a FROM t WHERE a = 3']));
+    const out = `${file}.saved.json`;
+    const planned = await runCli(['plan', file, '--url', test.url, '--out', out]);
+    expect(planned.exitCode, planned.stderr).toBe(2);
+    const saved = JSON.parse(await readFile(out, 'utf8'));
+    saved.changes[0].verify[0].sql =
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'victim-app'";
+    saved.hash = savedPlanHash(saved);
+    await writeFile(out, JSON.stringify(saved, null, 2));
+    const applied = await runCli(['apply', out, '--url', test.url, '--yes', '--rollback-dir', `${file}.rollbacks`]);
+    expect(applied.exitCode).toBe(1);
+    expect(applied.stdout + applied.stderr).toMatch(/is refused: it calls pg_catalog\.pg_terminate_backend\(\)/);
+    expect(await victimAlive()).toEqual(before);
+    const [index] = await test.exec("select count(*)::int as n from pg_indexes where indexname = 'idx_t_a'");
+    expect(index?.n).toBe(0);
   });
 
   it('accepts a plan whose verify queries call only STABLE/IMMUTABLE functions (exit 2, changes pending)', async () => {
