@@ -4,7 +4,7 @@
 // Usage: npm run build && node bench/introspect.mjs [--runs 7]
 // Needs PostgreSQL on 127.0.0.1:5432 and MariaDB on 127.0.0.1:3306 (bash scripts/ensure-databases.sh).
 import { performance } from 'node:perf_hooks';
-import { createDialect } from '../dist/dialects/index.js';
+import { createDialect } from './internal.mjs';
 import { median, withScratchDatabase } from './scratch.mjs';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 7;

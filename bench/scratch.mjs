@@ -1,6 +1,5 @@
 // Shared by the benchmarks: a scratch database per server, and the median.
-import { openDatabase } from '../dist/connection/database.js';
-import { targetFromUrl } from '../dist/connection/target.js';
+import { openDatabase, targetFromUrl } from './internal.mjs';
 
 /** Creates database `name` on the server of `adminUrl`, runs `work(db, url)` on it, and drops it. */
 export async function withScratchDatabase(adminUrl, quote, name, work) {

@@ -2,8 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
 import { redact, secretsOfUrl } from '../connection/target.js';
-import { ExitCode, formatProblem, PlanError, SafeIndexError } from '../errors.js';
-import { problemJson } from '../report/plan-json.js';
+import { ExitCode, formatProblem, PlanError, problemJson, SafeIndexError } from '../errors.js';
+
 import { toolVersion } from '../version.js';
 import { commandTable } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './io.js';

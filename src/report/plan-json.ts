@@ -1,6 +1,6 @@
 import type { PlanReportWithWhatIf } from '../api/plan.js';
 import type { Blocker } from '../dialects/executor-types.js';
-import type { PlanProblem } from '../errors.js';
+import { problemJson } from '../errors.js';
 import type { PlanStep } from '../planner/types.js';
 import { changeUsageJson } from '../usage/evidence.js';
 import { whatIfJson } from './evidence-json.js';
@@ -35,17 +35,6 @@ export function blockerJson(blocker: Blocker) {
     age_s: blocker.ageS,
     query: blocker.query,
     kind: blocker.kind,
-  };
-}
-
-/** An error as SPEC's JSON shows it. */
-export function problemJson(problem: PlanProblem) {
-  return {
-    message: problem.message,
-    code: problem.code,
-    ...(problem.file ? { file: problem.file, line: problem.line, column: problem.column } : {}),
-    ...(problem.index ? { index: problem.index } : {}),
-    ...(problem.table ? { table: problem.table } : {}),
   };
 }
 

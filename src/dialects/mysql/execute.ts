@@ -14,7 +14,6 @@ import {
   type Queryable,
 } from '../executor-types.js';
 import { flavorFeatures } from './flavor.js';
-import { checkMysqlStoredRollback } from './stored-rollback.js';
 
 /** ER_SPECIFIC_ACCESS_DENIED_ERROR: the statement needs a privilege such as PROCESS. */
 const specificAccessDenied = 1227;
@@ -194,7 +193,9 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
     },
     invalidIndexes: async () => [],
     dropInvalidIndexes: async () => {},
-    checkStoredRollback: async (_db, step, statement) => checkMysqlStoredRollback(step, statement),
+    // loaded when a rollback runs: the check parses with node-sql-parser
+    checkStoredRollback: async (_db, step, statement) =>
+      (await import('./stored-rollback.js')).checkMysqlStoredRollback(step, statement),
     classify: classifyMysql,
     async progress(monitor: Session, id: number): Promise<BuildProgress | null> {
       if (features.progressSource === 'processlist') {

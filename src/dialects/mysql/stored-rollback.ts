@@ -1,7 +1,6 @@
-import sqlParser from 'node-sql-parser';
+import type { Parser } from 'node-sql-parser';
+import { type MysqlGrammar, mysqlGrammars } from '../../verify-sql/mysql-grammars.js';
 import type { StoredRollback } from '../executor-types.js';
-
-const parser = new sqlParser.Parser();
 
 /**
  * The clauses the tool itself writes that node-sql-parser cannot read, each matched only where the
@@ -41,7 +40,10 @@ const expected: Record<string, { drop: boolean; add: boolean }> = {
   replace: { drop: true, add: true },
 };
 
-function parseAlter(statement: string): { ast?: Record<string, unknown>; error?: string } {
+function parseAlter(
+  statement: string,
+  grammars: Array<[MysqlGrammar, Parser]>,
+): { ast?: Record<string, unknown>; error?: string } {
   const normalized = statement
     .replace(onlineClauses, '')
     .replace(existenceGuards, '$1 ')
@@ -49,7 +51,7 @@ function parseAlter(statement: string): { ast?: Record<string, unknown>; error?:
     .replace(keyLineComments, '');
   let firstError: unknown;
   // node-sql-parser's MariaDB grammar refuses some keys the MySQL one reads (a UNIQUE KEY with a COMMENT)
-  for (const database of ['MariaDB', 'MySQL']) {
+  for (const [database, parser] of grammars) {
     try {
       const ast = parser.astify(normalized, { database });
       const list = Array.isArray(ast) ? ast : [ast];
@@ -67,7 +69,7 @@ function parseAlter(statement: string): { ast?: Record<string, unknown>; error?:
  * adds or drops the step's index (and re-adds whatever other key it drops, to keep the key order);
  * undefined when it is. Parsed with node-sql-parser after removing the clauses it cannot read.
  */
-export function checkMysqlStoredRollback(step: StoredRollback, statement: string): string | undefined {
+export async function checkMysqlStoredRollback(step: StoredRollback, statement: string): Promise<string | undefined> {
   const text = statement.trim();
   if (executableComment.test(text.replace(keyLineComments, ''))) {
     return 'it holds an executable comment, which the server runs and a parser cannot check';
@@ -84,7 +86,7 @@ export function checkMysqlStoredRollback(step: StoredRollback, statement: string
   const wanted = expected[step.action];
   if (!wanted) return `a ${step.action} step has no reverse statements`;
   if (!onlineClauses.test(text)) return 'it lacks the ALGORITHM and LOCK clauses the tool writes';
-  const { ast, error } = parseAlter(text);
+  const { ast, error } = parseAlter(text, await mysqlGrammars(['MariaDB', 'MySQL']));
   if (!ast) return error;
   if (ast.type !== 'alter') return `it is ${String(ast.type).toUpperCase()}, not ALTER TABLE`;
   const tables = (ast.table as Array<{ db?: string | null; table?: string }> | undefined) ?? [];

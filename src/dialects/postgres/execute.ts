@@ -12,7 +12,6 @@ import {
   type LockWait,
   type OrphanCheck,
 } from '../executor-types.js';
-import { checkPostgresStoredRollback } from './stored-rollback.js';
 import { postgresFeatures } from './version.js';
 
 // The run lock is one session-level advisory lock per database; its 64-bit key comes from a constant.
@@ -153,7 +152,9 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
         if (row) await session.query(row.sql);
       }
     },
-    checkStoredRollback: checkPostgresStoredRollback,
+    // loaded when a rollback runs: the check parses with libpg-query
+    checkStoredRollback: async (db, step, statement) =>
+      (await import('./stored-rollback.js')).checkPostgresStoredRollback(db, step, statement),
     classify: classifyPostgres,
     async progress(monitor, id): Promise<BuildProgress | null> {
       const [row] = await monitor.query<Record<string, string | number | null>>(
