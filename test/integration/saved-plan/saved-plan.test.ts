@@ -132,6 +132,17 @@ describe.each(testServers())('saved plans on $label', (server) => {
     expect(second.stdout).toContain(doc.hash.slice(0, 12));
   });
 
+  it('writes no saved plan when the plan has errors', async () => {
+    await writeFile(
+      file('broken.yml'),
+      'indexes:\n  - name: idx_missing\n    table: no_such_table\n    columns: [a]\n',
+    );
+    const broken = await cli(['plan', file('broken.yml'), '--out', file('broken.json')]);
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toContain(`no saved plan written to ${file('broken.json')}: the plan has errors`);
+    await expect(readFile(file('broken.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('show prints the saved plan as text and markdown without connecting', async () => {
     const doc = JSON.parse(await readFile(file('a.json'), 'utf8'));
     const text = await runCli(['show', file('a.json')]);
@@ -142,6 +153,7 @@ describe.each(testServers())('saved plans on $label', (server) => {
     expect(markdown.exitCode).toBe(0);
     expect(markdown.stdout).toContain('| ');
     expect((await runCli(['show', file('orders.yml')])).exitCode).toBe(1);
+    expect((await runCli(['show', file('a.json'), '--format', 'json'])).exitCode).toBe(1);
   });
 
   it('an index made by hand on an involved table between plan and apply: exit 1 with the diff, no DDL sent', async () => {
