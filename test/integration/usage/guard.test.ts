@@ -20,7 +20,7 @@ describe.each(testServers())('drops guarded by usage evidence on $label', (serve
   beforeAll(async () => {
     test = await createTestDatabase(server);
     dir = await mkdtemp(path.join(tmpdir(), 'si-guard-'));
-    if (mysql) await test.exec('SET GLOBAL userstat = 1');
+    if (test.db.server.flavor === 'mariadb') await test.exec('SET GLOBAL userstat = 1');
     await createItems(test);
     await test.exec('create index idx_items_b on items (b)');
   });
