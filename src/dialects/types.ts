@@ -2,7 +2,7 @@ import type { Database, ServerInfo } from '../connection/database.js';
 import type { PlanProblem } from '../errors.js';
 import type { Change, RenderedSql } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
-import type { LiveSchema, LiveTable, TableRef } from '../model/schema.js';
+import type { LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
 
 /** What a server can do; core code asks these instead of testing dialect names. */
 export interface Capabilities {
@@ -33,6 +33,13 @@ export interface Capabilities {
   /** Most key parts one index may have (null: no practical limit to check). */
   maxKeyParts: number | null;
 }
+
+/**
+ * An index left by a failed operation: `invalid` (a failed concurrent build), `invalid_parent` (an
+ * INVALID index of a partitioned table), `ccnew`/`ccold` (a failed REINDEX CONCURRENTLY's transient or
+ * old index). New kinds (the tool's own temporary names) are added where the dialect recognises them.
+ */
+export type LeftoverKind = 'invalid' | 'invalid_parent' | 'ccnew' | 'ccold';
 
 /** A problem the dialect finds in a desired index; the planner adds where in the plan it was written. */
 export type IndexProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
@@ -66,6 +73,8 @@ export interface Dialect {
   listIndexedTables(db: Database, schema: string): Promise<TableRef[]>;
   /** Forward and reverse SQL of one change, with the online options of the flavor. */
   renderChange(change: Change, table: LiveTable | undefined): RenderedSql;
+  /** What a live index left by a failed operation is, and of which index name; null for an ordinary index. */
+  leftoverOf(index: LiveIndex): { kind: LeftoverKind; of: string } | null;
   /**
    * The table as `change` leaves it, to render the next change of the same table against: MySQL's
    * restores re-add the keys that follow the restored one, so they must see the keys earlier steps

@@ -11,7 +11,7 @@ import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
 import { indexOf, tableOf } from './resolve.js';
-import type { PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
+import type { Leftover, PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
 import { entryProblem, validateEntry } from './validate.js';
 
 function distinctTables(refs: TableRef[]): TableRef[] {
@@ -169,9 +169,11 @@ export async function buildPlan(
     if ('problem' in planned) errors.push(planned.problem);
     else changes.push(planned.step);
   }
+  const leftovers = reconcileLeftovers(live, valid, dialect, changes);
   const pending = distinctTables(changes.filter((change) => change.action !== 'noop').map((change) => change.table));
   const blockers = pending.length > 0 ? await createDialectExecutor(server).blockers(db, pending, []) : [];
   return {
+    leftovers,
     blockers,
     definitions: tableDefinitions(changes, live, dialect),
     dialect: server.dialect,
@@ -182,6 +184,45 @@ export async function buildPlan(
     changes,
     errors,
   };
+}
+
+/**
+ * Finds indexes left by failed operations on the plans' tables. An INVALID index under a managed name
+ * is already a `replace` (see the diff); a REINDEX CONCURRENTLY leftover of a managed index becomes a
+ * `drop` change of the leftover (online); leftovers of other names are only reported.
+ */
+function reconcileLeftovers(
+  live: LiveSchema,
+  entries: readonly { spec: PlanIndexSpec; table: LiveTable }[],
+  dialect: Dialect,
+  changes: PlanStep[],
+): Leftover[] {
+  const leftovers: Leftover[] = [];
+  for (const table of distinctTables(entries.map((entry) => entry.table))) {
+    const liveTable = findTable(live, table);
+    if (!liveTable) continue;
+    const managed = new Map(
+      entries.filter((e) => tableKey(e.table) === tableKey(table)).map((e) => [e.spec.name, e.spec] as const),
+    );
+    for (const index of liveTable.indexes) {
+      const found = dialect.leftoverOf(index);
+      if (!found) continue;
+      const spec = managed.get(found.of);
+      const ref = { schema: liveTable.schema, name: liveTable.name };
+      leftovers.push({ table: ref, index: index.name, ...found, managed: spec !== undefined });
+      if (!spec || found.of === index.name) continue;
+      const change = {
+        action: 'drop' as const,
+        table: ref,
+        index: index.name,
+        live: index,
+        reason: `${found.kind} index left by a failed REINDEX CONCURRENTLY of managed index ${found.of}`,
+        warnings: [],
+      };
+      changes.push({ ...change, ...dialect.renderChange(change, liveTable), spec });
+    }
+  }
+  return leftovers;
 }
 
 function tableDefinitions(changes: PlanStep[], live: LiveSchema, dialect: Dialect): TableDefinitions[] {

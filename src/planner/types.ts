@@ -2,9 +2,10 @@ import type { ServerInfo } from '../connection/database.js';
 import type { DialectName } from '../connection/target.js';
 import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { Blocker } from '../dialects/executor-types.js';
+import type { LeftoverKind } from '../dialects/types.js';
 import type { PlanProblem } from '../errors.js';
 import type { PlannedChange } from '../model/change.js';
-import type { LiveSchema } from '../model/schema.js';
+import type { LiveSchema, TableRef } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import type { ChangeUsage } from '../usage/evidence.js';
 
@@ -26,8 +27,21 @@ export interface PlanReport {
   errors: PlanProblem[];
   /** Per table with changes: its index definitions before and after the plan (for review diffs). */
   definitions: TableDefinitions[];
+  /** Indexes left by failed operations on the plans' tables; those of managed names are repaired by a change. */
+  leftovers?: Leftover[];
   /** Sessions the pending changes would wait for now (old transactions, lock holders), oldest first. */
   blockers?: Blocker[];
+}
+
+/** An index left by a failed operation (see `LeftoverKind`), and whether a change of this plan repairs it. */
+export interface Leftover {
+  table: TableRef;
+  index: string;
+  kind: LeftoverKind;
+  /** The index name it belongs to. */
+  of: string;
+  /** True when `of` is managed by a plan: `apply` repairs it; else it is only reported. */
+  managed: boolean;
 }
 
 /** Index definitions of one table as the server prints them, before and after the plan. */

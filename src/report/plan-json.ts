@@ -47,6 +47,13 @@ export function planJson(report: PlanReportWithWhatIf) {
     changes: report.changes.map(changeJson),
     errors: report.errors.map(problemJson),
     blockers: (report.blockers ?? []).map(blockerJson),
+    leftovers: (report.leftovers ?? []).map((l) => ({
+      index: l.index,
+      table: l.table.name,
+      kind: l.kind,
+      of: l.of,
+      managed: l.managed,
+    })),
     ...(report.whatIf ? { what_if: whatIfJson(report.whatIf) } : {}),
   };
 }

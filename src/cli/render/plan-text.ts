@@ -64,6 +64,16 @@ export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): st
   }
   if (report.changes.length > 0) lines.push('');
   for (const problem of report.errors) lines.push(c.red(`error: ${formatProblem(problem)}`));
+  for (const leftover of report.leftovers ?? []) {
+    const what = `${leftover.kind} index ${leftover.index} on ${leftover.table.schema}.${leftover.table.name}`;
+    lines.push(
+      c.yellow(
+        leftover.managed
+          ? `leftover: ${what} (managed name ${leftover.of}: apply repairs it)`
+          : `! leftover: ${what} (no plan names ${leftover.of}: not touched; drop it with DROP INDEX CONCURRENTLY)`,
+      ),
+    );
+  }
   if (report.blockers?.length) {
     lines.push(c.yellow(`Sessions the changes would wait for now (apply waits for them per --blockers):`));
     for (const blocker of report.blockers ?? [])

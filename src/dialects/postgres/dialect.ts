@@ -1,7 +1,7 @@
 import type { ServerInfo } from '../../connection/database.js';
 import type { Index } from '../../model/index-model.js';
 import { LiveIndex } from '../../model/schema.js';
-import type { Capabilities, Dialect } from '../types.js';
+import type { Capabilities, Dialect, LeftoverKind } from '../types.js';
 import { canonicalizeIndexes } from './canonicalize.js';
 import { formatDefinition, piecesOf } from './definition.js';
 import {
@@ -34,6 +34,25 @@ const postgresCapabilities: Capabilities = {
   maxKeyParts: maxIndexColumns,
 };
 
+/**
+ * Names a failed operation leaves, and what they are of: REINDEX CONCURRENTLY's `<name>_ccnew[N]` and
+ * `<name>_ccold[N]`. One entry per kind; the tool's own temporary names join this list.
+ */
+const leftoverNames: { kind: LeftoverKind; pattern: RegExp }[] = [
+  { kind: 'ccnew', pattern: /^(.+)_ccnew\d*$/ },
+  { kind: 'ccold', pattern: /^(.+)_ccold\d*$/ },
+];
+
+/** What a live PostgreSQL index left by a failed operation is, or null. */
+function leftoverOfPostgres(index: LiveIndex): { kind: LeftoverKind; of: string } | null {
+  for (const { kind, pattern } of leftoverNames) {
+    const match = pattern.exec(index.name);
+    if (match?.[1]) return { kind, of: match[1] };
+  }
+  if (!index.live.valid) return { kind: index.live.partitioned ? 'invalid_parent' : 'invalid', of: index.name };
+  return null;
+}
+
 /** The PostgreSQL dialect for one connected server. */
 export function createPostgresDialect(server: ServerInfo): Dialect {
   // the server's own list, learnt at introspection; until then the PostgreSQL 15 list
@@ -51,6 +70,7 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     canonicalize: (db, indexes) => canonicalizeIndexes(db, indexes),
     validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
     listIndexedTables: listPostgresIndexedTables,
+    leftoverOf: leftoverOfPostgres,
     renderChange(change, table) {
       // a concurrent build on a server that can corrupt it is refused, with the reason, at plan time
       const refusal = postgresFeatures(server).concurrentBuildRefusal;
