@@ -6,15 +6,23 @@ import { median } from './scratch.mjs';
 /** The built CLI. */
 export const bin = new URL('../dist/cli/bin.js', import.meta.url).pathname;
 
-/** Runs a command to completion and returns its wall-clock milliseconds (throws on an unexpected exit code). */
+/**
+ * Runs a command to completion under GNU time; returns its wall-clock and CPU (user + system)
+ * milliseconds. Throws on an unexpected exit code.
+ */
 export function timeProcess(command, args, { okCodes = [0], cwd } = {}) {
   const started = performance.now();
-  const run = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = performance.now() - started;
+  const run = spawnSync('/usr/bin/time', ['-f', '%U %S', command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const wall = performance.now() - started;
   if (!okCodes.includes(run.status)) {
     throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr || run.stdout}`);
   }
-  return ms;
+  const [user, system] = run.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  return { wall, cpu: (user + system) * 1000 };
 }
 
 /**
@@ -25,12 +33,16 @@ export function interleaved(cases, runs) {
   const times = new Map(cases.map((c) => [c.label, []]));
   for (let round = -1; round < runs; round += 1) {
     for (const c of cases) {
-      const ms = c.run();
-      if (round >= 0) times.get(c.label).push(ms);
+      const t = c.run();
+      if (round >= 0) times.get(c.label).push(t);
     }
   }
   return new Map(
-    [...times].map(([label, xs]) => [label, { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }]),
+    [...times].map(([label, ts]) => {
+      const wall = ts.map((t) => t.wall);
+      const cpu = median(ts.map((t) => t.cpu));
+      return [label, { median: median(wall), min: Math.min(...wall), max: Math.max(...wall), cpu }];
+    }),
   );
 }
 

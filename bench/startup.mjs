@@ -37,13 +37,15 @@ try {
             { label: 'lint of one file', run: node([bin, 'lint', migration, '--dialect', 'postgres']) },
           ];
           const results = interleaved(cases, runs);
-          const base = results.get('node -e 0').median;
+          const base = results.get('node -e 0');
           console.log(`startup: ${runs} interleaved runs after one warm-up; ${machine()}\n`);
-          console.log('| command | median (min–max) | × node -e 0 |');
-          console.log('|---|---:|---:|');
+          console.log('| command | wall, median (min–max) | × node -e 0 | CPU, median | × node -e 0 |');
+          console.log('|---|---:|---:|---:|---:|');
           for (const [label, r] of results) {
+            const ratio = (r.median / base.median).toFixed(2);
+            const cpu = (r.cpu / base.cpu).toFixed(2);
             console.log(
-              `| ${label} | ${ms(r.median)} (${ms(r.min)}–${ms(r.max)}) | ${(r.median / base).toFixed(2)}× |`,
+              `| ${label} | ${ms(r.median)} (${ms(r.min)}–${ms(r.max)}) | ${ratio}× | ${ms(r.cpu)} | ${cpu}× |`,
             );
           }
         },
