@@ -70,6 +70,14 @@ export interface CheckedVerifyQuery {
   routines: readonly RoutineRef[];
 }
 
+/** Plans estimated with the optimizer told to ignore one index in the query itself (MySQL NO_INDEX hint). */
+export interface IndexIgnoring {
+  /** Plain EXPLAIN (no execution) of a statement. */
+  estimate(session: Session, statement: string): Promise<PlanEstimate>;
+  /** Plain EXPLAIN of the statement with a hint that the optimizer ignore the index; a string says why not. */
+  estimateWithout(session: Session, statement: string, table: TableRef, index: string): Promise<PlanEstimate | string>;
+}
+
 /** The EXPLAIN side of a dialect: read-only timing transactions, instrumented runs, statistics, what-if. */
 export interface ExplainDialect {
   /** Statements that open a read-only transaction whose statements time out after `timeoutMs`. */
@@ -88,6 +96,8 @@ export interface ExplainDialect {
   refusedForEffects(db: Database, queries: readonly CheckedVerifyQuery[]): Promise<Array<string | undefined>>;
   /** Hypothetical indexes, where the dialect has them at all (the extension may still be absent). */
   readonly hypothetical: HypotheticalIndexes | null;
+  /** Estimates without an index through a query hint, where the server has one (else why not). */
+  readonly ignoring: IndexIgnoring | string;
 }
 
 /** The EXPLAIN dialect of a connected server. */

@@ -1,5 +1,10 @@
 import type { Database, Session } from '../connection/database.js';
-import { createExplainDialect, type HypotheticalIndexes, type PlanEstimate } from '../dialects/explain-types.js';
+import {
+  createExplainDialect,
+  type ExplainDialect,
+  type HypotheticalIndexes,
+  type PlanEstimate,
+} from '../dialects/explain-types.js';
 import { createDialect } from '../dialects/index.js';
 import { retiringActions } from '../model/change.js';
 import type { PlanReport } from '../planner/types.js';
@@ -77,20 +82,7 @@ async function estimateTarget(
 export async function whatIfEstimates(db: Database, report: PlanReport): Promise<WhatIfReport> {
   const explain = createExplainDialect(db.server);
   const hypothetical = explain.hypothetical;
-  if (!hypothetical) {
-    return {
-      available: false,
-      notes: [
-        `what-if: no estimates: hypothetical indexes (HypoPG) exist only for PostgreSQL, not ${db.server.flavor}`,
-        ...(report.changes.some((c) => retiringActions.includes(c.action))
-          ? [
-              `what-if: drops and disables are not estimated on ${db.server.flavor} yet; rehearse a drop with state: disabled and verify queries`,
-            ]
-          : []),
-      ],
-      estimates: [],
-    };
-  }
+  if (!hypothetical) return hintEstimates(db, report, explain);
   const session = await db.session('what-if');
   try {
     const reason = await hypothetical.unavailableReason(session);
@@ -174,4 +166,75 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
   } finally {
     await session.release();
   }
+}
+
+/**
+ * Where the server has no hypothetical indexes (MySQL/MariaDB): the verify queries of each drop and
+ * disable are estimated with plain EXPLAIN, then again with an optimizer hint in the query that makes
+ * it ignore the index (read-only; the index is never changed). New indexes are not estimated.
+ */
+async function hintEstimates(db: Database, report: PlanReport, explain: ExplainDialect): Promise<WhatIfReport> {
+  const notes = [
+    `what-if: no estimates: hypothetical indexes (HypoPG) exist only for PostgreSQL, not ${db.server.flavor}`,
+  ];
+  const retired = report.changes.filter((c) => retiringActions.includes(c.action));
+  if (retired.length === 0) return { available: false, notes, estimates: [] };
+  const ignoring = explain.ignoring;
+  if (typeof ignoring === 'string') {
+    notes.push(
+      `what-if: drops and disables not estimated: ${ignoring}; rehearse with state: disabled and verify queries`,
+    );
+    return { available: false, notes, estimates: [] };
+  }
+  notes.push(
+    'what-if: ESTIMATE (optimizer hint NO_INDEX): plain EXPLAIN of each verify query with the index ignored; nothing was changed or executed',
+  );
+  const targets = targetsOfChanges(report.plan, db.server, retired);
+  const refusals = await verifyRefusals(
+    db,
+    targets.map((target) => target.query.sql),
+  );
+  const session = await db.session('what-if');
+  const estimates: WhatIfEstimate[] = [];
+  try {
+    for (const [i, target] of targets.entries()) {
+      const check = await checkVerifySql(target.query.sql, db.server.flavor);
+      const refusal = refusals[i] ?? (check.ok ? undefined : check.reason);
+      if (!check.ok || refusal !== undefined) {
+        notes.push(`what-if: "${target.query.name}" not estimated: ${refusal}`);
+        continue;
+      }
+      const readOnly = <T>(work: () => Promise<T>) => inReadOnlyTransaction(session, explain, statementTimeoutMs, work);
+      const before = await readOnly(() => ignoring.estimate(session, check.statement));
+      const after = await readOnly(() =>
+        ignoring.estimateWithout(session, check.statement, target.table, target.index),
+      );
+      if (typeof after === 'string') {
+        notes.push(`what-if: "${target.query.name}" not estimated: ${after}`);
+        continue;
+      }
+      if (after.indexes.includes(target.index)) {
+        notes.push(
+          `what-if: "${target.query.name}": the hint did not apply (does the query name the table by an alias?); its estimate still uses the index`,
+        );
+      }
+      const change = retired.find((c) => indexKey(c) === indexKey(target))!;
+      estimates.push({
+        index: target.index,
+        table: target.table.name,
+        query: target.query.sql,
+        name: target.query.name,
+        costBefore: before.totalCost,
+        costAfter: after.totalCost,
+        usesIndexBefore: before.indexes.includes(target.index),
+        wouldUseIndex: after.indexes.includes(target.index),
+        accessPathsBefore: before.accessPaths,
+        accessPathsAfter: after.accessPaths,
+        action: change.action === 'disable' ? 'disable' : 'drop',
+      });
+    }
+  } finally {
+    await session.release();
+  }
+  return { available: true, notes, estimates };
 }

@@ -3,7 +3,7 @@ import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect } from '../explain-types.js';
 import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
 import { flavorFeatures } from './flavor.js';
-import { qualifiedTable } from './quote.js';
+import { qualifiedTable, quoteMysqlIdent } from './quote.js';
 import { mysqlRefusedForEffects } from './routine-effects.js';
 
 async function firstColumn(session: Session, sql: string): Promise<unknown> {
@@ -34,7 +34,7 @@ async function throwIfInterrupted(session: Session): Promise<void> {
  * No hypothetical indexes.
  */
 export function createMysqlExplain(server: ServerInfo): ExplainDialect {
-  const { statementTimeout, analyzeStatement } = flavorFeatures(server);
+  const { statementTimeout, analyzeStatement, noIndexHint } = flavorFeatures(server);
   const timeoutValue = (ms: number) => {
     const whole = Math.max(1, Math.round(ms));
     return statementTimeout.unit === 's' ? (whole / 1000).toFixed(3) : String(whole);
@@ -57,5 +57,18 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
     },
     refreshStatisticsSql: (table: TableRef) => `ANALYZE TABLE ${qualifiedTable(table.schema, table.name)}`,
     hypothetical: null,
+    ignoring: noIndexHint
+      ? {
+          estimate: async (session, statement) =>
+            parseMysqlExplainJson(await firstColumn(session, `EXPLAIN FORMAT=JSON ${statement}`)),
+          async estimateWithout(session, statement, table, index) {
+            // the hint goes right after the leading SELECT; the statement was checked to be one SELECT or WITH
+            if (!/^\s*select\b/i.test(statement)) return 'only a query that starts with SELECT can carry the hint';
+            const hint = `SELECT /*+ NO_INDEX(${quoteMysqlIdent(table.name)} ${quoteMysqlIdent(index)}) */`;
+            const hinted = statement.replace(/^\s*select\b/i, hint);
+            return parseMysqlExplainJson(await firstColumn(session, `EXPLAIN FORMAT=JSON ${hinted}`));
+          },
+        }
+      : `${server.flavor} ${server.version} has no NO_INDEX optimizer hint (MySQL 8.0.20+)`,
   };
 }

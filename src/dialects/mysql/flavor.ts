@@ -72,6 +72,8 @@ export interface FlavorFeatures {
    * `performance_schema.table_io_waits_summary_by_index_usage` (needs `performance_schema=ON`).
    */
   usageStatistics: { table: string; switch: 'userstat' | 'performance_schema' };
+  /** The `NO_INDEX(table index)` optimizer hint (MySQL 8.0.20+): what-if estimates of a drop; MariaDB has none. */
+  noIndexHint: boolean;
   /** How a query is executed and timed: MariaDB `ANALYZE FORMAT=JSON`, MySQL 8.0.18+ `EXPLAIN ANALYZE`. */
   analyzeStatement: 'ANALYZE FORMAT=JSON' | 'EXPLAIN ANALYZE';
   /**
@@ -121,6 +123,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
       virtualColumnKeysLast: false,
       indexExistenceGuards: true,
       analyzeStatement: 'ANALYZE FORMAT=JSON',
+      noIndexHint: false,
       usageStatistics: { table: 'information_schema.INDEX_STATISTICS', switch: 'userstat' },
       statisticsInKeyOrder: true,
       parallelIndexBuild: false,
@@ -145,6 +148,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
     virtualColumnKeysLast: true,
     indexExistenceGuards: false,
     analyzeStatement: 'EXPLAIN ANALYZE',
+    noIndexHint: atLeast(server, 8, 0, 20),
     usageStatistics: {
       table: 'performance_schema.table_io_waits_summary_by_index_usage',
       switch: 'performance_schema',

@@ -150,5 +150,6 @@ export function createPostgresExplain(): ExplainDialect {
     },
     refreshStatisticsSql: (table: TableRef) => `ANALYZE ${quoteQualified(table.schema, table.name)}`,
     hypothetical: hypopg,
+    ignoring: 'PostgreSQL has no hint to ignore an index: HypoPG hides it instead',
   };
 }

@@ -54,3 +54,38 @@ describe.each(testServersOf('postgres'))('plan --what-if for a drop on $label', 
     expect(JSON.stringify(plain)).toContain('idx_items_a');
   });
 });
+
+describe.each(testServersOf('mysql'))('plan --what-if for a drop on $label', (server) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    await createItems(test);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  it('MySQL: EXPLAIN with a NO_INDEX hint shows the plan without the index; MariaDB: says it cannot', async () => {
+    const file = await writePlan(plan);
+    const result = await runCli(['plan', file, '--url', test.url, '--what-if', '--format', 'json']);
+    expect(result.exitCode).toBe(2);
+    const whatIf = JSON.parse(result.stdout).what_if;
+    if (test.db.server.flavor === 'mariadb') {
+      expect(whatIf.notes.join('\n')).toMatch(/drops and disables not estimated: mariadb [\d.]+ has no NO_INDEX/);
+      expect(whatIf.estimates).toEqual([]);
+      return;
+    }
+    const [estimate] = whatIf.estimates;
+    expect(estimate).toMatchObject({
+      action: 'drop',
+      index: 'idx_items_a',
+      uses_index_before: true,
+      would_use_index: false,
+    });
+    expect(estimate.access_paths_before.join(' ')).toMatch(/idx_items_a/);
+    expect(estimate.access_paths_after.join(' ')).not.toMatch(/idx_items_a/);
+    // nothing was changed: a plain EXPLAIN still reads the index
+    const [plain] = await test.exec(`EXPLAIN FORMAT=JSON ${itemsQuery}`);
+    expect(JSON.stringify(plain)).toContain('idx_items_a');
+  });
+});
