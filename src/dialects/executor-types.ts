@@ -152,6 +152,12 @@ export interface DialectExecutor {
   lockWait(monitor: Session, id: number): Promise<LockWait | null>;
   /** Cancels the statement running on connection `id` if it is still waiting for a table lock. */
   cancelTableLockWait(monitor: Session, id: number): Promise<boolean>;
+  /** The server's WAL position now (PostgreSQL LSN), or null where there is none to read. */
+  walPosition(db: Queryable): Promise<string | null>;
+  /** Bytes of WAL between two positions. */
+  walBytes(db: Queryable, from: string, to: string): Promise<number>;
+  /** Size of an index in bytes, or null when the server cannot say. */
+  indexBytes(db: Queryable, table: TableRef, index: string): Promise<number | null>;
   /** Cancels whatever statement runs on connection `id` (the connection stays). */
   cancelStatement(monitor: Queryable, id: number): Promise<boolean>;
   /**

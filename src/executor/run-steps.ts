@@ -4,6 +4,31 @@ import { checkDuplicateKeys, defaultDuplicateCheckTimeoutMs } from './duplicate-
 import { runStatements, type StatementContext, StatementFailure } from './statements.js';
 import type { ExecutionSink, ExecutionStep, RunProblem, StepOutcome } from './types.js';
 
+/** True for a step that builds an index (its cost is reported). */
+function builds(step: ExecutionStep): boolean {
+  return step.action === 'create' || step.action === 'replace';
+}
+
+/** WAL written since `walBefore` (PostgreSQL) and the size of the index built; what cannot be read is left out. */
+async function buildCost(
+  db: Database,
+  context: StatementContext,
+  step: ExecutionStep,
+  walBefore: string | null,
+): Promise<Pick<StepOutcome, 'walBytes' | 'indexBytes'>> {
+  const { executor } = context;
+  const cost: Pick<StepOutcome, 'walBytes' | 'indexBytes'> = {};
+  try {
+    const walAfter = walBefore === null ? null : await executor.walPosition(db);
+    if (walBefore !== null && walAfter !== null) cost.walBytes = await executor.walBytes(db, walBefore, walAfter);
+    const size = await executor.indexBytes(db, step.table, step.index);
+    if (size !== null) cost.indexBytes = size;
+  } catch {
+    // the cost is a report, never a reason to fail the step
+  }
+  return cost;
+}
+
 /** Label of a step in logs and messages. */
 function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forward'): string {
   const verb = direction === 'forward' ? step.action : `undo ${step.action}`;
@@ -109,6 +134,7 @@ export async function runForward(
         const timeoutMs = checkTimeoutMs ?? defaultDuplicateCheckTimeoutMs;
         await checkDuplicateKeys(db, context.executor, step, timeoutMs, label, `run ${runId} duplicate check`);
       }
+      const walBefore = builds(step) ? await context.executor.walPosition(db).catch(() => null) : null;
       outcome.attempts = await runStatements(context, step.sql, step.table, label, (done, attempts) =>
         recorder.write(`statement ${done} of step ${ordinal}`, () =>
           updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
@@ -116,6 +142,7 @@ export async function runForward(
       );
       outcome.status = 'applied';
       outcome.durationMs = Date.now() - started;
+      if (builds(step)) Object.assign(outcome, await buildCost(db, context, step, walBefore));
       await recorder.write(`the end of step ${ordinal}`, () =>
         updateStep(db, runId, ordinal, {
           status: 'applied',

@@ -48,6 +48,10 @@ export interface StepOutcome {
   attempts: number;
   durationMs: number | null;
   error?: string;
+  /** PostgreSQL: WAL the server wrote while the step ran (LSN after − before; the whole server's, so concurrent writes count too). */
+  walBytes?: number;
+  /** Size of the index the step built, as the server reports it. */
+  indexBytes?: number;
 }
 
 /** One problem of a run, as reported in `errors`. */

@@ -5,6 +5,7 @@ import { blockerJson, changeJson } from './plan-json.js';
 /** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
 export function applyJson({ plan, result, savedPlan }: ApplyReport) {
   const statusOf = new Map(result.steps.map((outcome) => [outcome.step, outcome.status]));
+  const outcomeOf = new Map(result.steps.map((outcome) => [outcome.step, outcome]));
   const blockers = result.errors.flatMap((error) => error.blockers ?? []);
   return {
     run: result.runId,
@@ -12,6 +13,9 @@ export function applyJson({ plan, result, savedPlan }: ApplyReport) {
     changes: plan.changes.map((change) => ({
       ...changeJson(change),
       status: change.action === 'noop' ? 'noop' : (statusOf.get(change) ?? 'not_run'),
+      // what the build cost: WAL written meanwhile (PostgreSQL) and the new index's size
+      ...(outcomeOf.get(change)?.walBytes !== undefined ? { wal_bytes: outcomeOf.get(change)?.walBytes } : {}),
+      ...(outcomeOf.get(change)?.indexBytes !== undefined ? { index_bytes: outcomeOf.get(change)?.indexBytes } : {}),
     })),
     verify: result.verify,
     rollback_file: result.rollbackFile,

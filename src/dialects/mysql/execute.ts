@@ -220,6 +220,21 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
     },
     // the server itself bounds metadata-lock waits with lock_wait_timeout
     cancelTableLockWait: async () => false,
+    walPosition: async () => null,
+    walBytes: async () => 0,
+    async indexBytes(db: Queryable, table, index) {
+      // InnoDB's persistent statistics (updated by the build): pages of the index times the page size
+      try {
+        const [row] = await db.query<{ n: number | string | null }>(
+          `select stat_value * @@innodb_page_size as n from mysql.innodb_index_stats
+            where database_name = ? and table_name = ? and index_name = ? and stat_name = 'size'`,
+          [table.schema, table.name, index],
+        );
+        return row?.n == null ? null : Number(row.n);
+      } catch {
+        return null;
+      }
+    },
     async cancelStatement(monitor: Queryable, id: number) {
       await monitor.query('kill query ?', [id]);
       return true;

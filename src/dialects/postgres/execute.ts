@@ -192,6 +192,30 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
       const kind = row.locktype === 'virtualxid' || row.locktype === 'transactionid' ? 'blockers' : 'table';
       return { kind, blockers: row.blockers ?? [] };
     },
+    async walPosition(db) {
+      const [row] = await db.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      return row?.lsn ?? null;
+    },
+    async walBytes(db, from, to) {
+      const [row] = await db.query<{ n: string }>('select pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn)::bigint as n', [
+        to,
+        from,
+      ]);
+      return Number(row?.n ?? 0);
+    },
+    async indexBytes(db, table, index) {
+      // a partitioned index has no storage of its own: its partitions' indexes are summed
+      const [row] = await db.query<{ n: string | null }>(
+        `select coalesce(sum(pg_relation_size(c.oid)), 0)::bigint as n from pg_class c
+          where c.oid in (select i.oid from pg_class i join pg_namespace n on n.oid = i.relnamespace
+                           where n.nspname = ? and i.relname = ?
+                          union all select inhrelid from pg_inherits
+                           where inhparent = (select i.oid from pg_class i join pg_namespace n on n.oid = i.relnamespace
+                                               where n.nspname = ? and i.relname = ?))`,
+        [table.schema, index, table.schema, index],
+      );
+      return row?.n == null ? null : Number(row.n);
+    },
     async cancelStatement(monitor, id) {
       const rows = await monitor.query<{ ok: boolean }>('select pg_cancel_backend(?::int) as ok', [id]);
       return rows[0]?.ok === true;
