@@ -45,6 +45,8 @@ export interface EmbeddedServerOptions {
   port?: number;
   /** Parent folder of the data directory (default: the OS temp folder). */
   parentDir?: string;
+  /** More server settings, as `-c name=value` pairs (the test suite raises max_connections). */
+  extraFlags?: string[];
 }
 
 /** Fails with a clear message when the folder's file system has less than `needed` bytes free. */
@@ -243,7 +245,15 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       persistent: false,
       createPostgresUser: asRoot,
       initdbFlags: ['--no-sync'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_wal_size=2GB'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_wal_size=2GB',
+        ...(options.extraFlags ?? []),
+      ],
       onLog: (message: unknown) => {
         log.push(String(message));
         if (log.length > 200) log.shift();

