@@ -49,6 +49,8 @@ export interface ForeignKey {
 
 /** Where a dialect reads index usage and foreign keys. */
 export interface UsageDialect {
+  /** What this server's counters count, also when they cannot be read. */
+  unit: UsageReading['unit'];
   /** Reads the usage counters of every index of the tables, in a constant number of queries. */
   readUsage(db: Database, tables: readonly TableRef[]): Promise<UsageReading>;
   /** The foreign keys declared on the tables (the referencing side), in one query. */

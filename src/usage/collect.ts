@@ -155,14 +155,15 @@ export async function collectUsage(db: Database, live: LiveSchema, options: Usag
       if (reading) await recordSnapshot(db, target, reading, counters.get(target) ?? []);
     }
   }
-  const foreignKeys = await createUsageDialect(db.server).foreignKeys(db, tables);
+  const usageDialect = createUsageDialect(db.server);
+  const foreignKeys = await usageDialect.foreignKeys(db, tables);
   const resets = new Map<string, Set<string>>(readings.map((r) => [r.target, new Set<string>()]));
   const indexes: IndexUsage[] = [];
   for (const table of live.tables.values()) {
     const tableKeys = foreignKeys.filter((key) => key.schema === table.schema && key.table === table.name);
     for (const index of table.indexes) {
       const sources = readings.map(({ target, reading, error }): IndexSourceUsage => {
-        const unit = reading?.unit ?? (db.server.dialect === 'postgres' ? 'scans' : 'rows_read');
+        const unit = reading?.unit ?? usageDialect.unit;
         const counter = counters
           .get(target)
           ?.find((c) => c.schema === table.schema && c.table === table.name && c.index === index.name);
@@ -213,7 +214,7 @@ export async function collectUsage(db: Database, live: LiveSchema, options: Usag
     recorded: options.record,
     sources: readings.map(({ target, reading, error }) => ({
       target,
-      unit: reading?.unit ?? (db.server.dialect === 'postgres' ? 'scans' : 'rows_read'),
+      unit: reading?.unit ?? usageDialect.unit,
       since: reading ? countersSince({ ...reading, at: reading.readAt, scans: 0, lastScan: null }) : null,
       serverStart: reading?.serverStart ?? null,
       statsReset: reading?.statsReset ?? null,

@@ -24,6 +24,7 @@ function counterQuery(table: string, where: string): string {
 export function createMysqlUsage(server: ServerInfo): UsageDialect {
   const { usageStatistics } = flavorFeatures(server);
   return {
+    unit: 'rows_read',
     async readUsage(db: Database, tables: readonly TableRef[]) {
       const [clock] = await db.query(
         `select ${utc('utc_timestamp(6)')} as now, @@${usageStatistics.switch} as enabled`,

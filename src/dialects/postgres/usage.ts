@@ -38,6 +38,7 @@ function wanted(tables: readonly TableRef[]): string {
 export function createPostgresUsage(server: ServerInfo): UsageDialect {
   const { lastIdxScan } = postgresFeatures(server);
   return {
+    unit: 'scans',
     async readUsage(db: Database, tables) {
       const [clock] = await db.query(clockQuery);
       const rows = tables.length > 0 ? await db.query(usageQuery(lastIdxScan), [wanted(tables)]) : [];
