@@ -13,11 +13,11 @@ import { readHistory } from './executor/history.js';
 import { rollbackRun } from './executor/rollback-request.js';
 import type { ExecutionSink } from './executor/types.js';
 import { type ExportResult, exportPlan as exportLiveIndexes } from './export/export-plan.js';
-import { renderExportYaml } from './export/plan-yaml.js';
-import { applyJson, rollbackJson } from './report/apply-json.js';
-import { explainJson } from './report/evidence-json.js';
-import { historyJson } from './report/history-json.js';
-import { type changeJson, planJson } from './report/plan-json.js';
+import { applyJson, rollbackJson } from './render/json/apply.js';
+import { explainJson } from './render/json/explain.js';
+import { historyJson } from './render/json/history.js';
+import { type changeJson, planJson } from './render/json/plan.js';
+import { renderExportYaml } from './render/yaml/export.js';
 import { defaultMaxPlanAgeMs } from './saved-plan/read.js';
 
 export type { TargetOptions } from './connection/target.js';

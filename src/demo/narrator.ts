@@ -1,11 +1,11 @@
 import { createColors } from 'picocolors';
-import { renderApplyText, renderRollbackText } from '../cli/render/apply-text.js';
-import { renderJudgementsText } from '../cli/render/evidence-text.js';
-import { planSummary, renderPlanText } from '../cli/render/plan-text.js';
 import type { VerifyJudgement } from '../evidence/types.js';
 import type { ApplyReport } from '../executor/apply-plans.js';
 import type { RollbackResult } from '../executor/rollback.js';
 import type { PlanReport } from '../planner/types.js';
+import { renderApplyText, renderRollbackText } from '../render/text/apply.js';
+import { renderJudgementsText } from '../render/text/evidence.js';
+import { planSummary, renderPlanText } from '../render/text/plan.js';
 
 /** Prints the demo's steps as they happen. */
 export interface DemoNarrator {

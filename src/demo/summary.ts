@@ -1,7 +1,4 @@
-import { applyJson, rollbackJson } from '../report/apply-json.js';
-import { planJson } from '../report/plan-json.js';
 import { type BillingSize, defaultBillingSize } from './billing-schema.js';
-import type { DemoResult } from './run-demo.js';
 
 /** The demo's table sizes for a given number of invoices (the other tables scale with it). */
 export function billingSizeFor(invoices: number): BillingSize {
@@ -12,32 +9,5 @@ export function billingSizeFor(invoices: number): BillingSize {
     invoices,
     paymentReferences: scaled(defaultBillingSize.paymentReferences),
     mandates: scaled(defaultBillingSize.mandates),
-  };
-}
-
-/** One paragraph that says what the demo did and how long it took. */
-export function demoSummaryText(result: DemoResult): string {
-  const speedups = result.apply.result.verify.map((entry) => entry.speedup);
-  const applied = result.apply.result.steps.filter((step) => step.status !== 'not_run').length;
-  const fastest =
-    speedups.length > 0
-      ? `, verify queries ${Math.min(...speedups).toFixed(0)}x to ${Math.max(...speedups).toFixed(0)}x faster`
-      : '';
-  const s = (n: number) => `${n.toFixed(1)} s`;
-  return [
-    `demo finished in ${s(result.seconds.total)}: run ${result.apply.result.runId} ${result.apply.result.status} (${applied} change(s)${fastest}), then ${result.rollback.status.replace('_', ' ')}.`,
-    `  server ${s(result.seconds.server)} · data ${s(result.seconds.data)} · plan ${s(result.seconds.plan)} · apply ${s(result.seconds.apply)} · rollback ${s(result.seconds.rollback)}`,
-    'Next: write a plan for your own database (docs/plan-format.md), or start from `safe-index export --url ...`.',
-  ].join('\n');
-}
-
-/** The demo as one JSON document: each step as its command prints it with --format json. */
-export function demoJson(result: DemoResult) {
-  return {
-    seconds: result.seconds,
-    plan: planJson(result.plan),
-    apply: applyJson(result.apply),
-    rollback: rollbackJson(result.rollback),
-    plan_after_rollback: planJson(result.planAfterRollback),
   };
 }

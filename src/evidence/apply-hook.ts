@@ -2,7 +2,7 @@ import type { Database } from '../connection/database.js';
 import { createExplainDialect } from '../dialects/explain-types.js';
 import type { ExecutionStep, RunProblem, VerifyEntry, VerifyHook } from '../executor/types.js';
 import type { IndexPlan } from '../plan-file/types.js';
-import { judgementJson } from './json.js';
+import { judgementJson } from '../render/json/evidence.js';
 import { judgeVerify } from './judge.js';
 import { type MeasureOptions, measureQueries } from './measure.js';
 import { tablesOf, targetsOfChanges } from './targets.js';

@@ -1,4 +1,4 @@
-import { formatMs, planSummary } from './format.js';
+import { formatMs, planSummary } from '../render/measurement.js';
 import type {
   ExplainEntry,
   MeasuredQuery,

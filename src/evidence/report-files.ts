@@ -1,6 +1,6 @@
 import { writeRunFile } from '../executor/run-files.js';
-import { judgementJson } from './json.js';
-import { renderJudgementsMarkdown } from './markdown.js';
+import { judgementJson } from '../render/json/evidence.js';
+import { renderJudgementsMarkdown } from '../render/markdown/evidence.js';
 import type { VerifyJudgement } from './types.js';
 
 /** Paths of the evidence reports written beside a run's rollback script. */

@@ -1,6 +1,6 @@
 import type { ServerInfo } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
-import { oneLine } from '../report/one-line.js';
+import { oneLine } from '../render/one-line.js';
 import type { UndoStep } from './rollback.js';
 import type { ExecutionSettings, ExecutionStep } from './types.js';
 

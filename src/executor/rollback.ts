@@ -3,7 +3,7 @@ import { createDialectExecutor } from '../dialects/executor.js';
 import { SafeIndexError } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
-import { oneLine } from '../report/one-line.js';
+import { oneLine } from '../render/one-line.js';
 import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
 import { getRun, latestUndoableRun, type RunRecord, runSteps, type StepRecord, updateRun } from '../state/runs.js';
 import { openExecution } from './connections.js';

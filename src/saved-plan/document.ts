@@ -3,7 +3,7 @@ import type { ServerInfo } from '../connection/database.js';
 import { findTable, type LiveSchema, type TableRef, tableKey } from '../model/schema.js';
 import type { PlanSettings } from '../plan-file/types.js';
 import type { PlanStep } from '../planner/types.js';
-import { changeJson } from '../report/plan-json.js';
+import { changeJson } from '../render/json/plan.js';
 import { toolVersion } from '../version.js';
 import { type TableFingerprint, tableFingerprint } from './fingerprint.js';
 import { sha256, stableJson } from './stable-json.js';

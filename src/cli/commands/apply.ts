@@ -5,11 +5,11 @@ import { type ApplyRequest, applyPlans } from '../../executor/apply-plans.js';
 import { applySavedPlan, savedPlanIn } from '../../executor/apply-saved.js';
 import type { ExecutionSink } from '../../executor/types.js';
 import { parseDuration } from '../../plan-file/duration.js';
-import { renderApplyJson } from '../../report/apply-json.js';
+import { renderApplyJson } from '../../render/json/apply.js';
+import { renderApplyMarkdown } from '../../render/markdown/apply.js';
+import { renderApplyText } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
 import type { CliIo, OutputFormat } from '../io.js';
-import { renderApplyMarkdown } from '../render/apply-markdown.js';
-import { renderApplyText } from '../render/apply-text.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 /** Flags `apply` and `rollback` share. */

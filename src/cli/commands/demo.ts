@@ -1,7 +1,9 @@
 import { textNarrator } from '../../demo/narrator.js';
 import { runDemo } from '../../demo/run-demo.js';
-import { billingSizeFor, demoJson, demoSummaryText } from '../../demo/summary.js';
+import { billingSizeFor } from '../../demo/summary.js';
 import { ExitCode } from '../../errors.js';
+import { renderDemoJson } from '../../render/json/demo.js';
+import { demoSummaryText } from '../../render/text/demo.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
 import { sinkFor } from './apply.js';
@@ -33,7 +35,7 @@ export const demoCommand = defineCommand<DemoArgs>({
       sink: sinkFor(io),
     });
     const failed = result.apply.result.status === 'failed' || result.rollback.status === 'failed';
-    const stdout = args.format === 'json' ? JSON.stringify(demoJson(result), null, 2) : demoSummaryText(result);
+    const stdout = args.format === 'json' ? renderDemoJson(result) : demoSummaryText(result);
     return { stdout, exitCode: failed ? ExitCode.error : ExitCode.ok };
   },
 });

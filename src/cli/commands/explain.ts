@@ -1,10 +1,10 @@
 import { ExitCode } from '../../errors.js';
 import { explainPassed, explainReport } from '../../evidence/explain-now.js';
-import { renderExplainJson } from '../../report/evidence-json.js';
+import { renderExplainJson } from '../../render/json/explain.js';
+import { renderExplainReportMarkdown } from '../../render/markdown/explain.js';
+import { renderExplainText } from '../../render/text/evidence.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderExplainReportMarkdown } from '../render/evidence-markdown.js';
-import { renderExplainText } from '../render/evidence-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 interface ExplainArgs extends TargetArgs {

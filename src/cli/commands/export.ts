@@ -1,6 +1,7 @@
 import { ExitCode } from '../../errors.js';
 import { exportPlan } from '../../export/export-plan.js';
-import { renderExportYaml } from '../../export/plan-yaml.js';
+import { renderExportJson } from '../../render/json/export.js';
+import { renderExportYaml } from '../../render/yaml/export.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
@@ -26,10 +27,7 @@ export const exportCommand = defineCommand<ExportArgs>({
   run: async (args, io) => {
     const result = await exportPlan({ ...targetOptions(args), tables: args.table });
     io.log(`exported ${result.indexes.length} index(es); ${result.skipped.length} left out (listed as comments)`);
-    const stdout =
-      args.format === 'json'
-        ? JSON.stringify({ indexes: result.indexes, skipped: result.skipped }, null, 2)
-        : renderExportYaml(result);
+    const stdout = args.format === 'json' ? renderExportJson(result) : renderExportYaml(result);
     return { stdout, exitCode: ExitCode.ok };
   },
 });

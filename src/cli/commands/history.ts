@@ -1,10 +1,10 @@
 import { withDatabase } from '../../connection/with-database.js';
 import { ExitCode } from '../../errors.js';
 import { readHistory } from '../../executor/history.js';
-import { renderHistoryJson } from '../../report/history-json.js';
+import { renderHistoryJson } from '../../render/json/history.js';
+import { renderHistoryText } from '../../render/text/history.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderHistoryText } from '../render/history-text.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 interface HistoryArgs extends TargetArgs {

@@ -1,5 +1,7 @@
 import { ExitCode } from '../../errors.js';
-import { renderLintReport } from '../../lint/render/index.js';
+import { renderLintGithub } from '../../render/github/lint.js';
+import { renderLintJson } from '../../render/json/lint.js';
+import { renderLintText } from '../../render/text/lint.js';
 import { defineCommand } from '../command.js';
 
 interface LintArgs {
@@ -50,10 +52,14 @@ export const lintCommand = defineCommand<LintArgs>({
       knex: args.knex,
     });
     for (const note of report.notes) io.log(`note: ${note}`);
-    const format = args.format === 'json' || args.format === 'github' ? args.format : 'text';
     const errors = report.findings.some((finding) => finding.level === 'error');
+    const render = {
+      json: renderLintJson,
+      github: renderLintGithub,
+      text: (r: typeof report) => renderLintText(r, io.color && io.isTTY),
+    };
     return {
-      stdout: renderLintReport(report, format, io.color && io.isTTY),
+      stdout: (render[args.format as keyof typeof render] ?? render.text)(report),
       exitCode: errors ? ExitCode.error : ExitCode.ok,
     };
   },

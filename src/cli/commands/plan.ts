@@ -1,11 +1,11 @@
 import { planReport } from '../../api/plan.js';
 import { ExitCode } from '../../errors.js';
 import { inSync } from '../../planner/plan.js';
-import { renderPlanJson } from '../../report/plan-json.js';
+import { renderPlanJson } from '../../render/json/plan.js';
+import { renderPlanMarkdown } from '../../render/markdown/plan.js';
+import { renderPlanText } from '../../render/text/plan.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { renderPlanText } from '../render/plan-text.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 interface PlanArgs extends TargetArgs {

@@ -1,8 +1,8 @@
 import { ExitCode } from '../../errors.js';
 import { rollbackRun } from '../../executor/rollback-request.js';
-import { renderRollbackJson } from '../../report/apply-json.js';
+import { renderRollbackJson } from '../../render/json/apply.js';
+import { renderRollbackText, renderUndoSql } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
-import { renderRollbackText, renderUndoSql } from '../render/apply-text.js';
 import { targetOptions } from '../target-options.js';
 import { type RunArgs, runOptions, sinkFor } from './apply.js';
 

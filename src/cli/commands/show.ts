@@ -1,10 +1,10 @@
 import { ExitCode, SafeIndexError } from '../../errors.js';
+import { renderPlanMarkdown } from '../../render/markdown/plan.js';
+import { renderPlanText } from '../../render/text/plan.js';
 import { requireSavedPlan } from '../../saved-plan/read.js';
 import { savedPlanReport } from '../../saved-plan/report.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { renderPlanText } from '../render/plan-text.js';
 
 interface ShowArgs {
   file: string;

@@ -1,10 +1,11 @@
 import { usageReport } from '../../api/usage.js';
 import { ExitCode } from '../../errors.js';
 import { parseDuration } from '../../plan-file/duration.js';
-import { renderUsageJson } from '../../report/usage-json.js';
+import { renderUsageJson } from '../../render/json/usage.js';
+import { renderUsageMarkdown } from '../../render/markdown/usage.js';
+import { renderUsageText } from '../../render/text/usage.js';
 import { defineCommand } from '../command.js';
 import type { OutputFormat } from '../io.js';
-import { renderUsageMarkdown, renderUsageText } from '../render/usage-text.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 interface UsageArgs extends TargetArgs {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { judgementProblems, verifyEntries } from '../../../src/evidence/apply-hook.js';
 import { judgeNow, judgeVerify } from '../../../src/evidence/judge.js';
-import { renderJudgementsMarkdown } from '../../../src/evidence/markdown.js';
 import { median } from '../../../src/evidence/measure.js';
 import type { MeasuredQuery, QueryMeasurement, VerifyTarget } from '../../../src/evidence/types.js';
+import { renderJudgementsMarkdown } from '../../../src/render/markdown/evidence.js';
 
 function target(expect?: 'uses_index', state: 'present' | 'absent' = 'present'): VerifyTarget {
   return {

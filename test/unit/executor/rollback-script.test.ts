@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerInfo } from '../../../src/connection/database.js';
 import { createDialectExecutor } from '../../../src/dialects/executor.js';
 import { renderRollbackScript, renderRolledBackScript } from '../../../src/executor/rollback-script.js';
-import { oneLine } from '../../../src/report/one-line.js';
+import { oneLine } from '../../../src/render/one-line.js';
 
 const server: ServerInfo = {
   dialect: 'postgres',

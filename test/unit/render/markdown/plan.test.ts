@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlanMarkdown } from '../../../src/cli/render/plan-markdown.js';
-import type { ServerInfo } from '../../../src/connection/database.js';
-import { createDialect } from '../../../src/dialects/index.js';
-import { diffIndex } from '../../../src/diff/diff.js';
-import { redundancyWarnings } from '../../../src/diff/redundancy.js';
-import { Index } from '../../../src/model/index-model.js';
-import { LiveIndex, type LiveTable } from '../../../src/model/schema.js';
-import { loadPlans } from '../../../src/plan-file/load.js';
-import { indexOf } from '../../../src/planner/resolve.js';
-import type { PlanReport, PlanStep } from '../../../src/planner/types.js';
-import { writePlan } from '../../support/plans.js';
+import type { ServerInfo } from '../../../../src/connection/database.js';
+import { createDialect } from '../../../../src/dialects/index.js';
+import { diffIndex } from '../../../../src/diff/diff.js';
+import { redundancyWarnings } from '../../../../src/diff/redundancy.js';
+import { Index } from '../../../../src/model/index-model.js';
+import { LiveIndex, type LiveTable } from '../../../../src/model/schema.js';
+import { loadPlans } from '../../../../src/plan-file/load.js';
+import { indexOf } from '../../../../src/planner/resolve.js';
+import type { PlanReport, PlanStep } from '../../../../src/planner/types.js';
+import { renderPlanMarkdown } from '../../../../src/render/markdown/plan.js';
+import { writePlan } from '../../../support/plans.js';
 
 const servers: Record<string, ServerInfo> = {
   postgres: {

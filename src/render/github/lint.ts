@@ -1,4 +1,4 @@
-import type { LintReport } from '../types.js';
+import type { LintReport } from '../../lint/types.js';
 
 /** Escapes a workflow-command property value (GitHub's `escapeProperty`). */
 function escapeProperty(value: string): string {

@@ -1,4 +1,10 @@
-import type { ExplainEntry, QueryMeasurement, VerifyFailure, VerifyJudgement, VerifyTarget } from './types.js';
+import type {
+  ExplainEntry,
+  QueryMeasurement,
+  VerifyFailure,
+  VerifyJudgement,
+  VerifyTarget,
+} from '../../evidence/types.js';
 
 /** Milliseconds rounded to microseconds for reports. */
 function roundMs(ms: number): number {

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { LintReport } from '../types.js';
+import type { LintReport } from '../../lint/types.js';
 
 /** Text report: `file:line:col level rule-id message`, the help indented below, then a summary line. */
 export function renderLintText(report: LintReport, color: boolean): string {

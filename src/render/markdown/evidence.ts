@@ -1,6 +1,6 @@
-import { oneLine } from '../report/one-line.js';
-import { formatMs, formatSpeedup, planSummary, spread, timingNote, yesNo } from './format.js';
-import type { ExplainEntry, VerifyJudgement } from './types.js';
+import type { ExplainEntry, VerifyJudgement } from '../../evidence/types.js';
+import { formatMs, formatSpeedup, planSummary, spread, timingNote, yesNo } from '../measurement.js';
+import { oneLine } from '../one-line.js';
 
 function cell(text: string): string {
   return oneLine(text).replaceAll('|', '\\|');

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../executor/history.js';
+import type { HistoryEntry } from '../../executor/history.js';
 
 /** The `history --format json` document of SPEC: id, status, started_at, changes per run. */
 export function historyJson(entries: readonly HistoryEntry[]) {

@@ -1,4 +1,4 @@
-import type { LintReport } from '../types.js';
+import type { LintReport } from '../../lint/types.js';
 
 /** JSON report: `{files, findings, suppressed, summary}` (shape documented in docs/lint.md). */
 export function renderLintJson(report: LintReport): string {

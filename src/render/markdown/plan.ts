@@ -2,10 +2,10 @@ import { createTwoFilesPatch } from 'diff';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanStep } from '../../planner/types.js';
-import { oneLine } from '../../report/one-line.js';
-import { renderWhatIfMarkdown } from './evidence-markdown.js';
-import { fitComment, type MarkdownSection } from './markdown-limit.js';
-import { planSummary, savedPlanLine } from './plan-text.js';
+import { oneLine } from '../one-line.js';
+import { planSummary, savedPlanLine } from '../text/plan.js';
+import { fitComment, type MarkdownSection } from './comment-limit.js';
+import { renderWhatIfMarkdown } from './explain.js';
 
 const icons: Record<PlanStep['action'], string> = {
   create: '🟢 create',

@@ -1,8 +1,8 @@
 import pc from 'picocolors';
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { RollbackResult, UndoStep } from '../../executor/rollback.js';
-import { oneLine } from '../../report/one-line.js';
-import { renderJudgementsText } from './evidence-text.js';
+import { oneLine } from '../one-line.js';
+import { renderJudgementsText } from './evidence.js';
 
 const paint = (color: boolean) => pc.createColors(color);
 

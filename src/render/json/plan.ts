@@ -1,9 +1,9 @@
-import type { PlanReportWithWhatIf } from '../api/plan.js';
-import type { Blocker } from '../dialects/executor-types.js';
-import { problemJson } from '../errors.js';
-import type { PlanStep } from '../planner/types.js';
-import { changeUsageJson } from '../usage/evidence.js';
-import { whatIfJson } from './evidence-json.js';
+import type { PlanReportWithWhatIf } from '../../api/plan.js';
+import type { Blocker } from '../../dialects/executor-types.js';
+import { problemJson } from '../../errors.js';
+import type { PlanStep } from '../../planner/types.js';
+import { changeUsageJson } from '../../usage/evidence.js';
+import { whatIfJson } from './explain.js';
 
 /** A change as SPEC's JSON shows it (plus a few descriptive keys). */
 export function changeJson(change: PlanStep) {

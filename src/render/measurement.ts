@@ -1,4 +1,4 @@
-import type { QueryMeasurement } from './types.js';
+import type { QueryMeasurement } from '../evidence/types.js';
 
 /** A duration for people: 3 decimals under 10 ms, one above. */
 export function formatMs(ms: number | undefined): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderApplyMarkdown, stepTimelineChart, verifyTimingsChart } from '../../../src/cli/render/apply-markdown.js';
-import type { ApplyReport } from '../../../src/executor/apply-plans.js';
-import type { PlanStep } from '../../../src/planner/types.js';
+import type { ApplyReport } from '../../../../src/executor/apply-plans.js';
+import type { PlanStep } from '../../../../src/planner/types.js';
+import { renderApplyMarkdown, stepTimelineChart, verifyTimingsChart } from '../../../../src/render/markdown/apply.js';
 
 function step(i: number): PlanStep {
   const name = `idx_orders_${i}`;

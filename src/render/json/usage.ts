@@ -1,5 +1,5 @@
-import type { UsageReportWithServer } from '../api/usage.js';
-import { formatDuration } from '../usage/verdict.js';
+import type { UsageReportWithServer } from '../../api/usage.js';
+import { formatDuration } from '../../usage/verdict.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

@@ -1,8 +1,8 @@
 import { createColors } from 'picocolors';
 import type { ExplainReport } from '../../evidence/explain-now.js';
-import { formatMs, formatSpeedup, planSummary, spread, timingNote, yesNo } from '../../evidence/format.js';
 import type { VerifyJudgement } from '../../evidence/types.js';
 import type { WhatIfReport } from '../../evidence/what-if.js';
+import { formatMs, formatSpeedup, planSummary, spread, timingNote, yesNo } from '../measurement.js';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));

@@ -1,6 +1,6 @@
 import { Document, isMap, isSeq, type YAMLSeq } from 'yaml';
-import type { SkippedIndex } from './entry.js';
-import type { ExportResult } from './export-plan.js';
+import type { SkippedIndex } from '../../export/entry.js';
+import type { ExportResult } from '../../export/export-plan.js';
 
 function skippedComment(skipped: readonly SkippedIndex[]): string {
   return skipped.map((entry) => ` skipped ${entry.table}.${entry.index}: ${entry.reason}`).join('\n');

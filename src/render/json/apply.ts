@@ -1,6 +1,6 @@
-import type { ApplyReport } from '../executor/apply-plans.js';
-import type { RollbackResult } from '../executor/rollback.js';
-import { blockerJson, changeJson } from './plan-json.js';
+import type { ApplyReport } from '../../executor/apply-plans.js';
+import type { RollbackResult } from '../../executor/rollback.js';
+import { blockerJson, changeJson } from './plan.js';
 
 /** The `apply --format json` document of SPEC: run, status, changes, verify, rollback_file, errors. */
 export function applyJson({ plan, result, savedPlan }: ApplyReport) {

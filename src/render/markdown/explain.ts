@@ -1,6 +1,6 @@
 import type { ExplainReport } from '../../evidence/explain-now.js';
-import { renderExplainMarkdown } from '../../evidence/markdown.js';
 import type { WhatIfReport } from '../../evidence/what-if.js';
+import { renderExplainMarkdown } from './evidence.js';
 
 /** The `explain --format markdown` document. */
 export function renderExplainReportMarkdown(report: ExplainReport): string {

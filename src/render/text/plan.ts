@@ -4,7 +4,7 @@ import { describeBlocker } from '../../dialects/executor-types.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanReport, PlanStep } from '../../planner/types.js';
 import type { SavedPlan } from '../../saved-plan/document.js';
-import { renderWhatIfText } from './evidence-text.js';
+import { renderWhatIfText } from './evidence.js';
 
 const symbols = { create: '+', drop: '-', replace: '~', disable: '◌', enable: '●', noop: '=' } as const;
 

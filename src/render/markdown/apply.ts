@@ -1,8 +1,8 @@
-import { renderJudgementsMarkdown } from '../../evidence/markdown.js';
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { StepOutcome, VerifyEntry } from '../../executor/types.js';
-import { fitComment, type MarkdownSection } from './markdown-limit.js';
-import { cell, fence } from './plan-markdown.js';
+import { fitComment, type MarkdownSection } from './comment-limit.js';
+import { renderJudgementsMarkdown } from './evidence.js';
+import { cell, fence } from './plan.js';
 
 /** A label Mermaid takes as plain text (no `:`, `;`, `#` or quotes, which its grammars read). */
 function mermaidLabel(text: string, max = 60): string {

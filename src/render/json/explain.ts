@@ -1,6 +1,6 @@
-import type { ExplainReport } from '../evidence/explain-now.js';
-import { explainEntryJson } from '../evidence/json.js';
-import type { WhatIfReport } from '../evidence/what-if.js';
+import type { ExplainReport } from '../../evidence/explain-now.js';
+import type { WhatIfReport } from '../../evidence/what-if.js';
+import { explainEntryJson } from './evidence.js';
 
 /** The `explain --format json` document. */
 export function explainJson(report: ExplainReport) {
