@@ -19,6 +19,3 @@ export interface CommandOutcome {
   stdout: string;
   exitCode: number;
 }
-
-/** Output formats every command accepts. */
-export type OutputFormat = 'text' | 'json' | 'markdown';

@@ -108,11 +108,6 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
     })
     .option('knexfile', { type: 'string', describe: 'read the connection from a knexfile' })
     .option('env', { type: 'string', describe: 'knexfile environment (default NODE_ENV or development)' })
-    .option('format', {
-      choices: ['text', 'json', 'markdown', 'github'] as const,
-      default: 'text',
-      describe: 'output format',
-    })
     .demandCommand(1, 'name a command')
     .recommendCommands()
     .strict()

@@ -9,12 +9,12 @@ import { renderApplyJson } from '../../render/json/apply.js';
 import { renderApplyMarkdown } from '../../render/markdown/apply.js';
 import { renderApplyText } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
-import type { CliIo, OutputFormat } from '../io.js';
+import { formatOption, reportFormats } from '../format-option.js';
+import type { CliIo } from '../io.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 /** Flags `apply` and `rollback` share. */
 export interface RunArgs extends TargetArgs {
-  format: OutputFormat;
   yes: boolean;
   rollbackDir: string;
   lockTimeout?: number;
@@ -63,6 +63,7 @@ export function sinkFor(io: CliIo): ExecutionSink {
 }
 
 interface ApplyArgs extends RunArgs {
+  format: (typeof reportFormats)[number];
   paths: string[];
   allowBlocking: boolean;
   rollbackOnFailure: boolean;
@@ -77,7 +78,7 @@ interface ApplyArgs extends RunArgs {
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
 export const applyCommand = defineCommand<ApplyArgs>({
   builder: (yargs) =>
-    replicaOption(runOptions(yargs))
+    replicaOption(formatOption(runOptions(yargs), 'apply', reportFormats))
       .positional('paths', {
         type: 'string',
         array: true,
@@ -155,7 +156,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
       markdown: renderApplyMarkdown,
       text: (r: typeof report) => renderApplyText(r, io.color),
     };
-    const stdout = (render[args.format] ?? render.text)(report);
+    const stdout = render[args.format](report);
     return { stdout, exitCode: report.result.status === 'failed' ? ExitCode.error : ExitCode.ok };
   },
 });

@@ -5,19 +5,19 @@ import { ExitCode } from '../../errors.js';
 import { renderDemoJson } from '../../render/json/demo.js';
 import { demoSummaryText } from '../../render/text/demo.js';
 import { defineCommand } from '../command.js';
-import type { OutputFormat } from '../io.js';
+import { formatOption, textOrJson } from '../format-option.js';
 import { sinkFor } from './apply.js';
 
 interface DemoArgs {
   port: number;
   invoices: number;
-  format: OutputFormat;
+  format: (typeof textOrJson)[number];
 }
 
 /** `safe-index demo`: the embedded-PostgreSQL walkthrough. */
 export const demoCommand = defineCommand<DemoArgs>({
   builder: (yargs) =>
-    yargs
+    formatOption(yargs, 'demo', textOrJson)
       .option('port', { type: 'number', default: 0, describe: 'port for the embedded server (default: a free one)' })
       .option('invoices', {
         type: 'number',

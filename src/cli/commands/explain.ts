@@ -4,19 +4,19 @@ import { renderExplainJson } from '../../render/json/explain.js';
 import { renderExplainReportMarkdown } from '../../render/markdown/explain.js';
 import { renderExplainText } from '../../render/text/evidence.js';
 import { defineCommand } from '../command.js';
-import type { OutputFormat } from '../io.js';
+import { formatOption, reportFormats } from '../format-option.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 interface ExplainArgs extends TargetArgs {
   paths: string[];
-  format: OutputFormat;
+  format: (typeof reportFormats)[number];
   runs?: number;
 }
 
 /** `safe-index explain`: time the verify queries now, changing nothing. */
 export const explainCommand = defineCommand<ExplainArgs>({
   builder: (yargs) =>
-    yargs
+    formatOption(yargs, 'explain', reportFormats)
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
       .option('runs', { type: 'number', describe: "timed runs per query (default: the plans' explain_runs)" })
       .example('$0 explain --url postgres://app@db/prod', 'time every verify query under index-plans/')
@@ -34,7 +34,7 @@ export const explainCommand = defineCommand<ExplainArgs>({
       text: (r: typeof report) => renderExplainText(r, io.color),
     };
     return {
-      stdout: (render[args.format] ?? render.text)(report),
+      stdout: render[args.format](report),
       exitCode: explainPassed(report) ? ExitCode.ok : ExitCode.error,
     };
   },

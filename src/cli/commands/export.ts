@@ -3,18 +3,18 @@ import { exportPlan } from '../../export/export-plan.js';
 import { renderExportJson } from '../../render/json/export.js';
 import { renderExportYaml } from '../../render/yaml/export.js';
 import { defineCommand } from '../command.js';
-import type { OutputFormat } from '../io.js';
+import { formatOption, textOrJson } from '../format-option.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 interface ExportArgs extends TargetArgs {
   table: string[];
-  format: OutputFormat;
+  format: (typeof textOrJson)[number];
 }
 
 /** `safe-index export`: the live indexes as a plan file. */
 export const exportCommand = defineCommand<ExportArgs>({
   builder: (yargs) =>
-    yargs
+    formatOption(yargs, 'export', textOrJson)
       .option('table', {
         type: 'string',
         array: true,

@@ -4,17 +4,17 @@ import { readHistory } from '../../executor/history.js';
 import { renderHistoryJson } from '../../render/json/history.js';
 import { renderHistoryText } from '../../render/text/history.js';
 import { defineCommand } from '../command.js';
-import type { OutputFormat } from '../io.js';
+import { formatOption, textOrJson } from '../format-option.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
 interface HistoryArgs extends TargetArgs {
-  format: OutputFormat;
+  format: (typeof textOrJson)[number];
 }
 
 /** `safe-index history`: the recorded runs, newest first. */
 export const historyCommand = defineCommand<HistoryArgs>({
   builder: (yargs) =>
-    yargs
+    formatOption(yargs, 'history', textOrJson)
       .example('$0 history', 'list recorded runs, newest first')
       .example('$0 history --format json', 'the same as JSON'),
   run: async (args, io) => {

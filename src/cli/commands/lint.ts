@@ -3,12 +3,16 @@ import { renderLintGithub } from '../../render/github/lint.js';
 import { renderLintJson } from '../../render/json/lint.js';
 import { renderLintText } from '../../render/text/lint.js';
 import { defineCommand } from '../command.js';
+import { formatOption } from '../format-option.js';
+
+/** `lint` prints text, JSON or GitHub workflow annotations. */
+const lintFormats = ['text', 'json', 'github'] as const;
 
 interface LintArgs {
   files?: string[];
   dialect?: 'postgres' | 'mysql' | 'mariadb';
   url?: string;
-  format: 'text' | 'json' | 'markdown' | 'github';
+  format: (typeof lintFormats)[number];
   'assume-in-transaction'?: boolean;
   plans?: string;
   config?: string;
@@ -18,7 +22,7 @@ interface LintArgs {
 /** `safe-index lint <files..>`: migration-safety lint of SQL migration files (and knex migrations). */
 export const lintCommand = defineCommand<LintArgs>({
   builder: (yargs) =>
-    yargs
+    formatOption(yargs, 'lint', lintFormats)
       .positional('files', { type: 'string', array: true, describe: 'SQL migration files' })
       .option('dialect', {
         choices: ['postgres', 'mysql', 'mariadb'] as const,
@@ -59,7 +63,7 @@ export const lintCommand = defineCommand<LintArgs>({
       text: (r: typeof report) => renderLintText(r, io.color && io.isTTY),
     };
     return {
-      stdout: (render[args.format as keyof typeof render] ?? render.text)(report),
+      stdout: render[args.format](report),
       exitCode: errors ? ExitCode.error : ExitCode.ok,
     };
   },

@@ -5,12 +5,12 @@ import { renderPlanJson } from '../../render/json/plan.js';
 import { renderPlanMarkdown } from '../../render/markdown/plan.js';
 import { renderPlanText } from '../../render/text/plan.js';
 import { defineCommand } from '../command.js';
-import type { OutputFormat } from '../io.js';
+import { formatOption, reportFormats } from '../format-option.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 interface PlanArgs extends TargetArgs {
   paths: string[];
-  format: OutputFormat;
+  format: (typeof reportFormats)[number];
   checkDuplicates: boolean;
   whatIf: boolean;
   out?: string;
@@ -20,7 +20,7 @@ interface PlanArgs extends TargetArgs {
 /** `safe-index plan`: the dry run. */
 export const planCommand = defineCommand<PlanArgs>({
   builder: (yargs) =>
-    replicaOption(yargs)
+    replicaOption(formatOption(yargs, 'plan', reportFormats))
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
       .option('check-duplicates', {
         type: 'boolean',
@@ -63,6 +63,6 @@ export const planCommand = defineCommand<PlanArgs>({
       markdown: renderPlanMarkdown,
       text: (r: typeof report) => renderPlanText(r, io.color),
     };
-    return { stdout: (render[args.format] ?? render.text)(report), exitCode };
+    return { stdout: render[args.format](report), exitCode };
   },
 });

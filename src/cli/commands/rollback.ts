@@ -3,10 +3,12 @@ import { rollbackRun } from '../../executor/rollback-request.js';
 import { renderRollbackJson } from '../../render/json/apply.js';
 import { renderRollbackText, renderUndoSql } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
+import { formatOption, textOrJson } from '../format-option.js';
 import { targetOptions } from '../target-options.js';
 import { type RunArgs, runOptions, sinkFor } from './apply.js';
 
 interface RollbackArgs extends RunArgs {
+  format: (typeof textOrJson)[number];
   run?: number;
   dryRun: boolean;
 }
@@ -14,7 +16,7 @@ interface RollbackArgs extends RunArgs {
 /** `safe-index rollback`: undo the latest applied run (or `--run ID`) online. */
 export const rollbackCommand = defineCommand<RollbackArgs>({
   builder: (yargs) =>
-    runOptions(yargs)
+    formatOption(runOptions(yargs), 'rollback', textOrJson)
       .option('run', { type: 'number', describe: 'the run to undo (default: the latest with applied changes)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' })
       .example('$0 rollback --dry-run', 'print the SQL that would undo the latest run')

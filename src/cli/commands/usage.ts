@@ -5,12 +5,12 @@ import { renderUsageJson } from '../../render/json/usage.js';
 import { renderUsageMarkdown } from '../../render/markdown/usage.js';
 import { renderUsageText } from '../../render/text/usage.js';
 import { defineCommand } from '../command.js';
-import type { OutputFormat } from '../io.js';
+import { formatOption, reportFormats } from '../format-option.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
 interface UsageArgs extends TargetArgs {
   paths: string[];
-  format: OutputFormat;
+  format: (typeof reportFormats)[number];
   all: boolean;
   record: boolean;
   window: number;
@@ -20,7 +20,7 @@ interface UsageArgs extends TargetArgs {
 /** `safe-index usage`: size, scans, last scan, redundancy and a verdict per index, per source. */
 export const usageCommand = defineCommand<UsageArgs>({
   builder: (yargs) =>
-    replicaOption(yargs)
+    replicaOption(formatOption(yargs, 'usage', reportFormats))
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
       .option('all', { type: 'boolean', default: false, describe: 'every indexed table of the default schema' })
       .option('record', {
@@ -52,6 +52,6 @@ export const usageCommand = defineCommand<UsageArgs>({
       markdown: renderUsageMarkdown,
       text: (r: typeof report) => renderUsageText(r, io.color),
     };
-    return { stdout: (render[args.format] ?? render.text)(report), exitCode: ExitCode.ok };
+    return { stdout: render[args.format](report), exitCode: ExitCode.ok };
   },
 });

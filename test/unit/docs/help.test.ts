@@ -42,4 +42,13 @@ describe('--help', () => {
   });
 
   it.each(commands)('%s --help describes its flags and shows examples', expectHelpWithExamples);
+
+  it.each([
+    ['lint', 'output format: text, json or github'],
+    ['show', 'output format: text or markdown'],
+    ['plan', 'output format: text, json or markdown'],
+    ['history', 'output format: text or json'],
+  ])('%s --help lists only the formats it renders', async (command, line) => {
+    expect(await help([command])).toContain(line);
+  });
 });
