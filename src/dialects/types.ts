@@ -30,6 +30,11 @@ export interface Capabilities {
   maxIdentifierLength: number;
   /** Whether that limit counts bytes (PostgreSQL) or characters (MySQL). */
   identifierLengthUnit: 'bytes' | 'characters';
+  /**
+   * Index names compare without regard to case (MySQL/MariaDB: `idx_a` and `IDX_A` are one key name,
+   * error 1061 "Duplicate key name"); PostgreSQL's quoted names are exact.
+   */
+  indexNamesIgnoreCase: boolean;
   /** Most key parts one index may have (null: no practical limit to check). */
   maxKeyParts: number | null;
 }

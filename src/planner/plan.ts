@@ -12,7 +12,7 @@ import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { Leftover, PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
-import { entryProblem, validateEntry } from './validate.js';
+import { entryProblem, nameCaseProblems, validateEntry } from './validate.js';
 
 function distinctTables(refs: TableRef[]): TableRef[] {
   return [...new Map(refs.map((ref) => [tableKey(ref), ref])).values()];
@@ -137,8 +137,17 @@ export async function buildPlan(
   const fieldProblems = await checkPlanFields(plan, server.dialect);
   errors.push(...fieldProblems);
   const valid: { spec: PlanIndexSpec; index: Index; table: LiveTable }[] = [];
+  const caseProblems = nameCaseProblems(
+    plan.indexes.map((spec) => {
+      const ref = tableOf(spec, server);
+      return { spec, table: findTable(live, ref), tableKey: tableKey(ref) };
+    }),
+    dialect,
+  );
+  errors.push(...caseProblems);
   for (const spec of plan.indexes) {
     if (fieldProblems.some((problem) => problem.index === spec.name && problem.table === spec.table)) continue;
+    if (caseProblems.some((problem) => problem.index === spec.name && problem.table === spec.table)) continue;
     const index = indexOf(spec, server);
     const table = findTable(live, tableOf(spec, server));
     const problems = validateEntry(spec, index, table, dialect);

@@ -103,3 +103,35 @@ export function validateEntry(
   for (const problem of dialect.validateIndex(index, table)) problems.push(located(spec, 'columns', problem));
   return problems;
 }
+
+/**
+ * Where index names compare without case (MySQL/MariaDB), two entries of one table whose names differ
+ * only by case name one index, and an entry whose name matches a live index only ignoring case would be
+ * planned as a create the server refuses (error 1061). Both are plan errors at the entry's name.
+ */
+export function nameCaseProblems(
+  entries: readonly { spec: PlanIndexSpec; table: LiveTable | undefined; tableKey: string }[],
+  dialect: Dialect,
+): PlanProblem[] {
+  if (!dialect.capabilities.indexNamesIgnoreCase) return [];
+  const problems: PlanProblem[] = [];
+  const seen = new Map<string, PlanIndexSpec>();
+  for (const { spec, table, tableKey } of entries) {
+    const folded = `${tableKey}\u0000${spec.name.toLowerCase()}`;
+    const first = seen.get(folded);
+    if (first && first.name !== spec.name) {
+      const where = `${first.source.file}:${first.source.line}:${first.source.column}`;
+      const message = `index "${spec.name}" and "${first.name}" (at ${where}) on table "${spec.table}" differ only by case; ${dialect.server.flavor} compares index names without case, so they name one index`;
+      problems.push(entryProblem(spec, 'name_case_conflict', message, 'name'));
+      continue;
+    }
+    if (!first) seen.set(folded, spec);
+    if (!table || table.indexes.some((index) => index.name === spec.name)) continue;
+    const live = table.indexes.find((index) => index.name.toLowerCase() === spec.name.toLowerCase());
+    if (live) {
+      const message = `index "${spec.name}" is live on table "${spec.table}" as "${live.name}"; ${dialect.server.flavor} compares index names without case: write the name as "${live.name}"`;
+      problems.push(entryProblem(spec, 'name_case_conflict', message, 'name'));
+    }
+  }
+  return problems;
+}

@@ -73,10 +73,15 @@ function classifyMysql(error: unknown): ClassifiedFailure {
   return { ...known, message: text };
 }
 
-/** The GET_LOCK name: per database, since MySQL user locks are server-wide; at most 64 characters. */
-function runLockName(database: string): string {
-  const name = `safe_index:${database}`;
-  return name.length <= 64 ? name : `safe_index:${createHash('sha256').update(database).digest('hex').slice(0, 40)}`;
+/**
+ * The GET_LOCK name: per database, since user locks are server-wide. The server compares lock names
+ * without case and allows at most 64 characters, while database names are case-sensitive (on Linux) and
+ * up to 64 characters themselves: so the name carries a hash of the exact database name (distinct
+ * databases never share a lock) after a readable head of it (for a DBA reading `is_used_lock`).
+ */
+export function runLockName(database: string): string {
+  const head = [...database].slice(0, 12).join('');
+  return `safe_index:${head}:${createHash('sha256').update(database, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
 /** MySQL: the current performance_schema stage of the connection, with WORK_COMPLETED / WORK_ESTIMATED. */

@@ -180,6 +180,7 @@ export function mysqlCapabilities(features: FlavorFeatures): Capabilities {
     methods: ['btree', 'hash', 'fulltext', 'spatial'],
     maxIdentifierLength: 64,
     identifierLengthUnit: 'characters',
+    indexNamesIgnoreCase: true,
     maxKeyParts: 16,
   };
 }

@@ -31,6 +31,7 @@ const postgresCapabilities: Capabilities = {
   methods: ['btree', 'hash', 'gin', 'gist', 'brin', 'spgist'],
   maxIdentifierLength: maxIdentifierBytes,
   identifierLengthUnit: 'bytes',
+  indexNamesIgnoreCase: false,
   maxKeyParts: maxIndexColumns,
 };
 
