@@ -78,6 +78,7 @@ describe('capabilities by flavor and version', () => {
       methods: ['btree', 'hash', 'fulltext', 'spatial'],
       maxIdentifierLength: 64,
       identifierLengthUnit: 'characters',
+      indexNamesIgnoreCase: true,
       maxKeyParts: 16,
     });
   });
