@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Finds PostgreSQL on 127.0.0.1:5432 and MariaDB on 127.0.0.1:3306 for the tests.
 # Where one is missing it installs it with apt-get and starts it. Idempotent; quiet when all is there.
-# Also installs HypoPG for `plan --what-if` tests where apt can provide it.
+# Also installs HypoPG for `plan --what-if` tests where apt can provide it, and starts the replication pairs
+# of scripts/ensure-replicas.sh (MariaDB primary/replica, PostgreSQL primary/standby on other ports).
 set -euo pipefail
 
 PG_HOST=127.0.0.1 PG_PORT=5432 MY_HOST=127.0.0.1 MY_PORT=3306
@@ -73,6 +74,9 @@ fi
 
 # ---------- MySQL 9.7 (optional: its tests skip with a reason when it is not there) ----------
 bash "$(dirname "$0")/ensure-mysql.sh" || say "MySQL 9.7 not available on 127.0.0.1:3307; the mysql97 tests will be skipped"
+
+# ---------- replication pairs (MariaDB 3316/3317, PostgreSQL 5442/5443) for the replica tests ----------
+bash "$(dirname "$0")/ensure-replicas.sh" || say "replication pairs not (all) available; see above (the replica tests fail, or skip when a server binary is missing)"
 
 # client tools used by the schema-dump round-trip tests
 command -v pg_dump >/dev/null || apt_install postgresql-client
