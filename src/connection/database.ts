@@ -33,47 +33,55 @@ export interface Database {
 }
 
 /**
- * The target's connection settings with the driver's defaults forced on top (a knexfile cannot turn
- * MySQL `multipleStatements` back on), whether the knexfile gives an object or a function.
+ * The connection settings of the target with the driver's defaults forced on top (a knexfile cannot
+ * turn MySQL `multipleStatements` back on); a knexfile's settings function is called once.
  */
-function withDriverDefaults(connection: Knex.Config['connection'], driver: Driver): Knex.Config['connection'] {
+async function connectionSettings(target: Target, driver: Driver): Promise<Record<string, unknown>> {
+  const connection = target.knexConfig.connection;
+  const given = typeof connection === 'function' ? await (connection as () => unknown)() : connection;
   // every connection identifies itself, so a DBA can tell the tool's sessions apart
   const defaults = { ...driver.connectionDefaults, ...driver.identity(toolConnectionName) };
-  if (typeof connection === 'function') {
-    const make = connection as () => unknown;
-    return (async () => ({ ...((await make()) as object), ...defaults })) as Knex.Config['connection'];
-  }
-  if (connection && typeof connection === 'object') return { ...connection, ...defaults } as Knex.Config['connection'];
-  return connection;
+  return { ...(given && typeof given === 'object' ? (given as Record<string, unknown>) : {}), ...defaults };
+}
+
+/** Statements every new connection runs first: a knexfile's PostgreSQL `searchPath`, as knex would set it. */
+function setupStatements(target: Target): string[] {
+  const searchPath = target.knexConfig.searchPath;
+  if (target.dialect !== 'postgres' || !searchPath) return [];
+  const schemas = typeof searchPath === 'string' ? [searchPath] : [...searchPath];
+  return [`set search_path to ${schemas.map((name) => `"${name.replaceAll('"', '""')}"`).join(',')}`];
 }
 
 /** Opens a pool to the target and identifies the server. Errors never carry the password. */
 export async function openDatabase(target: Target): Promise<Database> {
   const driver = drivers[target.dialect];
   const quiet = () => {};
+  const cannotConnect = (error: unknown) => {
+    const message = redact((error as Error).message, target.secrets);
+    return new ConnectionError(`cannot connect to ${target.display}: ${message}`, error);
+  };
+  const settings = await connectionSettings(target, driver).catch((error) => {
+    throw cannotConnect(error);
+  });
+  driver.assertOneStatementPerQuery({ config: settings });
+  const setup = setupStatements(target);
+  // the driver's own pool, shared with knex through its public `connectionPool` option
+  const pool = driver.openPool(settings, 8, setup);
+  const { connection: _connection, pool: _pool, ...options } = target.knexConfig;
   const knex = knexFactory({
-    ...target.knexConfig,
-    connection: withDriverDefaults(target.knexConfig.connection, driver),
-    pool: {
-      min: 0,
-      max: 8,
-      afterCreate: (connection: unknown, done: (error: Error | null, connection: unknown) => void) => {
-        try {
-          driver.assertOneStatementPerQuery(connection);
-          done(null, connection);
-        } catch (error) {
-          done(error as Error, connection);
-        }
-      },
+    ...options,
+    connectionPool: pool.native as Knex.ConnectionPool,
+    log: {
+      warn: quiet,
+      error: quiet,
+      deprecate: quiet,
+      debug: quiet,
     },
-    log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
   });
   let count = 0;
   knex.on('query', () => {
     count += 1;
   });
-  // biome-ignore lint/suspicious/noExplicitAny: knex exposes no typed connection API on its client
-  const client = (knex as any).client;
   /**
    * Statements without bindings go to the driver untouched: knex.raw would rewrite every `?` (even
    * inside string literals, e.g. `WHERE note = 'why?'`) into a placeholder.
@@ -86,33 +94,36 @@ export async function openDatabase(target: Target): Promise<Database> {
     if (bindings && bindings.length > 0) {
       return driver.rowsOfRaw(await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
     }
-    const connection = await client.acquireConnection();
+    const { connection, release } = await pool.acquire();
     try {
       return (await direct(connection, sql)) as T[];
     } finally {
-      await client.releaseConnection(connection);
+      release();
     }
+  };
+  const close = async () => {
+    await knex.destroy();
+    await pool.end();
   };
   let server: ServerInfo;
   try {
     server = await driver.detectServer(run);
   } catch (error) {
-    await knex.destroy().catch(() => {});
-    const message = redact((error as Error).message, target.secrets);
-    throw new ConnectionError(`cannot connect to ${target.display}: ${message}`, error);
+    await close().catch(() => {});
+    throw cannotConnect(error);
   }
   const session = async (label?: string): Promise<Session> => {
-    // a raw connection outside the pool: its session settings and locks never leak to other work
-    const connection = await client.acquireRawConnection();
+    // a connection of its own, outside the pool: its session settings and locks never leak to other work
+    const { connection, close: closeConnection } = await driver.connect(settings, setup);
     try {
       driver.assertOneStatementPerQuery(connection);
     } catch (error) {
-      await client.destroyRawConnection(connection).catch(() => {});
+      await closeConnection().catch(() => {});
       throw error;
     }
-    connection.__knexUid = `safe-index-session-${Math.random().toString(36).slice(2)}`;
     const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
       if (!bindings || bindings.length === 0) return (await direct(connection, sql)) as T[];
+      // `.connection()` is knex's public way to run a query on a connection it does not pool
       const result = await knex.raw(sql, bindings as Knex.RawBinding[]).connection(connection);
       return driver.rowsOfRaw(result) as T[];
     };
@@ -126,7 +137,7 @@ export async function openDatabase(target: Target): Promise<Database> {
       identify,
       id: Number(idRow?.id),
       release: async () => {
-        await client.destroyRawConnection(connection).catch(() => {});
+        await closeConnection().catch(() => {});
       },
     };
   };
@@ -139,6 +150,6 @@ export async function openDatabase(target: Target): Promise<Database> {
     get queryCount() {
       return count;
     },
-    close: () => knex.destroy(),
+    close,
   };
 }

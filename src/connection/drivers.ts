@@ -1,3 +1,5 @@
+import mysqlDriver from 'mysql2';
+import pg from 'pg';
 import type { DialectName } from './target.js';
 
 /** A result row as the drivers return it. */
@@ -23,6 +25,21 @@ export interface ServerInfo {
 
 type RunQuery = <T extends Row = Row>(sql: string) => Promise<T[]>;
 
+/** A connection straight from the driver (outside any pool), and how to close it. */
+export interface DriverConnection {
+  connection: unknown;
+  close(): Promise<void>;
+}
+
+/** A pool of the driver's own (given to knex as its `connectionPool`, and used directly for unbound statements). */
+export interface DriverPool {
+  /** The driver's pool object, as knex's public `connectionPool` option takes it. */
+  readonly native: unknown;
+  /** Borrows one connection; `release` gives it back. */
+  acquire(): Promise<{ connection: unknown; release(): void }>;
+  end(): Promise<void>;
+}
+
 /** Everything the connection layer needs to know about a driver, one entry per dialect. */
 export interface Driver {
   /** knex client name. */
@@ -47,6 +64,10 @@ export interface Driver {
   assertOneStatementPerQuery(connection: unknown): void;
   /** SQL that returns the server's id of the current connection as `id`. */
   connectionIdSql: string;
+  /** Opens one connection with these settings; `setup` statements run first on it. */
+  connect(settings: Record<string, unknown>, setup: readonly string[]): Promise<DriverConnection>;
+  /** Opens a lazy pool of at most `max` connections; `setup` statements run first on each new one. */
+  openPool(settings: Record<string, unknown>, max: number, setup: readonly string[]): DriverPool;
   /** Identifies the server behind a connection. */
   detectServer(run: RunQuery): Promise<ServerInfo>;
 }
@@ -85,6 +106,36 @@ const postgres: Driver = {
     // nothing to check: queryDirect and bound queries use the extended protocol, one statement each
   },
   connectionIdSql: 'select pg_backend_pid() as id',
+  async connect(settings, setup) {
+    const client = new pg.Client(settings);
+    // a connection the server ends (a killed session) must not crash the process: the next query fails
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      for (const sql of setup) await client.query(sql);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    return { connection: client, close: () => client.end() };
+  },
+  openPool(settings, max, setup) {
+    const pool = new pg.Pool({ ...settings, max });
+    // an idle connection the server ended is dropped by the pool; nothing to report
+    pool.on('error', () => {});
+    // queries queue on a client in order, so these run before anything the pool hands out
+    pool.on('connect', (client) => {
+      for (const sql of setup) client.query(sql).catch(() => {});
+    });
+    return {
+      native: pool,
+      async acquire() {
+        const client = await pool.connect();
+        return { connection: client, release: () => client.release() };
+      },
+      end: () => pool.end(),
+    };
+  },
   async detectServer(run) {
     const [row] = await run<{ version: string; db: string; schema: string | null }>(
       "select current_setting('server_version') as version, current_database() as db, current_schema() as schema",
@@ -128,6 +179,36 @@ const mysql: Driver = {
     }
   },
   connectionIdSql: 'select connection_id() as id',
+  async connect(settings, setup) {
+    const connection = mysqlDriver.createConnection(settings);
+    connection.on('error', () => {});
+    const close = () =>
+      new Promise<void>((resolve) => connection.end(() => resolve())).finally(() => connection.destroy());
+    try {
+      await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+      for (const sql of setup) await mysql.queryDirect(connection, sql);
+    } catch (error) {
+      connection.destroy();
+      throw error;
+    }
+    return { connection, close };
+  },
+  openPool(settings, max, setup) {
+    const pool = mysqlDriver.createPool({ ...settings, connectionLimit: max });
+    pool.on('connection', (connection) => {
+      for (const sql of setup) connection.query(sql, () => {});
+    });
+    return {
+      native: pool,
+      acquire: () =>
+        new Promise((resolve, reject) =>
+          pool.getConnection((error, connection) =>
+            error ? reject(error) : resolve({ connection, release: () => connection.release() }),
+          ),
+        ),
+      end: () => new Promise<void>((resolve) => pool.end(() => resolve())),
+    };
+  },
   async detectServer(run) {
     const [row] = await run<{ version: string; db: string | null }>('select version() as version, database() as db');
     const raw = String(row?.version ?? '');

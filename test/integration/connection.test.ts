@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/connection/database.js';
-import { targetFromUrl } from '../../src/connection/target.js';
+import { targetFromKnexfile, targetFromUrl } from '../../src/connection/target.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../support/databases.js';
 
 describe.each(testServers())('connection on $label', (server) => {
@@ -35,6 +38,39 @@ describe.each(testServers())('connection on $label', (server) => {
     const session = await test.db.session();
     expect(await session.query(sql)).toEqual([expected]);
     await session.release();
+  });
+
+  it('takes a knexfile connection, and its PostgreSQL searchPath, on pooled and session connections', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'si-knexfile-'));
+    const url = new URL(test.url);
+    const settings = {
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: test.name,
+    };
+    const pg = server.dialect === 'postgres';
+    if (pg) await test.exec('create schema app');
+    const knexfile = path.join(dir, 'knexfile.mjs');
+    await writeFile(
+      knexfile,
+      `export default { client: '${pg ? 'pg' : 'mysql2'}', ${pg ? "searchPath: ['app', 'public'], " : ''}` +
+        `connection: ${JSON.stringify(settings)} };\n`,
+    );
+    const db = await openDatabase(await targetFromKnexfile(knexfile));
+    const session = await db.session();
+    try {
+      const sql = pg ? 'select current_schema() as s' : 'select database() as s';
+      const expected = [{ s: pg ? 'app' : test.name }];
+      expect(await db.query(sql)).toEqual(expected);
+      expect(await session.query(sql)).toEqual(expected);
+      expect(await session.query('select ? as n', ['x'])).toEqual([{ n: 'x' }]);
+    } finally {
+      await session.release();
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('never prints the password of a failed connection', async () => {
