@@ -2,7 +2,7 @@ import type { Database, ServerInfo } from '../connection/database.js';
 import type { PlanProblem } from '../errors.js';
 import type { Change, RenderedSql } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
-import type { LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
+import type { IntrospectOptions, LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
 
 /** What a server can do; core code asks these instead of testing dialect names. */
 export interface Capabilities {
@@ -63,9 +63,10 @@ export interface Dialect {
   /**
    * Reads the named tables with their columns and indexes, in a constant number of catalog
    * queries whatever the number of tables or indexes (MySQL 8+: plus one SHOW INDEX for each table
-   * with two keys of one class, the only place that says their order).
+   * with two keys of one class, the only place that says their order). Every query is filtered to
+   * the named tables (and `options.relationNames`): its cost does not grow with the rest of the schema.
    */
-  introspect(db: Database, tables: readonly TableRef[]): Promise<LiveSchema>;
+  introspect(db: Database, tables: readonly TableRef[], options?: IntrospectOptions): Promise<LiveSchema>;
   /**
    * Returns the desired indexes with expressions and predicates in the server's canonical form, by
    * building them on an empty session-local copy of the table and reading them back. One result per

@@ -89,10 +89,21 @@ export interface LiveTable extends TableRef {
 export interface LiveSchema {
   tables: Map<string, LiveTable>;
   /**
-   * Where index names share one namespace per schema with other relations (PostgreSQL): every
-   * relation name of the plans' schemas, described (`index on table "t"`, `sequence`, ...).
+   * Where index names share one namespace per schema with other relations (PostgreSQL): the relations
+   * that carry one of the names introspection was asked about (`IntrospectOptions.relationNames`),
+   * per schema, described (`index on table "t"`, `sequence`, ...).
    */
   relationNames?: Map<string, Map<string, string>>;
+}
+
+/** What introspection reads besides the tables. */
+export interface IntrospectOptions {
+  /**
+   * Names to look up among every relation of their schema (PostgreSQL, where an index name is unique
+   * per schema): the indexes a plan may create, so a `name_taken` check needs neither every name of
+   * the schema nor one query per name.
+   */
+  relationNames?: readonly TableRef[];
 }
 
 /** Looks up a table by reference. */

@@ -131,7 +131,11 @@ export async function buildPlan(
   options: PlanOptions = {},
 ): Promise<PlanReport> {
   const server = db.server;
-  const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))));
+  // the names the plan may create, for the name_taken check (an index name is unique per schema on PostgreSQL)
+  const relationNames = plan.indexes.map((spec) => ({ schema: tableOf(spec, server).schema, name: spec.name }));
+  const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))), {
+    relationNames,
+  });
   const errors: PlanProblem[] = await checkVerifyQueriesOnTarget(plan, db);
   // callers check the fields before connecting; checked again here so no caller can skip it
   const fieldProblems = await checkPlanFields(plan, server.dialect);

@@ -100,6 +100,15 @@ export interface FlavorFeatures {
    * plugin: there the blockers are every open transaction of the database.
    */
   metadataLockHolders: boolean;
+  /**
+   * information_schema finds a table without opening every table of its schema only when the query
+   * names it by `TABLE_SCHEMA = const AND TABLE_NAME = const` (MariaDB, MySQL 5.7: EXPLAIN says
+   * "Scanned 0 databases"; an IN list or a row constructor makes it open all of them, "Scanned 1
+   * database"), so catalog queries over a few tables are a UNION ALL of one branch per table. MySQL
+   * 8.0+ reads its data dictionary through indexes, and a long UNION costs more there (measured on
+   * 9.7.4: 100 branches 229 ms, one IN list 5 ms).
+   */
+  catalogLookupPerTable: boolean;
 }
 
 function atLeast(server: ServerInfo, major: number, minor: number, patch = 0): boolean {
@@ -129,6 +138,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
       parallelIndexBuild: false,
       foreignKeyLocksParent: false,
       metadataLockHolders: false,
+      catalogLookupPerTable: true,
       virtualColumnIndexBlocks: false,
       cascadingForeignKeysBlock: false,
       fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',
@@ -157,6 +167,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
     parallelIndexBuild: atLeast(server, 8, 0, 27),
     foreignKeyLocksParent: atLeast(server, 8, 0),
     metadataLockHolders: atLeast(server, 8, 0),
+    catalogLookupPerTable: !atLeast(server, 8, 0),
     virtualColumnIndexBlocks: true,
     cascadingForeignKeysBlock: !atLeast(server, 9, 0),
     fulltextLockError: 'error 1846 "LOCK=NONE is not supported. Reason: Fulltext index creation requires a lock"',

@@ -32,6 +32,47 @@ export function tableFilter(tables: readonly TableRef[], schemaColumn: string, t
   };
 }
 
+/**
+ * Above this many tables a per-table UNION costs more than opening the schemas' tables once (measured on
+ * MariaDB 10.11, a schema of 10,000 tables: 100 tables 3 ms against 48 ms, 500 tables 107 ms against 48 ms).
+ */
+const perTableLookupLimit = 100;
+
+/** One catalog statement over `tables`: `select` (up to its FROM) with the table filter, then `rest`. */
+export interface CatalogQuery {
+  /** The SELECT and FROM clauses. */
+  select: string;
+  schemaColumn: string;
+  tableColumn: string;
+  /** More conditions, each branch: `and ...`. */
+  and?: string;
+  /** After the whole statement, e.g. `order by table_schema` (output column names). */
+  orderBy?: string;
+}
+
+/**
+ * The statement of `query` for `tables`: one SELECT with a list filter, or, where the server would open
+ * every table of the schema for that (`catalogLookupPerTable`) and the tables are few, a UNION ALL of one
+ * branch per table that names it by equality. One statement either way.
+ */
+export function catalogStatement(
+  query: CatalogQuery,
+  tables: readonly TableRef[],
+  features: Pick<FlavorFeatures, 'catalogLookupPerTable'>,
+): TableFilter {
+  const and = query.and ? ` ${query.and}` : '';
+  const orderBy = query.orderBy ? ` order by ${query.orderBy}` : '';
+  if (!features.catalogLookupPerTable || tables.length > perTableLookupLimit) {
+    const filter = tableFilter(tables, query.schemaColumn, query.tableColumn);
+    return { sql: `${query.select} where ${filter.sql}${and}${orderBy}`, bindings: filter.bindings };
+  }
+  const branch = `${query.select} where ${query.schemaColumn} = ? and ${query.tableColumn} = ?${and}`;
+  return {
+    sql: `${tables.map(() => branch).join(' union all ')}${orderBy}`,
+    bindings: tables.flatMap((table) => [table.schema, table.name]),
+  };
+}
+
 /** Flavor-specific STATISTICS columns: only those that exist on this server. */
 function visibilityColumns(features: FlavorFeatures): string {
   const columns: string[] = [];
@@ -54,24 +95,36 @@ function buildSettingsOf(row: Row): string | undefined {
   return buildSettingNames.map((name) => `${name}=${String(row[name])}`).join(', ');
 }
 
-async function readTables(db: Database, filter: TableFilter, features: FlavorFeatures): Promise<Row[]> {
-  return db.query(
-    `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, ENGINE as engine, TABLE_ROWS as table_rows,
-       DATA_LENGTH as data_length, INDEX_LENGTH as index_length, CREATE_OPTIONS as create_options${buildSettingColumns(features)}
-     from information_schema.TABLES where ${filter.sql}`,
-    filter.bindings,
-  );
+type Tables = readonly TableRef[];
+
+async function run(db: Database, query: CatalogQuery, tables: Tables, features: FlavorFeatures): Promise<Row[]> {
+  const statement = catalogStatement(query, tables, features);
+  return db.query(statement.sql, statement.bindings);
 }
 
-async function readColumns(db: Database, filter: TableFilter): Promise<Row[]> {
-  return db.query(
-    `select c.TABLE_SCHEMA as table_schema, c.TABLE_NAME as table_name, c.COLUMN_NAME as column_name,
+async function readTables(db: Database, tables: Tables, features: FlavorFeatures): Promise<Row[]> {
+  const select = `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, ENGINE as engine, TABLE_ROWS as table_rows,
+       DATA_LENGTH as data_length, INDEX_LENGTH as index_length, CREATE_OPTIONS as create_options${buildSettingColumns(features)}
+     from information_schema.TABLES`;
+  return run(db, { select, schemaColumn: 'TABLE_SCHEMA', tableColumn: 'TABLE_NAME' }, tables, features);
+}
+
+async function readColumns(db: Database, tables: Tables, features: FlavorFeatures): Promise<Row[]> {
+  const select = `select c.TABLE_SCHEMA as table_schema, c.TABLE_NAME as table_name, c.COLUMN_NAME as column_name,
        c.COLUMN_TYPE as column_type, c.DATA_TYPE as data_type, c.IS_NULLABLE as is_nullable, c.EXTRA as extra,
-       c.CHARACTER_MAXIMUM_LENGTH as character_length, cs.MAXLEN as max_bytes
+       c.CHARACTER_MAXIMUM_LENGTH as character_length, cs.MAXLEN as max_bytes, c.ORDINAL_POSITION as ordinal_position
      from information_schema.COLUMNS c
-     left join information_schema.CHARACTER_SETS cs on cs.CHARACTER_SET_NAME = c.CHARACTER_SET_NAME
-     where ${filter.sql} order by c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
-    filter.bindings,
+     left join information_schema.CHARACTER_SETS cs on cs.CHARACTER_SET_NAME = c.CHARACTER_SET_NAME`;
+  return run(
+    db,
+    {
+      select,
+      schemaColumn: 'c.TABLE_SCHEMA',
+      tableColumn: 'c.TABLE_NAME',
+      orderBy: 'table_schema, table_name, ordinal_position',
+    },
+    tables,
+    features,
   );
 }
 
@@ -80,24 +133,19 @@ async function readColumns(db: Database, filter: TableFilter): Promise<Row[]> {
  * keys in its key order (the order of SHOW CREATE TABLE), so the rows are not sorted. Columns are named as
  * SHOW INDEX names them, so one reader (`partFromRow`) serves both.
  */
-async function readStatistics(db: Database, filter: TableFilter, features: FlavorFeatures): Promise<Row[]> {
-  return db.query(
-    `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, INDEX_NAME as Key_name,
+async function readStatistics(db: Database, tables: Tables, features: FlavorFeatures): Promise<Row[]> {
+  const select = `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, INDEX_NAME as Key_name,
        SEQ_IN_INDEX as Seq_in_index, COLUMN_NAME as Column_name, COLLATION as Collation, SUB_PART as Sub_part,
        INDEX_TYPE as Index_type, NON_UNIQUE as Non_unique, INDEX_COMMENT as Index_comment${visibilityColumns(features)}
-     from information_schema.STATISTICS where ${filter.sql}`,
-    filter.bindings,
-  );
+     from information_schema.STATISTICS`;
+  return run(db, { select, schemaColumn: 'TABLE_SCHEMA', tableColumn: 'TABLE_NAME' }, tables, features);
 }
 
-async function readCascadingForeignKeys(db: Database, filter: TableFilter): Promise<Row[]> {
-  return db.query(
-    `select distinct CONSTRAINT_SCHEMA as table_schema, TABLE_NAME as table_name
-     from information_schema.REFERENTIAL_CONSTRAINTS
-     where ${filter.sql}
-       and (DELETE_RULE in ('CASCADE', 'SET NULL') or UPDATE_RULE in ('CASCADE', 'SET NULL'))`,
-    filter.bindings,
-  );
+async function readCascadingForeignKeys(db: Database, tables: Tables, features: FlavorFeatures): Promise<Row[]> {
+  const select = `select distinct CONSTRAINT_SCHEMA as table_schema, TABLE_NAME as table_name
+     from information_schema.REFERENTIAL_CONSTRAINTS`;
+  const and = "and (DELETE_RULE in ('CASCADE', 'SET NULL') or UPDATE_RULE in ('CASCADE', 'SET NULL'))";
+  return run(db, { select, schemaColumn: 'CONSTRAINT_SCHEMA', tableColumn: 'TABLE_NAME', and }, tables, features);
 }
 
 function keyOf(row: Row): string {
@@ -158,12 +206,11 @@ export async function introspectMysql(
 ): Promise<LiveSchema> {
   const schema: LiveSchema = { tables: new Map() };
   if (tables.length === 0) return schema;
-  const plain = tableFilter(tables, 'TABLE_SCHEMA', 'TABLE_NAME');
   const [tableRows, columnRows, statisticRows, cascadeRows] = await Promise.all([
-    readTables(db, plain, features),
-    readColumns(db, tableFilter(tables, 'c.TABLE_SCHEMA', 'c.TABLE_NAME')),
-    readStatistics(db, plain, features),
-    readCascadingForeignKeys(db, tableFilter(tables, 'CONSTRAINT_SCHEMA', 'TABLE_NAME')),
+    readTables(db, tables, features),
+    readColumns(db, tables, features),
+    readStatistics(db, tables, features),
+    readCascadingForeignKeys(db, tables, features),
   ]);
   const cascading = new Set(cascadeRows.map(keyOf));
   for (const row of tableRows) {

@@ -2,7 +2,7 @@ import type { Database, ServerInfo } from '../../connection/database.js';
 import type { TableRef } from '../../model/schema.js';
 import type { ForeignKey, IndexCounter, UsageDialect } from '../usage-types.js';
 import { flavorFeatures } from './flavor.js';
-import { tableFilter } from './introspect.js';
+import { catalogStatement, tableFilter } from './introspect.js';
 
 const utc = (expression: string) => `date_format(${expression}, '%Y-%m-%dT%H:%i:%s.%fZ')`;
 
@@ -68,14 +68,20 @@ export function createMysqlUsage(server: ServerInfo): UsageDialect {
     },
     async foreignKeys(db: Database, tables: readonly TableRef[]) {
       if (tables.length === 0) return [];
-      const filter = tableFilter(tables, 'TABLE_SCHEMA', 'TABLE_NAME');
-      const rows = await db.query(
-        `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, CONSTRAINT_NAME as name, COLUMN_NAME as column_name
-         from information_schema.KEY_COLUMN_USAGE
-         where REFERENCED_TABLE_NAME is not null and ${filter.sql}
-         order by TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
-        filter.bindings,
+      const statement = catalogStatement(
+        {
+          select: `select TABLE_SCHEMA as table_schema, TABLE_NAME as table_name, CONSTRAINT_NAME as name,
+             COLUMN_NAME as column_name, ORDINAL_POSITION as ordinal_position
+           from information_schema.KEY_COLUMN_USAGE`,
+          schemaColumn: 'TABLE_SCHEMA',
+          tableColumn: 'TABLE_NAME',
+          and: 'and REFERENCED_TABLE_NAME is not null',
+          orderBy: 'table_schema, table_name, name, ordinal_position',
+        },
+        tables,
+        flavorFeatures(server),
       );
+      const rows = await db.query(statement.sql, statement.bindings);
       const keys = new Map<string, ForeignKey>();
       for (const row of rows) {
         const id = `${row.table_schema}\u0000${row.table_name}\u0000${row.name}`;

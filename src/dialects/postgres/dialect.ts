@@ -63,8 +63,8 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     capabilities: postgresCapabilities,
     quoteIdent,
     quoteLiteral,
-    async introspect(db, tables) {
-      const result = await introspectTables(db.query, tables);
+    async introspect(db, tables, options) {
+      const result = await introspectTables(db.query, tables, options?.relationNames ?? []);
       if (result.quotedKeywords.size > 0) quotedKeywords = result.quotedKeywords;
       return result.schema;
     },

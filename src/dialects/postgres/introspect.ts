@@ -50,8 +50,9 @@ interface CatalogColumn {
 }
 
 // Tables (plain, partitioned, materialized views) by (schema, name), with their direct partitions,
-// the keywords quote_ident quotes on this server, and every relation name of those schemas (index
-// names share one namespace with tables and sequences per schema); one row.
+// the keywords quote_ident quotes on this server, and the relations that carry one of the names asked
+// about (index names share one namespace with tables and sequences per schema); one row. Every part
+// looks its rows up by name (pg_class_relname_nsp_index): the cost does not grow with the schema.
 const tableQuery = `
 select
   (select coalesce(json_agg(json_build_object(
@@ -71,8 +72,9 @@ select
   (select array_agg(word::text) from pg_get_keywords() where catcode <> 'U') as keywords,
   (select coalesce(json_agg(json_build_object('schema', n.nspname, 'name', c.relname, 'kind', c.relkind,
       'table', (select tc.relname from pg_index i join pg_class tc on tc.oid = i.indrelid where i.indexrelid = c.oid))), '[]'::json)
-   from pg_class c join pg_namespace n on n.oid = c.relnamespace
-   where n.nspname in (select w.schema_name from json_to_recordset(?::json) as w(schema_name text, table_name text))
+   from json_to_recordset(?::json) as w(schema_name text, relation_name text)
+   join pg_namespace n on n.nspname = w.schema_name
+   join pg_class c on c.relnamespace = n.oid and c.relname = w.relation_name
   ) as relations`;
 
 const columnQuery = `
@@ -104,13 +106,21 @@ export interface IntrospectionResult {
   quotedKeywords: Set<string>;
 }
 
-/** Reads the named tables, their columns and indexes in three catalog queries, whatever their number. */
-export async function introspectTables(run: QueryRunner, refs: readonly TableRef[]): Promise<IntrospectionResult> {
+/**
+ * Reads the named tables, their columns and indexes in three catalog queries, whatever their number,
+ * and which relations of their schemas carry one of `namesAsked` (schema, name).
+ */
+export async function introspectTables(
+  run: QueryRunner,
+  refs: readonly TableRef[],
+  namesAsked: readonly TableRef[] = [],
+): Promise<IntrospectionResult> {
   // arrays travel as one JSON text binding: knex would expand a JS array into a list of placeholders
   const wanted = JSON.stringify(refs.map((ref) => ({ schema_name: ref.schema, table_name: ref.name })));
+  const names = JSON.stringify(namesAsked.map((ref) => ({ schema_name: ref.schema, relation_name: ref.name })));
   const [head] = await run<{ tables: CatalogTable[]; keywords: string[] | null; relations: CatalogRelation[] }>(
     tableQuery,
-    [wanted, wanted],
+    [wanted, names],
   );
   const catalogTables = head?.tables ?? [];
   const quotedKeywords = new Set(head?.keywords ?? []);

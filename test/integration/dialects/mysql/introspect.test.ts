@@ -88,6 +88,33 @@ describe.each(testServersOf('mysql'))('mysql introspection on $label', (server) 
     expect(for10).toBeLessThanOrEqual(4);
   });
 
+  it('reads a few tables without opening the rest of their schema (MariaDB: each table named by equality)', async () => {
+    const sent: { sql: string; bindings: readonly unknown[] }[] = [];
+    const recording = {
+      ...test.db,
+      server: test.db.server,
+      query: (sql: string, bindings: readonly unknown[] = []) => {
+        sent.push({ sql, bindings });
+        return test.db.query(sql, bindings);
+      },
+    } as typeof test.db;
+    const wanted = sakilaTables.slice(0, 5);
+    const schema = await dialect.introspect(recording, wanted);
+    expect(schema.tables.size).toBe(5);
+    expect(sent).toHaveLength(4);
+    // EXPLAIN of an information_schema query says how many schema folders it scans for table names;
+    // "Scanned 0 databases" means it looked each table up by name
+    const scans = [];
+    for (const { sql, bindings } of sent) {
+      const rows = await test.db.query(`EXPLAIN ${sql}`, bindings);
+      scans.push(...rows.map((row) => String(row.Extra ?? row.EXPLAIN ?? '')).filter((extra) => /Scanned/.test(extra)));
+    }
+    if (test.db.server.flavor === 'mariadb') {
+      expect(scans.length).toBeGreaterThanOrEqual(4 * wanted.length);
+      expect(scans.filter((extra) => !/Scanned 0 databases/.test(extra))).toEqual([]);
+    }
+  });
+
   it('keeps identifiers with spaces, backticks and quotes through create and introspect', async () => {
     const table = "tab`Sales 'Invoice";
     await test.exec(`create table ${dialect.quoteIdent(table)} (\`cust\`\`omer\` varchar(140), posting_date date)`);

@@ -49,4 +49,22 @@ describe.each(testServersOf('postgres'))('postgres introspection cost on $label'
       `${server.label}: 10 tables ${small.ms.toFixed(0)} ms, 500 tables ${large.ms.toFixed(0)} ms\n`,
     );
   });
+
+  it('looks up only the relation names it is asked about (name_taken), not every name of the schema', async () => {
+    const dialect = createPostgresDialect(test.db.server);
+    const schema = await dialect.introspect(test.db, tables.slice(0, 2), {
+      relationNames: [
+        { schema: 'public', name: 't_300_name' },
+        { schema: 'public', name: 't_7' },
+        { schema: 'public', name: 'no_such_relation' },
+      ],
+    });
+    expect(schema.tables.size).toBe(2);
+    expect([...(schema.relationNames?.get('public') ?? new Map())].sort()).toEqual([
+      ['t_300_name', 'index on table "t_300"'],
+      ['t_7', 'table'],
+    ]);
+    const none = await dialect.introspect(test.db, tables.slice(0, 2));
+    expect(none.relationNames?.get('public')).toBeUndefined();
+  });
 });
