@@ -55,6 +55,14 @@ export interface LiveIndexFacts {
   parentIndex?: string;
   /** PostgreSQL partitioned index: the index attached on each partition (a rollback rebuilds them under these names). */
   partitionIndexes?: { partition: TableRef; name: string }[];
+  /** PostgreSQL: the table's `REPLICA IDENTITY USING INDEX` is this index (`pg_index.indisreplident`). */
+  replicaIdentity?: boolean;
+  /** PostgreSQL: the index `CLUSTER` uses by default (`pg_index.indisclustered`, `ALTER TABLE ... CLUSTER ON`). */
+  clustered?: boolean;
+  /** PostgreSQL: the index's COMMENT (`COMMENT ON INDEX`), when it has one. */
+  comment?: string;
+  /** PostgreSQL: per-column statistics targets set with `ALTER INDEX ... ALTER COLUMN n SET STATISTICS` (1-based). */
+  statisticsTargets?: { column: number; target: number }[];
 }
 
 /** An index read from the server, with its live-only facts. */
@@ -83,6 +91,8 @@ export interface LiveTable extends TableRef {
   buildSettings?: string;
   /** MySQL: the table has ON DELETE/UPDATE CASCADE or SET NULL foreign keys (forbids LOCK=NONE on MySQL). */
   cascadingForeignKeys?: boolean;
+  /** PostgreSQL: the publications that publish this table, by name (sorted). */
+  publications?: string[];
 }
 
 /** The part of the live schema the plans talk about. */

@@ -10,6 +10,7 @@ import { findTable, type LiveSchema, type LiveTable, type TableRef, tableKey } f
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
+import { indexPropertyWarnings, replicaIdentityProblem } from './index-properties.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { Leftover, PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
 import { entryProblem, nameCaseProblems, validateEntry } from './validate.js';
@@ -88,6 +89,9 @@ async function planEntry(
     const message = `index "${spec.name}" is owned by a ${constraint} constraint; safe-index does not ${verb} constraint indexes`;
     return { problem: entryProblem(spec, 'constraint_index', message) };
   }
+  const identity = replicaIdentityProblem(change, table);
+  if (identity) return { problem: entryProblem(spec, 'replica_identity_index', identity) };
+  change.warnings.push(...indexPropertyWarnings(change));
   if (change.live?.live.roundTrips === false && change.action === 'replace') {
     // the rollback rebuilds the old index from the server's own text, so it is exact; the new one
     // is built from the plan and will not carry what the model cannot express

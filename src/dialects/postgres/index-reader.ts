@@ -35,6 +35,10 @@ interface CatalogIndex extends Row {
   constraint_type: string | null;
   parent_index: string | null;
   children: { schema: string; table: string; name: string }[] | null;
+  is_replident: boolean;
+  is_clustered: boolean;
+  comment: string | null;
+  statistics: { column: number; target: number }[] | null;
   keys: CatalogKey[];
 }
 
@@ -57,6 +61,11 @@ select i.indrelid::bigint::text as table_oid, ic.relname as name, quote_ident(ic
      from pg_inherits h join pg_class ci on ci.oid = h.inhrelid join pg_index x on x.indexrelid = ci.oid
      join pg_class ct on ct.oid = x.indrelid join pg_namespace cn on cn.oid = ct.relnamespace
     where h.inhparent = i.indexrelid) as children,
+  i.indisreplident as is_replident, i.indisclustered as is_clustered, d.description as comment,
+  -- a column's default target is -1 up to PostgreSQL 16 and NULL from 17
+  (select json_agg(json_build_object('column', a.attnum, 'target', a.attstattarget) order by a.attnum)
+     from pg_attribute a where a.attrelid = i.indexrelid and a.attnum > 0 and nullif(a.attstattarget, -1) is not null
+  ) as statistics,
   keys.list as keys
 from (select value::oid as oid from json_array_elements_text(?::json)) as wanted
 join pg_index i on i.indrelid = wanted.oid
@@ -66,6 +75,7 @@ join pg_namespace tn on tn.oid = tc.relnamespace
 join pg_am am on am.oid = ic.relam
 left join pg_constraint con
   on con.conindid = i.indexrelid and con.conrelid = i.indrelid and con.contype in ('p', 'u', 'x')
+left join pg_description d on d.objoid = i.indexrelid and d.classoid = 'pg_class'::regclass and d.objsubid = 0
 cross join lateral (
   select json_agg(json_build_object(
     'text', pg_get_indexdef(i.indexrelid, k.n::int, false),
@@ -151,6 +161,10 @@ function liveIndexOf(row: CatalogIndex, ref: TableRef): LiveIndex {
     partitioned: row.is_partitioned,
     sizeBytes: Number(row.size_bytes ?? 0),
     roundTrips: reprint(row, keyParts) === row.definition,
+    ...(row.is_replident ? { replicaIdentity: true } : {}),
+    ...(row.is_clustered ? { clustered: true } : {}),
+    ...(row.comment === null ? {} : { comment: row.comment }),
+    ...(row.statistics === null ? {} : { statisticsTargets: row.statistics }),
     ...(row.parent_index === null ? {} : { parentIndex: row.parent_index }),
     ...(row.children === null
       ? {}

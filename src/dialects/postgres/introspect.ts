@@ -39,6 +39,13 @@ const relationKinds: Record<string, string> = {
   t: 'TOAST table',
 };
 
+/** One table a publication publishes (pg_publication_tables). */
+interface CatalogPublication {
+  schema: string;
+  table: string;
+  publication: string;
+}
+
 interface CatalogColumn {
   table_oid: string;
   name: string;
@@ -52,7 +59,9 @@ interface CatalogColumn {
 // Tables (plain, partitioned, materialized views) by (schema, name), with their direct partitions,
 // the keywords quote_ident quotes on this server, and the relations that carry one of the names asked
 // about (index names share one namespace with tables and sequences per schema); one row. Every part
-// looks its rows up by name (pg_class_relname_nsp_index): the cost does not grow with the schema.
+// looks its rows up by name (pg_class_relname_nsp_index): the cost does not grow with the schema. The
+// publications that publish the tables come from pg_publication_tables, which expands every publication
+// (all its kinds, partitions, every version): its cost grows with what the publications publish, nil without one.
 const tableQuery = `
 select
   (select coalesce(json_agg(json_build_object(
@@ -75,7 +84,12 @@ select
    from json_to_recordset(?::json) as w(schema_name text, relation_name text)
    join pg_namespace n on n.nspname = w.schema_name
    join pg_class c on c.relnamespace = n.oid and c.relname = w.relation_name
-  ) as relations`;
+  ) as relations,
+  (select coalesce(json_agg(json_build_object('schema', p.schemaname, 'table', p.tablename, 'publication', p.pubname)
+      order by p.pubname), '[]'::json)
+   from pg_publication_tables p
+   where (p.schemaname, p.tablename) in (select w.schema_name, w.table_name from json_to_recordset(?::json) as w(schema_name text, table_name text))
+  ) as publications`;
 
 const columnQuery = `
 select a.attrelid::bigint::text as table_oid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
@@ -107,8 +121,9 @@ export interface IntrospectionResult {
 }
 
 /**
- * Reads the named tables, their columns and indexes in three catalog queries, whatever their number,
- * and which relations of their schemas carry one of `namesAsked` (schema, name).
+ * Reads the named tables (with the publications that publish them), their columns and indexes (with
+ * their replica identity, CLUSTER mark, comment and statistics targets) in three catalog queries,
+ * whatever their number, and which relations of their schemas carry one of `namesAsked` (schema, name).
  */
 export async function introspectTables(
   run: QueryRunner,
@@ -118,10 +133,12 @@ export async function introspectTables(
   // arrays travel as one JSON text binding: knex would expand a JS array into a list of placeholders
   const wanted = JSON.stringify(refs.map((ref) => ({ schema_name: ref.schema, table_name: ref.name })));
   const names = JSON.stringify(namesAsked.map((ref) => ({ schema_name: ref.schema, relation_name: ref.name })));
-  const [head] = await run<{ tables: CatalogTable[]; keywords: string[] | null; relations: CatalogRelation[] }>(
-    tableQuery,
-    [wanted, names],
-  );
+  const [head] = await run<{
+    tables: CatalogTable[];
+    keywords: string[] | null;
+    relations: CatalogRelation[];
+    publications: CatalogPublication[];
+  }>(tableQuery, [wanted, names, wanted]);
   const catalogTables = head?.tables ?? [];
   const quotedKeywords = new Set(head?.keywords ?? []);
   const refsByOid = new Map<string, TableRef>(catalogTables.map((t) => [t.oid, { schema: t.schema, name: t.name }]));
@@ -135,6 +152,11 @@ export async function introspectTables(
     list.push(columnOf(row));
     columns.set(row.table_oid, list);
   }
+  const publications = new Map<string, string[]>();
+  for (const row of head?.publications ?? []) {
+    const key = tableKey({ schema: row.schema, name: row.table });
+    publications.set(key, [...(publications.get(key) ?? []), row.publication]);
+  }
   const tables = new Map<string, LiveTable>();
   for (const row of catalogTables) {
     const table: LiveTable = {
@@ -146,6 +168,8 @@ export async function introspectTables(
       totalBytes: Number(row.total_bytes ?? 0),
       partitioned: row.kind === 'p',
     };
+    const published = publications.get(tableKey(table));
+    if (published) table.publications = published;
     // the online pattern handles one level of plain-table partitions; anything else is left to a blocking build
     if (table.partitioned && row.partitions.every((part) => part.kind === 'r')) {
       table.partitions = row.partitions.map((part) => ({ schema: part.schema, name: part.name }));

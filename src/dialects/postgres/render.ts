@@ -3,7 +3,7 @@ import type { Change, RenderedSql } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
 import { constraintKeywords, type LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
 import { formatDefinition, piecesOf } from './definition.js';
-import { fitIdentifier, quoteIdent, quoteQualified } from './identifiers.js';
+import { fitIdentifier, quoteIdent, quoteLiteral, quoteQualified } from './identifiers.js';
 import { splitLiveDefinition, statementFromLive } from './live-definition.js';
 
 /** Writes the CREATE INDEX statements of one definition, under any name, on any table. */
@@ -121,6 +121,50 @@ function dropIfExistsSql(ref: TableRef, name: string, partitioned: boolean): str
   return `DROP INDEX ${partitioned ? '' : 'CONCURRENTLY '}IF EXISTS ${quoteQualified(ref.schema, name)}`;
 }
 
+/** Which properties of a live index a statement list restores on another (or the same) index. */
+interface Carried {
+  /** COMMENT and per-column statistics targets: part of the old definition, restored only by a rollback. */
+  annotations: boolean;
+  /** REPLICA IDENTITY and the CLUSTER mark: the table's, carried by every index that takes the old one's place. */
+  tableMarks: boolean;
+}
+
+/** `ALTER TABLE ... REPLICA IDENTITY USING INDEX name` */
+function replicaIdentitySql(ref: TableRef, name: string): string {
+  return `ALTER TABLE ${quoteQualified(ref.schema, ref.name)} REPLICA IDENTITY USING INDEX ${quoteIdent(name)}`;
+}
+
+/** `ALTER TABLE ... CLUSTER ON name` */
+function clusterOnSql(ref: TableRef, name: string): string {
+  return `ALTER TABLE ${quoteQualified(ref.schema, ref.name)} CLUSTER ON ${quoteIdent(name)}`;
+}
+
+/**
+ * Statements that give index `name` on `ref` the properties the server kept on `live` outside its
+ * definition: its COMMENT, per-column statistics targets, the table's REPLICA IDENTITY and CLUSTER mark.
+ */
+function propertySql(live: LiveIndex, ref: TableRef, name: string, carried: Carried): string[] {
+  const facts = live.live;
+  const index = quoteQualified(ref.schema, name);
+  const sql: string[] = [];
+  if (carried.annotations) {
+    if (facts.comment !== undefined) sql.push(`COMMENT ON INDEX ${index} IS ${quoteLiteral(facts.comment)}`);
+    for (const { column, target } of facts.statisticsTargets ?? []) {
+      sql.push(`ALTER INDEX ${index} ALTER COLUMN ${column} SET STATISTICS ${target}`);
+    }
+  }
+  if (carried.tableMarks) {
+    if (facts.replicaIdentity) sql.push(replicaIdentitySql(ref, name));
+    if (facts.clustered) sql.push(clusterOnSql(ref, name));
+  }
+  return sql;
+}
+
+const all: Carried = { annotations: true, tableMarks: true };
+
+const lockOfReplicaIdentity =
+  'brief ACCESS EXCLUSIVE on the table for ALTER TABLE ... REPLICA IDENTITY (catalog only; while it waits, at most the lock timeout, reads and writes queue behind it)';
+
 function renameSql(ref: TableRef, from: string, to: string): string {
   return `ALTER INDEX ${quoteQualified(ref.schema, from)} RENAME TO ${quoteIdent(to)}`;
 }
@@ -174,7 +218,7 @@ function renderDrop(live: LiveIndex, table: LiveTable | undefined): RenderedSql 
   const builder = builderOfLive(live, ref);
   if (!builder) return { ...head, rollback: [], reversible: false };
   const rebuild = buildSql(builder, live.name, ref, partitioned ? table : undefined, live.live.partitionIndexes);
-  return { ...head, rollback: rebuild.sql, reversible: true };
+  return { ...head, rollback: [...rebuild.sql, ...propertySql(live, ref, live.name, all)], reversible: true };
 }
 
 function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undefined): RenderedSql {
@@ -206,19 +250,31 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
   const reverse = liveBuilder ? buildSql(liveBuilder, temp, ref, partitioned ? table : undefined, children) : undefined;
   // undo of the drop of the old index (needed when the rename fails): build it again under its name
   const rebuildOld = liveBuilder
-    ? buildSql(liveBuilder, live.name, ref, partitioned ? table : undefined, children).sql
+    ? [
+        ...buildSql(liveBuilder, live.name, ref, partitioned ? table : undefined, children).sql,
+        ...propertySql(live, ref, live.name, { annotations: true, tableMarks: false }),
+      ]
     : [];
+  // the replica identity and CLUSTER mark move to the new index before the old one goes, so the table
+  // is never without them; each move's undo moves them back to the old index
+  const marks = propertySql(live, ref, temp, { annotations: false, tableMarks: true });
+  const marksBack = propertySql(live, ref, live.name, { annotations: false, tableMarks: true });
   return {
-    sql: [...build.sql, dropOld, renameSql(ref, temp, desired.name)],
-    undo: [...build.undo, rebuildOld, []],
+    sql: [...build.sql, ...marks, dropOld, renameSql(ref, temp, desired.name)],
+    undo: [...build.undo, ...marks.map((_, i) => [marksBack[i]!]), rebuildOld, []],
     rollback: reverse
-      ? [...reverse.sql, dropSql(ref, desired.name, table?.partitioned ?? false), renameSql(ref, temp, live.name)]
+      ? [
+          ...reverse.sql,
+          ...propertySql(live, ref, temp, all),
+          dropSql(ref, desired.name, table?.partitioned ?? false),
+          renameSql(ref, temp, live.name),
+        ]
       : [],
     online: build.online,
     ...(build.onlineReason ? { onlineReason: build.onlineReason } : {}),
     ...notOnline,
     reversible: reverse !== undefined,
-    lockImpact,
+    lockImpact: live.live.replicaIdentity ? `${lockImpact}; ${lockOfReplicaIdentity}` : lockImpact,
   };
 }
 

@@ -208,6 +208,73 @@ describe('postgres renderChange: drop and replace', () => {
     expect(rendered).toMatchObject({ online: true, reversible: true });
   });
 
+  const marked = live(
+    { unique: true, keyParts: [{ column: 'customer', order: 'asc' }] },
+    {
+      definition: 'CREATE UNIQUE INDEX idx_customer ON public."tabSales Invoice" USING btree (customer)',
+      replicaIdentity: true,
+      clustered: true,
+      comment: "don't drop: invoices\\",
+      statisticsTargets: [{ column: 1, target: 500 }],
+    },
+  );
+
+  it('a drop restores the COMMENT, statistics targets, REPLICA IDENTITY and CLUSTER mark after the rebuild', () => {
+    const rendered = dialect.renderChange(
+      { action: 'drop', table: invoice, index: 'idx_customer', live: marked, warnings: [] },
+      invoice,
+    );
+    expect(rendered.rollback).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer" ON "public"."tabSales Invoice" USING btree (customer)',
+      `COMMENT ON INDEX "public"."idx_customer" IS E'don''t drop: invoices\\\\'`,
+      'ALTER INDEX "public"."idx_customer" ALTER COLUMN 1 SET STATISTICS 500',
+      'ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer"',
+      'ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer"',
+    ]);
+  });
+
+  it('a replace moves REPLICA IDENTITY and CLUSTER to the new index before the old one goes; the reverse restores all', () => {
+    const desired = index({
+      unique: true,
+      keyParts: [
+        { column: 'customer', order: 'asc' },
+        { column: 'posting_date', order: 'asc' },
+      ],
+    });
+    const rendered = dialect.renderChange(
+      { action: 'replace', table: invoice, index: 'idx_customer', desired, live: marked, warnings: [] },
+      invoice,
+    );
+    expect(rendered.sql).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree ("customer", "posting_date")',
+      'ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer_si_new"',
+      'ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer_si_new"',
+      'DROP INDEX CONCURRENTLY "public"."idx_customer"',
+      'ALTER INDEX "public"."idx_customer_si_new" RENAME TO "idx_customer"',
+    ]);
+    expect(rendered.undo).toEqual([
+      ['DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_customer_si_new"'],
+      ['ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer"'],
+      ['ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer"'],
+      [
+        'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer" ON "public"."tabSales Invoice" USING btree (customer)',
+        `COMMENT ON INDEX "public"."idx_customer" IS E'don''t drop: invoices\\\\'`,
+        'ALTER INDEX "public"."idx_customer" ALTER COLUMN 1 SET STATISTICS 500',
+      ],
+      [],
+    ]);
+    expect(rendered.rollback).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree (customer)',
+      `COMMENT ON INDEX "public"."idx_customer_si_new" IS E'don''t drop: invoices\\\\'`,
+      'ALTER INDEX "public"."idx_customer_si_new" ALTER COLUMN 1 SET STATISTICS 500',
+      'ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer_si_new"',
+      'ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer_si_new"',
+      'DROP INDEX CONCURRENTLY "public"."idx_customer"',
+      'ALTER INDEX "public"."idx_customer_si_new" RENAME TO "idx_customer"',
+    ]);
+    expect(rendered.lockImpact).toContain('ACCESS EXCLUSIVE on the table for ALTER TABLE ... REPLICA IDENTITY');
+  });
+
   it('keeps the temporary name within 63 bytes, cutting on a character boundary', () => {
     const name = `${'é'.repeat(31)}x`; // 63 bytes
     const desired = index({ name });

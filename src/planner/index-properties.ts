@@ -1,0 +1,79 @@
+import type { Change } from '../model/change.js';
+import type { Index } from '../model/index-model.js';
+import type { LiveTable } from '../model/schema.js';
+
+/** How the plan names the table a change is on. */
+function tableName(change: Change): string {
+  return `"${change.table.name}"`;
+}
+
+/** Who depends on the table's replica identity: its publications, or logical decoding in general. */
+function identityUsers(table: LiveTable): string {
+  const publications = table.publications ?? [];
+  return publications.length > 0
+    ? `published by ${publications.join(', ')}: every UPDATE and DELETE on the table would fail ("does not have a replica identity")`
+    : 'logical decoding of the table would lose the old key of updated and deleted rows';
+}
+
+/** Why `index` cannot be a REPLICA IDENTITY index (PostgreSQL's rules), or an empty list. */
+function notIdentityCapable(index: Index, table: LiveTable): string[] {
+  const reasons: string[] = [];
+  if (!index.unique) reasons.push('it is not unique');
+  if (index.where !== undefined) reasons.push('it is partial');
+  if (index.keyParts.some((part) => part.expression !== undefined)) reasons.push('it has an expression key part');
+  const nullable = index.keyParts
+    .flatMap((part) => (part.column === undefined ? [] : [part.column]))
+    .filter((column) => table.columns.find((live) => live.name === column)?.nullable);
+  if (nullable.length > 0)
+    reasons.push(`its key column${nullable.length > 1 ? 's' : ''} ${nullable.join(', ')} may be NULL`);
+  return reasons;
+}
+
+/**
+ * Why a change must not run because the live index is the table's REPLICA IDENTITY (PostgreSQL):
+ * dropping it, or replacing it with a definition that cannot be an identity, leaves the table without one.
+ * A replace into a capable definition carries the identity to the new index (see the renderer).
+ */
+export function replicaIdentityProblem(change: Change, table: LiveTable): string | undefined {
+  if (!change.live?.live.replicaIdentity) return undefined;
+  const head = `index "${change.index}" is the REPLICA IDENTITY of table ${tableName(change)} (ALTER TABLE ... REPLICA IDENTITY USING INDEX)`;
+  const remedy =
+    'set another identity first (ALTER TABLE ... REPLICA IDENTITY USING INDEX <other unique index> | DEFAULT | FULL)';
+  if (change.action === 'drop') {
+    return `${head}, ${identityUsers(table)}; dropping it is refused: ${remedy}`;
+  }
+  if (change.action === 'replace' && change.desired) {
+    const reasons = notIdentityCapable(change.desired, table);
+    if (reasons.length === 0) return undefined;
+    return `${head}, ${identityUsers(table)}; the new definition cannot be a replica identity (${reasons.join(', ')}), so the replace is refused: make it unique, not partial, on NOT NULL columns, or ${remedy}`;
+  }
+  return undefined;
+}
+
+/**
+ * Warnings about properties the server keeps on the live index that a change does not carry or drops:
+ * the CLUSTER mark of a dropped index, and the COMMENT and statistics targets of a replaced one. The
+ * rollback restores each of them.
+ */
+export function indexPropertyWarnings(change: Change): string[] {
+  const live = change.live?.live;
+  if (!live) return [];
+  const warnings: string[] = [];
+  if (change.action === 'drop' && live.clustered) {
+    warnings.push(
+      `index "${change.index}" is the table's CLUSTER index (CLUSTER ... USING / ALTER TABLE ... CLUSTER ON): after the drop a plain CLUSTER ${tableName(change)} fails until another index is marked (the rollback marks the rebuilt index again)`,
+    );
+  }
+  if (change.action === 'replace') {
+    const lost = [
+      ...(live.comment !== undefined ? ['its COMMENT'] : []),
+      ...(live.statisticsTargets?.length ? ['its per-column statistics targets'] : []),
+    ];
+    if (lost.length > 0) {
+      warnings.push(
+        `the new index "${change.index}" will not carry ${lost.join(' and ')} (the old definition's; the rollback restores them)`,
+      );
+    }
+  }
+  return warnings;
+}
