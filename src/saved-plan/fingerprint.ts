@@ -12,10 +12,24 @@ export interface TableFingerprint {
   sha256: string;
 }
 
-/** One index as a fingerprint line: `<definition> -- valid` (or `INVALID`, `invisible`). */
+/**
+ * One index as a fingerprint line: `<definition> -- valid` (or `INVALID`, `invisible`), then what the
+ * saved SQL also depends on when the server keeps it: `REPLICA IDENTITY`, `CLUSTER`, the comment and
+ * statistics targets (PostgreSQL; a replace carries the first two, a rollback restores all four).
+ */
 function indexLine(index: LiveTable['indexes'][number]): string {
-  const flags = [index.live.valid ? 'valid' : 'INVALID', ...(index.live.visible ? [] : ['invisible'])];
-  return `${index.live.definition} -- ${flags.join(', ')}`;
+  const { live } = index;
+  const flags = [
+    live.valid ? 'valid' : 'INVALID',
+    ...(live.visible ? [] : ['invisible']),
+    ...(live.replicaIdentity ? ['REPLICA IDENTITY'] : []),
+    ...(live.clustered ? ['CLUSTER'] : []),
+    ...(live.comment !== undefined ? [`comment ${JSON.stringify(live.comment)}`] : []),
+    ...(live.statisticsTargets?.length
+      ? [`statistics ${live.statisticsTargets.map(({ column, target }) => `${column}:${target}`).join(' ')}`]
+      : []),
+  ];
+  return `${live.definition} -- ${flags.join(', ')}`;
 }
 
 /** Fingerprint of a table's indexes; a missing table has no indexes (its fingerprint still compares). */

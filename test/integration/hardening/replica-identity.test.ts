@@ -76,6 +76,32 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(alone.message).not.toMatch(/publication/);
   });
 
+  it('a saved plan made before the index became the replica identity is refused as drifted', async () => {
+    await test.exec('create unique index idx_accounts_code on accounts (id, region)');
+    const file = await writePlan(entry('  - name: idx_accounts_code\n    table: accounts\n    state: absent\n'));
+    const saved = path.join(dir, 'plan.json');
+    const planned = await runCli(['plan', file, '--url', test.url, '--out', saved]);
+    expect(planned.exitCode, planned.stderr).toBe(2);
+    await test.exec('alter table accounts replica identity using index idx_accounts_code');
+    const applied = await runCli([
+      'apply',
+      saved,
+      '--url',
+      test.url,
+      '--yes',
+      '--rollback-dir',
+      dir,
+      '--format',
+      'json',
+    ]);
+    expect(applied.exitCode).toBe(1);
+    expect(JSON.stringify(JSON.parse(applied.stdout).errors)).toMatch(/saved_plan_drift/);
+    expect(applied.stdout).toMatch(/REPLICA IDENTITY/);
+    expect((await marked(test)).replident).toEqual([
+      'CREATE UNIQUE INDEX idx_accounts_code ON public.accounts USING btree (id, region)',
+    ]);
+  });
+
   it('a replace carries the replica identity to the new index, and rollback carries it back', async () => {
     const before = await schemaDump(test);
     const file = await writePlan(
