@@ -42,9 +42,10 @@ export interface Capabilities {
 /**
  * An index left by a failed operation: `invalid` (a failed concurrent build), `invalid_parent` (an
  * INVALID index of a partitioned table), `ccnew`/`ccold` (a failed REINDEX CONCURRENTLY's transient or
- * old index). New kinds (the tool's own temporary names) are added where the dialect recognises them.
+ * old index), `si_new` (the tool's own `<name>_si_new`, a replacement an interrupted replace or rollback
+ * built and did not rename). New kinds are added where the dialect recognises them.
  */
-export type LeftoverKind = 'invalid' | 'invalid_parent' | 'ccnew' | 'ccold';
+export type LeftoverKind = 'invalid' | 'invalid_parent' | 'ccnew' | 'ccold' | 'si_new';
 
 /** A problem the dialect finds in a desired index; the planner adds where in the plan it was written. */
 export type IndexProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
@@ -79,8 +80,12 @@ export interface Dialect {
   listIndexedTables(db: Database, schema: string): Promise<TableRef[]>;
   /** Forward and reverse SQL of one change, with the online options of the flavor. */
   renderChange(change: Change, table: LiveTable | undefined): RenderedSql;
-  /** What a live index left by a failed operation is, and of which index name; null for an ordinary index. */
-  leftoverOf(index: LiveIndex): { kind: LeftoverKind; of: string } | null;
+  /**
+   * What a live index left by a failed operation is, and of which index name; null for an ordinary
+   * index. `managed` are the names the plans manage on its table (a temporary name made from a long
+   * name is cut to fit, so only they tell whose it is).
+   */
+  leftoverOf(index: LiveIndex, managed: readonly string[]): { kind: LeftoverKind; of: string } | null;
   /**
    * The table as `change` leaves it, to render the next change of the same table against: MySQL's
    * restores re-add the keys that follow the restored one, so they must see the keys earlier steps

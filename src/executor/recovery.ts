@@ -24,7 +24,9 @@ export async function markInterruptedRuns(db: Database): Promise<RunRecord[]> {
 
 /**
  * Repairs what interrupted runs left, while holding the run lock: stops their statements still
- * running on the server, and drops INVALID indexes their steps created (named in the step's SQL).
+ * running on the server, and drops INVALID indexes their steps' builds created (named in a build
+ * statement). An index an interrupted drop left INVALID is left to the plan (a replaced index's
+ * replacement may be waiting under its temporary name to take its place).
  */
 export async function repairInterruptedRuns(
   db: Database,
@@ -45,7 +47,8 @@ export async function repairInterruptedRuns(
         }
       }
       const invalid = await executor.invalidIndexes(db, step.table);
-      const ours = invalid.filter((name) => step.sql.some((sql) => sql.includes(dialect.quoteIdent(name))));
+      const builds = [...step.sql, ...step.rollback].filter((sql) => executor.waitsForSnapshots(sql));
+      const ours = invalid.filter((name) => builds.some((sql) => sql.includes(dialect.quoteIdent(name))));
       if (ours.length > 0) {
         await executor.dropInvalidIndexes(ddl, step.table, ours);
         repaired.push(`dropped INVALID index ${ours.join(', ')} left by run ${run.id}`);

@@ -85,7 +85,10 @@ export class RunRecorder {
 
 /**
  * After statement `k` of a multi-statement step failed for good, runs the step's per-statement undo
- * from `k-1` down to 0 so that nothing half-built stays (e.g. a replacement's temporary index).
+ * from `k-1` down to 0 so that nothing half-built stays (e.g. a replacement's temporary index), on a
+ * DDL connection that answers (a new one when the failure ended it). When the failed statement left
+ * an index INVALID that was valid (an interrupted drop of a replaced index), what the step built is
+ * kept instead: it is then the only usable index, and the next plan finishes the change from it.
  * Returns a sentence for the error message, or undefined when there was nothing to undo.
  */
 async function undoPartialStep(
@@ -97,6 +100,9 @@ async function undoPartialStep(
   if (!(error instanceof StatementFailure) || error.statementIndex === 0 || !step.undo) return undefined;
   const statements = step.undo.slice(0, error.statementIndex).reverse().flat();
   if (statements.length === 0) return undefined;
+  if (error.invalidated.length > 0) {
+    return `${error.invalidated.join(', ')} is INVALID now, so the ${error.statementIndex} statement(s) of this step that had run were kept, not undone: plan reports what is left, and apply finishes the change`;
+  }
   context.sink.log(`${label}: undoing the ${error.statementIndex} statement(s) of this step that had run`);
   try {
     await runStatements(context, statements, step.table, `${label} (undo)`, async () => {});

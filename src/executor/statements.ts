@@ -38,6 +38,12 @@ export class StatementFailure extends Error {
   readonly attempts: number;
   readonly statementIndex: number;
   readonly blockers: Blocker[];
+  /**
+   * Indexes the failed statement left INVALID that were valid before it: a `DROP INDEX CONCURRENTLY`
+   * interrupted after its first phase. The index can no longer serve queries; what the step built
+   * before it is then kept (see `undoPartialStep`).
+   */
+  invalidated: string[] = [];
   constructor(
     failure: ClassifiedFailure,
     attempts: number,
@@ -156,11 +162,16 @@ async function waitForSnapshotHolders(
   }
 }
 
-/** Drops INVALID indexes that appeared on the table during a failed statement; returns what it could not drop. */
+/**
+ * Drops INVALID indexes that appeared on the table during a failed build; returns what it could not
+ * drop. After any other statement (an interrupted `DROP INDEX CONCURRENTLY` leaves the index it was
+ * dropping INVALID) nothing is dropped: those are returned as they are, for the caller to report.
+ */
 async function dropNewInvalidIndexes(
   context: StatementContext,
   table: TableRef,
   before: readonly string[],
+  build: boolean,
 ): Promise<string[]> {
   const { executor, settings } = context;
   const left = async () => {
@@ -168,7 +179,7 @@ async function dropNewInvalidIndexes(
     return names.filter((name) => !before.includes(name));
   };
   let names = await left();
-  if (names.length === 0) return [];
+  if (names.length === 0 || !build) return names;
   await context.ensureDdl();
   // the cleanup always runs bounded by the lock timeout, whatever the blockers policy
   for (const sql of executor.ddlSessionSql({ ...settings, blockers: 'abort' })) await context.ddl.query(sql);
@@ -251,8 +262,10 @@ export async function runStatements(
         await watch.stop();
         const classified = classifyFailure(context, error, watch, table);
         let failure = classified.failure;
-        const leftBehind = await dropNewInvalidIndexes(context, table, invalidBefore);
+        const build = executor.waitsForSnapshots(sql);
+        const leftBehind = await dropNewInvalidIndexes(context, table, invalidBefore, build);
         const invalidNote = leftBehind.length > 0 ? `; INVALID index left behind: ${leftBehind.join(', ')}` : '';
+        const invalidated = build ? [] : leftBehind;
         if (failure.kind === 'lock_timeout' || failure.kind === 'canceled') {
           // give up on sessions that are still there under abort, or once the step's budget is spent
           // (every session that holds a snapshot or lock now, however young: it is what the statement waited for)
@@ -267,6 +280,7 @@ export async function runStatements(
           if (giveUp && (waitedForBlockers || blockers.length > 0)) {
             const failed = blockersFailure(context, label, blockers, attempts, index, true, error);
             if (invalidNote) failed.failure.message += invalidNote;
+            failed.invalidated = invalidated;
             throw failed;
           }
         }
@@ -288,7 +302,9 @@ export async function runStatements(
               'another session holds a conflicting lock on the table; retry later or raise --lock-timeout',
           };
         } else failure = { ...failure, message: `${label}: ${failure.message}` };
-        throw new StatementFailure(failure, attempts, index, error);
+        const failed = new StatementFailure(failure, attempts, index, error);
+        failed.invalidated = invalidated;
+        throw failed;
       }
     }
     await onStatement(index + 1, attempts);

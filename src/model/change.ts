@@ -22,6 +22,11 @@ export interface Change {
   live?: LiveIndex;
   /** Why a replace is needed: the definition differs, or the live index is INVALID. */
   reason?: string;
+  /**
+   * A valid index of the desired definition already built under the tool's temporary name by an
+   * interrupted replace (`create`/`replace` only): the change renames it into place instead of building.
+   */
+  prebuilt?: LiveIndex;
   /** Redundancy and data warnings found for this change. */
   warnings: string[];
 }

@@ -6,7 +6,14 @@ import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
 import type { PlanProblem } from '../errors.js';
 import type { Index } from '../model/index-model.js';
-import { findTable, type LiveSchema, type LiveTable, type TableRef, tableKey } from '../model/schema.js';
+import {
+  findTable,
+  type LiveIndex,
+  type LiveSchema,
+  type LiveTable,
+  type TableRef,
+  tableKey,
+} from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
@@ -205,8 +212,11 @@ export async function buildPlan(
 
 /**
  * Finds indexes left by failed operations on the plans' tables. An INVALID index under a managed name
- * is already a `replace` (see the diff); a REINDEX CONCURRENTLY leftover of a managed index becomes a
- * `drop` change of the leftover (online); leftovers of other names are only reported.
+ * is already a `replace` (see the diff). A leftover of a managed index is repaired: a valid `si_new`
+ * (the tool's replacement, built and not renamed) of the desired definition finishes the swap (the
+ * managed index's change renames it into place instead of building), and any other leftover becomes a
+ * `drop` change of the leftover (online), ordered before the managed index's own change so that its
+ * temporary name is free again. Leftovers of other names are only reported.
  */
 function reconcileLeftovers(
   live: LiveSchema,
@@ -222,24 +232,49 @@ function reconcileLeftovers(
       entries.filter((e) => tableKey(e.table) === tableKey(table)).map((e) => [e.spec.name, e.spec] as const),
     );
     for (const index of liveTable.indexes) {
-      const found = dialect.leftoverOf(index);
+      const found = dialect.leftoverOf(index, [...managed.keys()]);
       if (!found) continue;
       const spec = managed.get(found.of);
       const ref = { schema: liveTable.schema, name: liveTable.name };
       leftovers.push({ table: ref, index: index.name, ...found, managed: spec !== undefined });
       if (!spec || found.of === index.name) continue;
+      const at = changes.findIndex((c) => c.spec === spec);
+      const owner = at >= 0 ? changes[at] : undefined;
+      // the leftover goes (renamed or dropped): it is no index the managed one duplicates or covers
+      if (owner) owner.warnings = owner.warnings.filter((warning) => !warning.includes(`"${index.name}"`));
+      if (found.kind === 'si_new' && owner && finishesSwap(owner, index)) {
+        const finish = {
+          ...owner,
+          prebuilt: index,
+          reason: `${owner.reason ? `${owner.reason}; ` : ''}finishes an interrupted replace: ${index.name}, already built with the desired definition, is renamed into place`,
+        };
+        const { duplicateCheck: _built, ...step } = { ...finish, ...dialect.renderChange(finish, liveTable) };
+        changes[at] = step;
+        continue;
+      }
+      const what =
+        found.kind === 'si_new'
+          ? 'replacement left by an interrupted replace or rollback'
+          : `${found.kind} index left by a failed REINDEX CONCURRENTLY`;
       const change = {
         action: 'drop' as const,
         table: ref,
         index: index.name,
         live: index,
-        reason: `${found.kind} index left by a failed REINDEX CONCURRENTLY of managed index ${found.of}`,
+        reason: `${what} of managed index ${found.of}`,
         warnings: [],
       };
-      changes.push({ ...change, ...dialect.renderChange(change, liveTable), spec });
+      changes.splice(at >= 0 ? at : changes.length, 0, { ...change, ...dialect.renderChange(change, liveTable), spec });
     }
   }
   return leftovers;
+}
+
+/** True when `leftover` (valid, of the desired definition, on a plain table) can stand in for the build of `change`. */
+function finishesSwap(change: PlanStep, leftover: LiveIndex): boolean {
+  if (change.action !== 'create' && change.action !== 'replace') return false;
+  if (!leftover.live.valid || leftover.live.partitioned || !change.desired) return false;
+  return leftover.equivalent(change.desired);
 }
 
 function tableDefinitions(changes: PlanStep[], live: LiveSchema, dialect: Dialect): TableDefinitions[] {

@@ -23,7 +23,8 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
     validateIndex: (index, table) => validateMysqlIndex(index, table, features),
     listIndexedTables: listMysqlIndexedTables,
     renderChange: (change, table) => renderMysqlChange(change, table, features),
-    // MySQL/MariaDB builds either finish or leave nothing behind
+    // MySQL/MariaDB builds either finish or leave nothing behind, and a replace is one ALTER (drop and
+    // add together): no temporary name exists to be left
     leftoverOf: () => null,
     tableAfter: (change, table) => tableAfterChange(change, table, features),
     renderDefinition: (index) => renderKeyLine(index, features),

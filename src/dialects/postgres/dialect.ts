@@ -13,7 +13,7 @@ import {
 } from './identifiers.js';
 import { introspectTables } from './introspect.js';
 import { listPostgresIndexedTables } from './list-tables.js';
-import { renderPostgresChange } from './render.js';
+import { renderPostgresChange, temporaryName } from './render.js';
 import { maxIndexColumns, validatePostgresIndex } from './validate.js';
 import { postgresFeatures } from './version.js';
 
@@ -37,16 +37,24 @@ const postgresCapabilities: Capabilities = {
 
 /**
  * Names a failed operation leaves, and what they are of: REINDEX CONCURRENTLY's `<name>_ccnew[N]` and
- * `<name>_ccold[N]`. One entry per kind; the tool's own temporary names join this list.
+ * `<name>_ccold[N]`, and the tool's own `<name>_si_new` (see `temporaryName`: a replacement built and
+ * not yet renamed). One entry per kind; `temporary` makes the name from the index name it belongs to.
  */
-const leftoverNames: { kind: LeftoverKind; pattern: RegExp }[] = [
+const leftoverNames: { kind: LeftoverKind; pattern: RegExp; temporary?: (name: string) => string }[] = [
   { kind: 'ccnew', pattern: /^(.+)_ccnew\d*$/ },
   { kind: 'ccold', pattern: /^(.+)_ccold\d*$/ },
+  { kind: 'si_new', pattern: /^(.+)_si_new$/, temporary: temporaryName },
 ];
 
-/** What a live PostgreSQL index left by a failed operation is, or null. */
-function leftoverOfPostgres(index: LiveIndex): { kind: LeftoverKind; of: string } | null {
-  for (const { kind, pattern } of leftoverNames) {
+/** What a live PostgreSQL index left by a failed operation is, or null; `managed`: the plans' names on its table. */
+function leftoverOfPostgres(index: LiveIndex, managed: readonly string[]): { kind: LeftoverKind; of: string } | null {
+  // a name a plan manages is that index, whatever its suffix
+  if (managed.includes(index.name)) {
+    return index.live.valid ? null : { kind: index.live.partitioned ? 'invalid_parent' : 'invalid', of: index.name };
+  }
+  for (const { kind, pattern, temporary } of leftoverNames) {
+    const owner = temporary ? managed.find((name) => temporary(name) === index.name) : undefined;
+    if (owner) return { kind, of: owner };
     const match = pattern.exec(index.name);
     if (match?.[1]) return { kind, of: match[1] };
   }
@@ -75,7 +83,7 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     renderChange(change, table) {
       // a concurrent build on a server that can corrupt it is refused, with the reason, at plan time
       const refusal = postgresFeatures(server).concurrentBuildRefusal;
-      if (refusal && (change.action === 'create' || change.action === 'replace')) {
+      if (refusal && (change.action === 'create' || change.action === 'replace') && !change.prebuilt) {
         return { sql: [], rollback: [], online: false, onlineReason: refusal, reversible: false, lockImpact: 'none' };
       }
       return renderPostgresChange(change, table);

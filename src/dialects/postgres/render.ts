@@ -31,6 +31,7 @@ const lockOfPartitionedBuild =
   'SHARE UPDATE EXCLUSIVE per partition during each concurrent build; brief ACCESS EXCLUSIVE on each new partition index at ATTACH';
 const lockOfDrop = 'SHARE UPDATE EXCLUSIVE (DROP INDEX CONCURRENTLY): reads and writes continue';
 const lockOfPartitionedDrop = 'ACCESS EXCLUSIVE on the parent and every partition while the catalog entries go (brief)';
+const lockOfRename = 'SHARE UPDATE EXCLUSIVE (ALTER INDEX ... RENAME): reads and writes continue';
 
 /** The three statement shapes, from one writer of `CREATE ... INDEX [CONCURRENTLY] name ON [ONLY] table ...`. */
 function indexBuilder(
@@ -190,6 +191,35 @@ function refusal(reason: string): RenderedSql {
   return { sql: [], rollback: [], online: false, onlineReason: reason, reversible: false, lockImpact: 'not done' };
 }
 
+/**
+ * Finishes an interrupted replace: the index already built under the temporary name (`prebuilt`) takes
+ * the place of `live` (dropped first, when there is one) instead of a new build. The reverse is the
+ * replace's: the old definition rebuilt when it was valid, else only the new index removed.
+ */
+function renderFinish(desired: Index, prebuilt: LiveIndex, live: LiveIndex | undefined): RenderedSql {
+  const ref = { schema: desired.schema, name: desired.table };
+  const rename = renameSql(ref, prebuilt.name, desired.name);
+  const dropNew = dropSql(ref, desired.name, false);
+  if (!live) {
+    return { sql: [rename], rollback: [dropNew], online: true, reversible: true, lockImpact: lockOfRename };
+  }
+  const liveBuilder = live.live.valid ? builderOfLive(live, ref) : undefined;
+  const rebuildOld = liveBuilder ? buildSql(liveBuilder, live.name, ref, undefined).sql : [];
+  const reverse = liveBuilder ? buildSql(liveBuilder, prebuilt.name, ref, undefined).sql : undefined;
+  return {
+    sql: [dropSql(ref, live.name, false), rename],
+    undo: [rebuildOld, []],
+    rollback: !live.live.valid
+      ? [dropNew]
+      : reverse
+        ? [...reverse, dropNew, renameSql(ref, prebuilt.name, live.name)]
+        : [],
+    online: true,
+    reversible: !live.live.valid || reverse !== undefined,
+    lockImpact: lockOfDrop,
+  };
+}
+
 function renderCreate(desired: Index, table: LiveTable | undefined): RenderedSql {
   const ref = { schema: desired.schema, name: desired.table };
   const { undo, ...build } = buildSql(builderOfDesired(desired), desired.name, ref, table);
@@ -284,10 +314,15 @@ export function renderPostgresChange(change: Change, table: LiveTable | undefine
     case 'noop':
       return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
     case 'create':
+      if (change.prebuilt) return renderFinish(required(change.desired, change), change.prebuilt, undefined);
       return renderCreate(required(change.desired, change), table);
     case 'drop':
       return renderDrop(required(change.live, change), table);
     case 'replace':
+      // an index that cannot be dropped is refused by renderReplace, prebuilt replacement or not
+      if (change.prebuilt && !undroppableReason(required(change.live, change))) {
+        return renderFinish(required(change.desired, change), change.prebuilt, change.live);
+      }
       return renderReplace(required(change.desired, change), required(change.live, change), table);
     case 'disable':
     case 'enable':
