@@ -3,6 +3,7 @@ import { type TargetOptions, targetAddress } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import { type WhatIfReport, whatIfEstimates } from '../evidence/what-if.js';
 import { loadPlans } from '../plan-file/load.js';
+import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanOptions, PlanReport } from '../planner/types.js';
 import { buildSavedPlan, renderSavedPlan, type SavedPlan } from '../saved-plan/document.js';
@@ -26,7 +27,11 @@ export type PlanReportWithWhatIf = PlanReport & { whatIf?: WhatIfReport; saved?:
 
 /** Loads the plans, connects, and returns the full plan report (nothing is changed on the server). */
 export async function planReport(request: PlanRequest): Promise<PlanReportWithWhatIf> {
-  const plan = await loadPlans(request.paths ?? []);
+  return planLoaded(request, await loadPlans(request.paths ?? []));
+}
+
+/** The plan report of plans already loaded (a fleet loads them once for every target). */
+export async function planLoaded(request: PlanRequest, plan: IndexPlan): Promise<PlanReportWithWhatIf> {
   const report: PlanReportWithWhatIf = await withDatabase(
     request,
     async (db, dialect) => {

@@ -34,7 +34,16 @@ async function plansIfAny(paths: string[] | undefined, all: boolean): Promise<In
 
 /** Reads index usage of the plans' tables (or all) on the primary and replicas; records a snapshot if asked. */
 export async function usageReport(request: UsageRequest): Promise<UsageReportWithServer> {
-  const plan = await plansIfAny(request.paths, request.all ?? false);
+  return usageLoaded(request, await usagePlans(request));
+}
+
+/** The plans `usage` reads (null with `--all` and no plan files). */
+export function usagePlans(request: UsageRequest): Promise<IndexPlan | null> {
+  return plansIfAny(request.paths, request.all ?? false);
+}
+
+/** `usageReport` with its plans already loaded (a fleet loads them once for every target). */
+export async function usageLoaded(request: UsageRequest, plan: IndexPlan | null): Promise<UsageReportWithServer> {
   return withDatabase(request, async (db, dialect) => {
     const planned = (plan?.indexes ?? []).map((spec) => ({ table: tableOf(spec, db.server), name: spec.name }));
     const tables = request.all

@@ -65,7 +65,11 @@ function checkRunnable(report: PlanReport, allowBlocking: boolean): void {
 
 /** Loads the plans, then under the run lock plans against the live schema and applies the changes. */
 export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
-  const plan = await loadPlans(request.paths ?? []);
+  return applyLoaded(request, await loadPlans(request.paths ?? []));
+}
+
+/** `applyPlans` for plans already loaded (a fleet loads them once for every target). */
+export async function applyLoaded(request: ApplyRequest, plan: IndexPlan): Promise<ApplyReport> {
   return withDatabase(
     request,
     (db, dialect) => applyPrepared(db, request, plan, async () => ({ report: await buildPlan(db, dialect, plan) })),

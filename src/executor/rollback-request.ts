@@ -7,6 +7,8 @@ import type { ExecutionSink } from './types.js';
 /** Everything `rollback` needs: target, which run, flags. */
 export interface RollbackRequest extends TargetOptions {
   runId?: number;
+  /** Without `runId`, only the newest recorded run may be undone (see `RollbackOptions.newestRunOnly`). */
+  newestRunOnly?: boolean;
   dryRun: boolean;
   lockTimeoutMs?: number;
   waitMs: number;
@@ -25,6 +27,7 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
   return withDatabase(request, (db) =>
     executeRollback(db, {
       runId: request.runId,
+      ...(request.newestRunOnly ? { newestRunOnly: true } : {}),
       dryRun: request.dryRun,
       waitMs: request.waitMs,
       sink: request.sink,

@@ -5,7 +5,15 @@ import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
 import { oneLine } from '../render/one-line.js';
 import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
-import { getRun, latestUndoableRun, type RunRecord, runSteps, type StepRecord, updateRun } from '../state/runs.js';
+import {
+  getRun,
+  latestUndoableRun,
+  newestRun,
+  type RunRecord,
+  runSteps,
+  type StepRecord,
+  updateRun,
+} from '../state/runs.js';
 import { openExecution } from './connections.js';
 import { markInterruptedRuns } from './recovery.js';
 import { renderRolledBackScript } from './rollback-script.js';
@@ -18,6 +26,12 @@ import { type ExecutionSettings, type ExecutionSink, type RunProblem, silentSink
 export interface RollbackOptions {
   /** The run to undo; default the newest run that still has applied steps. */
   runId?: number;
+  /**
+   * Without `runId`, undo only the newest recorded run (a fleet's rollback): when that run has nothing
+   * applied (a noop, a failed run undone, a run already rolled back) there is nothing to undo, and an
+   * older run is never reached.
+   */
+  newestRunOnly?: boolean;
   /** Only report the statements that would run. */
   dryRun?: boolean;
   /** How statements run; a lock timeout or retry count left out is taken from the run being undone. */
@@ -50,8 +64,8 @@ export interface RollbackResult {
   rolledBackFile?: string;
 }
 
-async function chooseRun(db: Database, runId: number | undefined): Promise<RunRecord | undefined> {
-  if (runId === undefined) return latestUndoableRun(db);
+async function chooseRun(db: Database, runId: number | undefined, newestOnly = false): Promise<RunRecord | undefined> {
+  if (runId === undefined) return newestOnly ? newestRun(db) : latestUndoableRun(db);
   const run = await getRun(db, runId);
   if (!run) throw new SafeIndexError('no_such_run', `run ${runId} is not recorded in this database`);
   return run;
@@ -104,13 +118,16 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   const sink = options.sink ?? silentSink;
   if (options.dryRun) {
     if (!(await stateTablesExist(db))) return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
-    const run = await chooseRun(db, options.runId);
+    const run = await chooseRun(db, options.runId, options.newestRunOnly);
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
     const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
     await checkStoredRollbacks(db, run.id, applied);
     return { runId: run.id, status: 'dry_run', steps, errors: [] };
   }
+  // a database the tool never ran on has nothing to undo; its state tables are not created for that
+  if (options.runId === undefined && !(await stateTablesExist(db)))
+    return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
   const executor = createDialectExecutor(db.server);
   if (options.rollbackDir) await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
@@ -119,7 +136,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   try {
     await ensureStateTables(db);
     await markInterruptedRuns(db);
-    const run = await chooseRun(db, options.runId);
+    const run = await chooseRun(db, options.runId, options.newestRunOnly);
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
     const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };

@@ -216,6 +216,12 @@ export async function getRun(db: Database, id: number): Promise<RunRecord | unde
   return row ? toRun(row) : undefined;
 }
 
+/** The newest recorded run, whatever its status. */
+export async function newestRun(db: Database): Promise<RunRecord | undefined> {
+  const [row] = await db.knex(runsTable).orderBy('id', 'desc').limit(1).select('*');
+  return row ? toRun(row) : undefined;
+}
+
 /** Every run, newest first. */
 export async function listRuns(db: Database, limit = 1000): Promise<RunRecord[]> {
   const rows = await db.knex(runsTable).orderBy('id', 'desc').limit(limit).select('*');

@@ -1,14 +1,16 @@
 import type { Argv } from 'yargs';
 import type { BlockersPolicy } from '../../dialects/executor-types.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, SafeIndexError } from '../../errors.js';
 import { type ApplyRequest, applyPlans } from '../../executor/apply-plans.js';
 import { applySavedPlan, savedPlanIn } from '../../executor/apply-saved.js';
 import type { ExecutionSink } from '../../executor/types.js';
 import { parseDuration } from '../../plan-file/duration.js';
-import { renderApplyJson } from '../../render/json/apply.js';
+import { loadPlans } from '../../plan-file/load.js';
+import { applyJson, renderApplyJson } from '../../render/json/apply.js';
 import { renderApplyMarkdown } from '../../render/markdown/apply.js';
 import { renderApplyText } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
+import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, reportFormats } from '../format-option.js';
 import type { CliIo } from '../io.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
@@ -62,7 +64,7 @@ export function sinkFor(io: CliIo): ExecutionSink {
   return { log: io.log, progress: io.progress, progressIntervalMs: io.stderrIsTTY ? 200 : 5_000 };
 }
 
-interface ApplyArgs extends RunArgs {
+interface ApplyArgs extends RunArgs, FleetArgs {
   format: (typeof reportFormats)[number];
   paths: string[];
   allowBlocking: boolean;
@@ -78,7 +80,7 @@ interface ApplyArgs extends RunArgs {
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
 export const applyCommand = defineCommand<ApplyArgs>({
   builder: (yargs) =>
-    replicaOption(formatOption(runOptions(yargs), 'apply', reportFormats))
+    fleetOptions(replicaOption(formatOption(runOptions(yargs), 'apply', reportFormats)))
       .positional('paths', {
         type: 'string',
         array: true,
@@ -125,8 +127,56 @@ export const applyCommand = defineCommand<ApplyArgs>({
       .example(
         '$0 apply plan.json --yes',
         'apply exactly the reviewed saved plan; refused if the indexes changed since',
+      )
+      .example(
+        '$0 apply --targets fleet.yml --parallel 4 --yes',
+        'the canary first, then each wave 4 databases at a time; stops at the first failed database',
       ),
   run: async (args, io) => {
+    const fleet = await fleetFromArgs(args, io, [
+      [args.replica.length > 0, '--replica', "name each target's replicas in the fleet file"],
+    ]);
+    if (fleet) {
+      if (await savedPlanIn(args.paths))
+        throw new SafeIndexError(
+          'fleet_flag',
+          'a saved plan is made for one database: apply plan files with --targets',
+        );
+      if (fleet.parallel > 1 && io.isTTY && !args.yes)
+        throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
+      const { applyFleet } = await import('../../fleet/run-fleet.js');
+      const plan = await loadPlans(args.paths);
+      const outcomes = await applyFleet(fleet, plan, {
+        lockTimeoutMs: args.lockTimeout,
+        waitMs: args.wait,
+        rollbackDir: args.rollbackDir,
+        allowBlocking: args.allowBlocking,
+        blockers: args.blockers,
+        snapshotWaitMs: args.snapshotWait,
+        duplicateCheckTimeoutMs: args.duplicateCheck ? args.duplicateCheckTimeout : null,
+        rollbackOnFailure: args.rollbackOnFailure,
+        allowUsed: args.allowUsed,
+        ...(args.requireUsageEvidence !== undefined ? { requireUsageEvidence: args.requireUsageEvidence } : {}),
+        confirm:
+          args.yes || !io.isTTY
+            ? undefined
+            : (target, steps) =>
+                io.confirm(
+                  `${target.name}: apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`,
+                ),
+      });
+      return fleetOutcome(
+        outcomes,
+        args.format,
+        {
+          json: applyJson,
+          text: (r) => renderApplyText(r, io.color),
+          markdown: (r, limit) => renderApplyMarkdown(r, limit),
+        },
+        undefined,
+        io.color,
+      );
+    }
     const request: Omit<ApplyRequest, 'paths'> = {
       ...targetOptions(args),
       lockTimeoutMs: args.lockTimeout,

@@ -1,14 +1,16 @@
 import { planReport } from '../../api/plan.js';
 import { ExitCode } from '../../errors.js';
+import { loadPlans } from '../../plan-file/load.js';
 import { inSync } from '../../planner/plan.js';
-import { renderPlanJson } from '../../render/json/plan.js';
+import { planJson, renderPlanJson } from '../../render/json/plan.js';
 import { renderPlanMarkdown } from '../../render/markdown/plan.js';
 import { renderPlanText } from '../../render/text/plan.js';
 import { defineCommand } from '../command.js';
+import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, reportFormats } from '../format-option.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
 
-interface PlanArgs extends TargetArgs {
+interface PlanArgs extends TargetArgs, FleetArgs {
   paths: string[];
   format: (typeof reportFormats)[number];
   checkDuplicates: boolean;
@@ -20,7 +22,7 @@ interface PlanArgs extends TargetArgs {
 /** `safe-index plan`: the dry run. */
 export const planCommand = defineCommand<PlanArgs>({
   builder: (yargs) =>
-    replicaOption(formatOption(yargs, 'plan', reportFormats))
+    fleetOptions(replicaOption(formatOption(yargs, 'plan', reportFormats)))
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
       .option('check-duplicates', {
         type: 'boolean',
@@ -40,8 +42,30 @@ export const planCommand = defineCommand<PlanArgs>({
       .example('$0 plan --url postgres://app@db/prod', 'plan every file under index-plans/')
       .example('$0 plan index-plans/billing.yml --format markdown > plan.md', 'a pull-request comment')
       .example('$0 plan --out plan.json --format markdown > plan.md', 'save the reviewed plan for apply plan.json')
-      .example('$0 plan --check-duplicates --format json', 'machine-readable, with duplicate-row checks'),
+      .example('$0 plan --check-duplicates --format json', 'machine-readable, with duplicate-row checks')
+      .example('$0 plan --targets fleet.yml --format json', 'every database of a fleet, one JSON document'),
   run: async (args, io) => {
+    const fleet = await fleetFromArgs(args, io, [
+      [Boolean(args.out), '--out', 'a saved plan is made for one database'],
+      [args.replica.length > 0, '--replica', "name each target's replicas in the fleet file"],
+    ]);
+    if (fleet) {
+      const { planFleet } = await import('../../fleet/run-fleet.js');
+      const plan = await loadPlans(args.paths);
+      const outcomes = await planFleet(fleet, plan, { checkDuplicates: args.checkDuplicates, whatIf: args.whatIf });
+      return fleetOutcome(
+        outcomes,
+        args.format,
+        { json: planJson, text: (r) => renderPlanText(r, io.color), markdown: renderPlanMarkdown },
+        (all) =>
+          all.some((o) => o.status === 'failed')
+            ? ExitCode.error
+            : all.some((o) => o.status === 'pending')
+              ? ExitCode.pending
+              : ExitCode.ok,
+        io.color,
+      );
+    }
     const report = await planReport({
       ...targetOptions(args),
       paths: args.paths,

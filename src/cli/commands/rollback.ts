@@ -1,13 +1,14 @@
 import { ExitCode } from '../../errors.js';
 import { rollbackRun } from '../../executor/rollback-request.js';
-import { renderRollbackJson } from '../../render/json/apply.js';
+import { renderRollbackJson, rollbackJson } from '../../render/json/apply.js';
 import { renderRollbackText, renderUndoSql } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
+import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, textOrJson } from '../format-option.js';
 import { targetOptions } from '../target-options.js';
 import { type RunArgs, runOptions, sinkFor } from './apply.js';
 
-interface RollbackArgs extends RunArgs {
+interface RollbackArgs extends RunArgs, FleetArgs {
   format: (typeof textOrJson)[number];
   run?: number;
   dryRun: boolean;
@@ -16,13 +17,35 @@ interface RollbackArgs extends RunArgs {
 /** `safe-index rollback`: undo the latest applied run (or `--run ID`) online. */
 export const rollbackCommand = defineCommand<RollbackArgs>({
   builder: (yargs) =>
-    formatOption(runOptions(yargs), 'rollback', textOrJson)
+    fleetOptions(formatOption(runOptions(yargs), 'rollback', textOrJson))
       .option('run', { type: 'number', describe: 'the run to undo (default: the latest with applied changes)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' })
       .example('$0 rollback --dry-run', 'print the SQL that would undo the latest run')
       .example('$0 rollback --yes --lock-timeout 3s', 'undo the latest run in a deploy step')
-      .example('$0 rollback --run 42', 'undo a given run'),
+      .example('$0 rollback --run 42', 'undo a given run')
+      .example('$0 rollback --targets fleet.yml --yes', "undo each database's newest run, last wave first"),
   run: async (args, io) => {
+    const fleet = await fleetFromArgs(args, io, [
+      [args.run !== undefined, '--run', "run numbers are each database's own; a fleet undoes each one's newest run"],
+    ]);
+    if (fleet) {
+      const { rollbackFleet } = await import('../../fleet/run-fleet.js');
+      const outcomes = await rollbackFleet(fleet, {
+        dryRun: args.dryRun,
+        lockTimeoutMs: args.lockTimeout,
+        waitMs: args.wait,
+        blockers: args.blockers,
+        snapshotWaitMs: args.snapshotWait,
+        rollbackDir: args.rollbackDir,
+      });
+      return fleetOutcome(
+        outcomes,
+        args.format,
+        { json: rollbackJson, text: (r) => renderRollbackText(r, io.color) },
+        undefined,
+        io.color,
+      );
+    }
     const result = await rollbackRun({
       ...targetOptions(args),
       runId: args.run,
