@@ -5,7 +5,7 @@ import type { Dialect } from '../dialects/types.js';
 import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
 import type { PlanProblem } from '../errors.js';
-import type { Index } from '../model/index-model.js';
+import { Index } from '../model/index-model.js';
 import {
   findTable,
   type LiveIndex,
@@ -169,13 +169,24 @@ export async function buildPlan(
     errors.push(...problems);
     if (problems.length === 0 && table) valid.push({ spec, index, table });
   }
+  const wanted = valid.filter(
+    (entry) => entry.spec.state === 'present' || (entry.spec.state === 'disabled' && entry.spec.columns.length > 0),
+  );
+  // an entry written exactly as its live index reads back is already in the server's canonical form:
+  // building it on a scratch copy would give that same index back (the usual in-sync plan sends nothing)
+  const readBack = new Map<PlanIndexSpec, Index>();
+  for (const entry of wanted) {
+    const live = entry.table.indexes.find((index) => index.name === entry.spec.name);
+    if (live?.live.valid && live.live.roundTrips !== false && entry.index.equals(live)) {
+      readBack.set(entry.spec, new Index(live));
+    }
+  }
   const { canonical, problems } = await canonicalDesired(
     db,
     dialect,
-    valid.filter(
-      (entry) => entry.spec.state === 'present' || (entry.spec.state === 'disabled' && entry.spec.columns.length > 0),
-    ),
+    wanted.filter((entry) => !readBack.has(entry.spec)),
   );
+  for (const [spec, index] of readBack) canonical.set(spec, index);
   errors.push(...problems);
 
   const dropped = new Map<string, Set<string>>();

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/connection/database.js';
+import { createDialect } from '../../../src/dialects/index.js';
+import { loadPlans } from '../../../src/plan-file/load.js';
+import { buildPlan } from '../../../src/planner/plan.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { writePlan } from '../../support/plans.js';
+
+/** The database, with every statement it sends and every dedicated session it opens counted. */
+function recording(db: Database) {
+  const statements: string[] = [];
+  let sessions = 0;
+  const wrapped: Database = {
+    ...db,
+    server: db.server,
+    target: db.target,
+    knex: db.knex,
+    queryCount: 0,
+    query: (sql, bindings) => {
+      statements.push(sql);
+      return db.query(sql, bindings);
+    },
+    session: async (label) => {
+      sessions += 1;
+      const session = await db.session(label);
+      return {
+        ...session,
+        id: session.id,
+        query: (sql, bindings) => {
+          statements.push(sql);
+          return session.query(sql, bindings);
+        },
+      };
+    },
+  };
+  return { db: wrapped, statements, sessions: () => sessions };
+}
+
+describe.each(testServers())('what an in-sync plan sends on $label', (server) => {
+  let test: TestDatabase;
+
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    await test.exec('create table t (id int primary key, a int, b varchar(40))');
+    await test.exec('create index t_a on t (a)');
+    await test.exec('create index t_b on t (b)');
+    if (server.dialect === 'postgres') await test.exec('create index t_lower_b on t (lower(b))');
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  const plan = async (yaml: string) => {
+    const rec = recording(test.db);
+    const report = await buildPlan(rec.db, createDialect(test.db.server), await loadPlans([await writePlan(yaml)]));
+    return { report, statements: rec.statements, sessions: rec.sessions() };
+  };
+
+  it('builds no scratch copy for an entry written exactly as its live index reads', async () => {
+    const { report, statements, sessions } = await plan(
+      'indexes:\n  - name: t_a\n    table: t\n    columns: [a]\n  - name: t_b\n    table: t\n    columns: [b]\n',
+    );
+    expect(report.errors).toEqual([]);
+    expect(report.changes.map((change) => change.action)).toEqual(['noop', 'noop']);
+    expect(sessions).toBe(0);
+    expect(statements.filter((sql) => /temp/i.test(sql))).toEqual([]);
+  });
+
+  it('still asks the server for an entry that differs from its live index', async () => {
+    const { report, sessions } = await plan('indexes:\n  - name: t_a\n    table: t\n    columns: [a, b]\n');
+    expect(report.errors).toEqual([]);
+    expect(report.changes.map((change) => change.action)).toEqual(['replace']);
+    expect(sessions).toBe(1);
+  });
+
+  it.runIf(server.dialect === 'postgres')(
+    'an entry written otherwise than the server prints it is canonicalized, and in sync',
+    async () => {
+      const { report, sessions } = await plan(
+        'indexes:\n  - name: t_lower_b\n    table: t\n    columns: [{expression: "LOWER(b)"}]\n',
+      );
+      expect(report.errors).toEqual([]);
+      expect(report.changes.map((change) => change.action)).toEqual(['noop']);
+      expect(sessions).toBe(1);
+    },
+  );
+});
