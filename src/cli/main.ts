@@ -118,7 +118,9 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       // throwing stops yargs from running the command after a usage error (e.g. an unknown flag)
-      throw error ?? new SafeIndexError('usage', message);
+      // yargs rewraps what a flag's coerce throws as a YError, keeping its message: a usage error too
+      if (error && error.name !== 'YError') throw error;
+      throw new SafeIndexError('usage', message ?? error?.message ?? 'invalid command line');
     });
   for (const entry of commandTable) {
     // yargs calls the builder of the chosen command only: its module is imported there, no other
@@ -140,6 +142,8 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
   } catch (error) {
     failure ??= error;
   }
+  // what a flag's coerce throws reaches here rewrapped as a yargs YError (message kept): a usage error
+  if (failure instanceof Error && failure.name === 'YError') failure = new SafeIndexError('usage', failure.message);
   if (failure) {
     const { text, exitCode } = describeError(failure, wantJson);
     if (wantJson) term.stdout(`${redact(text, secrets)}\n`);

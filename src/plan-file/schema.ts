@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { formatLimit, limits } from './limits.js';
 
 const durationPattern = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
@@ -6,6 +8,20 @@ const durationPattern = /^\d+(\.\d+)?(ms|s|m|h)$/;
 const duration = z
   .union([z.string().regex(durationPattern, 'write a duration such as 500ms, 5s or 2m'), z.number().nonnegative()])
   .describe('A duration such as 500ms, 5s or 2m (a bare number is milliseconds).');
+
+/** A duration no longer than `maxMs` (see limits.ts). */
+function durationUpTo(maxMs: number) {
+  const within = (value: string | number) => {
+    try {
+      return parseDuration(value) <= maxMs;
+    } catch {
+      return true; // not a duration at all: the pattern above reports it
+    }
+  };
+  return duration.refine(within, {
+    message: `must be at most ${formatLimit(maxMs)}`,
+  });
+}
 
 /** C0 and C1 control characters (newline, carriage return, NUL, ...): never part of a name. */
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
@@ -74,15 +90,30 @@ export const indexSchema = z
 
 /** Run settings of a plan file. */
 export const settingsSchema = z.strictObject({
-  lock_timeout: duration.optional().describe('How long one DDL statement may wait for a lock before it gives up.'),
-  max_retries: z.number().int().min(0).optional().describe('Retries of a step that timed out waiting for a lock.'),
-  snapshot_wait: duration
+  lock_timeout: durationUpTo(limits.lockTimeoutMs)
+    .optional()
+    .describe('How long one DDL statement may wait for a lock before it gives up.'),
+  max_retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(limits.maxRetries, `must be at most ${limits.maxRetries}`)
+    .optional()
+    .describe('Retries of a step that timed out waiting for a lock.'),
+  snapshot_wait: durationUpTo(limits.snapshotWaitMs)
     .optional()
     .describe('Longest wait of one step for old transactions it must outlive (--blockers wait), e.g. 10m.'),
-  explain_runs: z.number().int().min(1).optional().describe('Timed EXPLAIN executions per verify query.'),
+  explain_runs: z
+    .number()
+    .int()
+    .min(1)
+    .max(limits.explainRuns, `must be at most ${limits.explainRuns}`)
+    .optional()
+    .describe('Timed EXPLAIN executions per verify query.'),
   max_regression: z
     .number()
     .min(0)
+    .max(limits.maxRegression, `must be at most ${limits.maxRegression}`)
     .optional()
     .describe('A verify query slower than before by more than this fraction fails the apply.'),
   require_usage_evidence: z

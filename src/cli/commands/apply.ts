@@ -4,12 +4,13 @@ import { ExitCode, SafeIndexError } from '../../errors.js';
 import { type ApplyRequest, applyPlans } from '../../executor/apply-plans.js';
 import { applySavedPlan, savedPlanIn } from '../../executor/apply-saved.js';
 import type { ExecutionSink } from '../../executor/types.js';
-import { parseDuration } from '../../plan-file/duration.js';
+import { limits } from '../../plan-file/limits.js';
 import { loadPlans } from '../../plan-file/load.js';
 import { applyJson, renderApplyJson } from '../../render/json/apply.js';
 import { renderApplyMarkdown } from '../../render/markdown/apply.js';
 import { renderApplyText } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flag-values.js';
 import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, reportFormats } from '../format-option.js';
 import type { CliIo } from '../io.js';
@@ -37,13 +38,13 @@ export function runOptions(yargs: Argv): Argv {
     })
     .option('lock-timeout', {
       type: 'string',
-      coerce: parseDuration,
+      coerce: durationFlag('lock-timeout', limits.lockTimeoutMs),
       describe: 'longest wait of one DDL statement for a table lock, e.g. 5s (default: plan, else 5s)',
     })
     .option('wait', {
       type: 'string',
       default: '0s',
-      coerce: parseDuration,
+      coerce: durationFlag('wait', limits.waitMs),
       describe: "how long to wait for another run's lock, e.g. 2m",
     })
     .option('blockers', {
@@ -54,7 +55,7 @@ export function runOptions(yargs: Argv): Argv {
     })
     .option('snapshot-wait', {
       type: 'string',
-      coerce: parseDuration,
+      coerce: durationFlag('snapshot-wait', limits.snapshotWaitMs),
       describe: 'with --blockers wait, the longest one step waits for them, e.g. 10m (default: plan, else 10m)',
     });
 }
@@ -90,7 +91,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
       .option('max-plan-age', {
         type: 'string',
         default: '7d',
-        coerce: parseDuration,
+        coerce: durationFlag('max-plan-age', limits.ageMs),
         describe: 'refuse a saved plan older than this, e.g. 7d, 12h',
       })
       .option('allow-blocking', {
@@ -106,7 +107,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
       .option('duplicate-check-timeout', {
         type: 'string',
         default: '1m',
-        coerce: parseDuration,
+        coerce: durationFlag('duplicate-check-timeout', limits.waitMs),
         describe: 'statement timeout of that check; a check that times out fails the step',
       })
       .option('allow-used', {

@@ -3,6 +3,7 @@ import { rollbackRun } from '../../executor/rollback-request.js';
 import { renderRollbackJson, rollbackJson } from '../../render/json/apply.js';
 import { renderRollbackText, renderUndoSql } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
+import { runIdFlag } from '../flag-values.js';
 import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, textOrJson } from '../format-option.js';
 import { targetOptions } from '../target-options.js';
@@ -18,7 +19,11 @@ interface RollbackArgs extends RunArgs, FleetArgs {
 export const rollbackCommand = defineCommand<RollbackArgs>({
   builder: (yargs) =>
     fleetOptions(formatOption(runOptions(yargs), 'rollback', textOrJson))
-      .option('run', { type: 'number', describe: 'the run to undo (default: the latest with applied changes)' })
+      .option('run', {
+        type: 'string',
+        coerce: runIdFlag,
+        describe: 'the run to undo (default: the latest with applied changes)',
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' })
       .example('$0 rollback --dry-run', 'print the SQL that would undo the latest run')
       .example('$0 rollback --yes --lock-timeout 3s', 'undo the latest run in a deploy step')

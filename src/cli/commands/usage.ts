@@ -1,10 +1,11 @@
 import { usagePlans, usageReport } from '../../api/usage.js';
 import { ExitCode } from '../../errors.js';
-import { parseDuration } from '../../plan-file/duration.js';
+import { limits } from '../../plan-file/limits.js';
 import { renderUsageJson, usageJson } from '../../render/json/usage.js';
 import { renderUsageMarkdown } from '../../render/markdown/usage.js';
 import { renderUsageText } from '../../render/text/usage.js';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flag-values.js';
 import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, reportFormats } from '../format-option.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
@@ -32,7 +33,7 @@ export const usageCommand = defineCommand<UsageArgs>({
       .option('window', {
         type: 'string',
         default: '7d',
-        coerce: parseDuration,
+        coerce: durationFlag('window', limits.ageMs),
         describe: 'how far back a verdict looks, e.g. 7d, 12h',
       })
       .example('$0 usage --url postgres://app@db/prod', 'usage of the indexes of the tables the plans name')
