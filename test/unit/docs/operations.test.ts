@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main, type Terminal } from '../../../src/cli/main.js';
+import { loadFleet } from '../../../src/fleet/file.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { writePlan } from '../../support/plans.js';
 import { yamlBlocks } from './markdown.js';
@@ -10,6 +11,12 @@ const read = (file: string) => readFileSync(new URL(`../../../${file}`, import.m
 
 /** Port 1 on loopback refuses connections: a command that parses fails at connecting, not at usage. */
 const unreachable = 'postgres://check@127.0.0.1:1/none';
+
+/** The environment variables the documented fleet files name, set to URLs of distinct databases. */
+const fleetEnv = new Proxy({} as NodeJS.ProcessEnv, {
+  get: (_, name) =>
+    typeof name === 'string' && /_URL$/.test(name) ? `postgres://app:pw@${name.toLowerCase()}/app` : undefined,
+});
 
 /** Runs a command line with the real CLI against an unreachable server; true when yargs accepted it. */
 async function parses(argv: string[]): Promise<boolean> {
@@ -37,10 +44,15 @@ function safeIndexCommands(text: string): string[][] {
 describe('docs/operations.md', () => {
   const doc = read('docs/operations.md');
 
-  it('has YAML examples that load as valid plans', async () => {
+  it('has YAML examples that load as valid plans, or as fleet files', async () => {
     const blocks = yamlBlocks(doc);
     expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) expect((await loadPlans([await writePlan(block)])).indexes.length).toBeGreaterThan(0);
+    const fleets = blocks.filter((block) => block.startsWith('targets:'));
+    expect(fleets.length).toBeGreaterThan(0);
+    for (const block of blocks.filter((b) => !fleets.includes(b)))
+      expect((await loadPlans([await writePlan(block)])).indexes.length).toBeGreaterThan(0);
+    for (const block of fleets)
+      expect((await loadFleet(await writePlan(block, 'fleet.yml'), fleetEnv)).targets.length).toBeGreaterThan(1);
   });
 
   it('shows only command lines the CLI accepts', async () => {
@@ -128,4 +140,18 @@ describe('examples/gitlab-ci.yml', () => {
     expect(commands.map((argv) => argv[0])).toEqual(['plan', 'show', 'apply']);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toBe(true);
   }, 30_000);
+});
+
+describe('examples/fleet.yml', () => {
+  it('loads as a fleet of four targets in three waves, the canary alone first', async () => {
+    const fleet = await loadFleet(new URL('../../../examples/fleet.yml', import.meta.url).pathname, fleetEnv);
+    expect(fleet.targets.map((target) => target.name)).toEqual([
+      'eu-canary',
+      'eu-tenants',
+      'us-tenants',
+      'billing-mariadb',
+    ]);
+    expect(fleet.waves.map((wave) => wave.length)).toEqual([1, 2, 1]);
+    expect(fleet.targets[0]!.replicas).toHaveLength(1);
+  });
 });
