@@ -1,5 +1,5 @@
 import type { Database } from '../connection/database.js';
-import { stateTablesExist } from '../state/migrate.js';
+import { readState, stateTablesExist } from '../state/migrate.js';
 import { listRuns, type RunRecord, stepCounts } from '../state/runs.js';
 
 /** One recorded run with its number of changes. */
@@ -15,6 +15,6 @@ export interface HistoryEntry {
  */
 export async function readHistory(db: Database): Promise<HistoryEntry[]> {
   if (!(await stateTablesExist(db))) return [];
-  const [runs, counts] = await Promise.all([listRuns(db), stepCounts(db)]);
+  const [runs, counts] = await readState(db, () => Promise.all([listRuns(db), stepCounts(db)]));
   return runs.map((run) => ({ run, changes: counts.get(run.id) ?? 0 }));
 }

@@ -2,7 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Database } from '../connection/database.js';
+import { SafeIndexError } from '../errors.js';
 import { packageFile } from '../package-files.js';
+import { toolVersion } from '../version.js';
 
 /** Table where knex records which of the tool's migrations ran (its lock table adds `_lock`). */
 export const migrationsTable = 'safe_index_migrations';
@@ -36,26 +38,78 @@ const migrationSource: Knex.MigrationSource<string> = {
   getMigration: async (file) => (await import(pathToFileURL(`${migrationsDirectory}${file}`).href)) as MigrationModule,
 };
 
+/** Which of the tool's migrations the target has recorded, against the ones this build carries. */
+export interface StateVersion {
+  /** Migrations this build carries that the target has not run yet. */
+  pending: string[];
+  /** Migrations the target has run that this build does not know: a newer safe-index ran there. */
+  unknown: string[];
+}
+
 /**
- * Whether every migration of `migrations/` is recorded as run: one read, where knex's own check
- * (table lookups, its lock table, a transaction) sends about a dozen statements on every apply.
+ * Reads the target's migration records in one query (knex's own check sends about a dozen statements
+ * on every apply); null when the state tables do not exist yet.
  */
-async function upToDate(db: Database): Promise<boolean> {
+export async function readStateVersion(db: Database): Promise<StateVersion | null> {
   const files = await migrationSource.getMigrations([]);
   let rows: Array<{ name: string }>;
   try {
     rows = await db.knex(migrationsTable).select('name');
   } catch {
-    return false; // no state tables yet
+    return null; // no state tables yet
   }
   const done = new Set(rows.map((row) => row.name));
-  return files.every((file) => done.has(file));
+  const known = new Set(files);
+  return {
+    pending: files.filter((file) => !done.has(file)),
+    unknown: [...done].filter((name) => !known.has(name)).sort(),
+  };
 }
 
-/** Creates or upgrades the tool's state tables. Call it while holding the run lock. */
+/** The error of a write against state tables a newer safe-index has migrated. */
+function newerStateError(db: Database, unknown: readonly string[]): SafeIndexError {
+  return new SafeIndexError(
+    'state_newer',
+    `the safe-index state tables in ${db.server.database} were upgraded by a newer safe-index than this one (${toolLabel()}): ` +
+      `its migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} unknown here. ` +
+      'Nothing was changed. Upgrade safe-index to the version that deploys to this database (read commands such as plan and history still work)',
+  );
+}
+
+function toolLabel(): string {
+  return `version ${toolVersion()}`;
+}
+
+/**
+ * Creates or upgrades the tool's state tables. Call it while holding the run lock. Refuses (code
+ * `state_newer`) when a newer safe-index has migrated them: this build would write rows in a shape the
+ * newer one may not expect, and knex would stop with "The migration directory is corrupt".
+ */
 export async function ensureStateTables(db: Database): Promise<void> {
-  if (await upToDate(db)) return;
+  const version = await readStateVersion(db);
+  if (version && version.unknown.length > 0) throw newerStateError(db, version.unknown);
+  if (version && version.pending.length === 0) return;
   await db.knex.migrate.latest({ migrationSource, tableName: migrationsTable });
+}
+
+/**
+ * Runs a read of the state tables. A newer safe-index may have migrated them: additive changes (new
+ * tables or columns) are read as this build knows them; when the read fails and the tables are newer,
+ * the error says so (code `state_newer`) instead of a raw SQL error.
+ */
+export async function readState<T>(db: Database, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const version = await readStateVersion(db).catch(() => null);
+    if (!version || version.unknown.length === 0) throw error;
+    throw new SafeIndexError(
+      'state_newer',
+      `the safe-index state tables in ${db.server.database} were changed by a newer safe-index (migrations ${version.unknown.join(', ')}) ` +
+        `in a way this version (${toolLabel()}) cannot read: ${(error as Error).message}. Upgrade safe-index`,
+      { cause: error },
+    );
+  }
 }
 
 /** Whether the state tables exist yet (read-only commands do not create them). */
