@@ -20,6 +20,8 @@ export interface RollbackRequest extends TargetOptions {
   sink?: ExecutionSink;
   /** Asked before anything runs; false aborts. */
   confirm?(runId: number, steps: readonly UndoStep[]): Promise<boolean>;
+  /** Undo the run although a later run, not rolled back, changed one of its indexes. */
+  force?: boolean;
 }
 
 /** Connects and undoes the chosen run (or only lists its reverse SQL with `dryRun`). */
@@ -32,6 +34,7 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
       waitMs: request.waitMs,
       sink: request.sink,
       confirm: request.confirm,
+      force: request.force ?? false,
       ...(request.rollbackDir ? { rollbackDir: request.rollbackDir } : {}),
       // lock timeout and retries default to those the run was applied with
       settings: {

@@ -7,6 +7,7 @@ import { oneLine } from '../render/one-line.js';
 import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
 import {
   getRun,
+  laterAppliedSteps,
   latestUndoableRun,
   newestRun,
   type RunRecord,
@@ -42,6 +43,8 @@ export interface RollbackOptions {
   rollbackDir?: string;
   /** Asked before anything runs, with the statements that will run; false aborts. */
   confirm?(runId: number, steps: readonly UndoStep[]): Promise<boolean>;
+  /** Undo the run even when a later run that is not rolled back changed one of its indexes (a warning then). */
+  force?: boolean;
 }
 
 /** One step to undo, with its reverse statements. */
@@ -62,6 +65,8 @@ export interface RollbackResult {
   errors: RunProblem[];
   /** Where what the rollback ran was written (`rollbackDir`), if it was. */
   rolledBackFile?: string;
+  /** What `force` overrode: later runs that changed the same indexes. */
+  warnings?: string[];
 }
 
 async function chooseRun(db: Database, runId: number | undefined, newestOnly = false): Promise<RunRecord | undefined> {
@@ -113,6 +118,42 @@ async function checkStoredRollbacks(db: Database, runId: number, applied: readon
   }
 }
 
+/** Index names compare without case: MySQL/MariaDB index names are case-insensitive (a rare extra refusal on PostgreSQL). */
+function sameIndex(a: StepRecord, b: StepRecord): boolean {
+  const key = (step: StepRecord) => JSON.stringify([step.table.schema, step.table.name, step.index.toLowerCase()]);
+  return key(a) === key(b);
+}
+
+/**
+ * Later runs, not rolled back, that changed an index this run's applied steps changed: undoing this run
+ * first would undo their change too (and leave their own rollback to fail half way). Refused with
+ * `rollback_order`, naming them, unless `force`; then the sentences are returned as warnings.
+ */
+async function checkRollbackOrder(
+  db: Database,
+  runId: number,
+  applied: readonly StepRecord[],
+  force: boolean,
+): Promise<string[]> {
+  const later = (await laterAppliedSteps(db, runId)).filter((step) => applied.some((mine) => sameIndex(mine, step)));
+  if (later.length === 0) return [];
+  const runs = [...new Set(later.map((step) => step.runId))];
+  const what = later.map(
+    (step) => `run ${step.runId} (${oneLine(step.action)} ${oneLine(step.index)} on ${oneLine(step.table.name)})`,
+  );
+  const sentence = `a later run changed the same index: ${what.join(', ')}`;
+  if (force) {
+    return [
+      `--force: run ${runId} is undone although ${sentence}; its undo also undoes what they did to it, and their own rollback may then fail`,
+    ];
+  }
+  throw new SafeIndexError(
+    'rollback_order',
+    `run ${runId} cannot be rolled back first: ${sentence}. Roll back ${runs.map((id) => `run ${id}`).join(', then ')} first ` +
+      `(newest first: safe-index rollback --run ${Math.max(...runs)}), or give --force to undo run ${runId} anyway`,
+  );
+}
+
 /** Undoes a recorded run online: reverse statements of its applied steps, last first, under the run lock. */
 export async function executeRollback(db: Database, options: RollbackOptions): Promise<RollbackResult> {
   const sink = options.sink ?? silentSink;
@@ -122,8 +163,10 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
     const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
+    const warnings = await checkRollbackOrder(db, run.id, applied, options.force ?? false);
+    for (const warning of warnings) sink.log(`warning: ${warning}`);
     await checkStoredRollbacks(db, run.id, applied);
-    return { runId: run.id, status: 'dry_run', steps, errors: [] };
+    return { runId: run.id, status: 'dry_run', steps, errors: [], ...(warnings.length > 0 ? { warnings } : {}) };
   }
   // a database the tool never ran on has nothing to undo; its state tables are not created for that
   if (options.runId === undefined && !(await stateTablesExist(db)))
@@ -147,6 +190,9 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         `run ${run.id} cannot be undone: ${irreversible.map((s) => `${s.action} ${s.index}`).join(', ')} has no reverse SQL`,
       );
     }
+    const warnings = await checkRollbackOrder(db, run.id, applied, options.force ?? false);
+    for (const warning of warnings) sink.log(`warning: ${warning}`);
+    const warned = warnings.length > 0 ? { warnings } : {};
     await checkStoredRollbacks(db, run.id, applied);
     if (options.confirm && !(await options.confirm(run.id, steps))) {
       throw new SafeIndexError('aborted', 'rollback aborted: not confirmed (use --yes to skip the question)');
@@ -171,16 +217,16 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         const note = `-- this rollback failed: ${oneLine(reverse.problem.message)}\n`;
         await file?.write(note + renderRolledBackScript(run.id, db.target.display, steps)).catch(() => {});
         await updateRun(db, run.id, { error: `rollback failed: ${reverse.problem.message}` });
-        return { runId: run.id, status: 'failed', steps, errors: [reverse.problem] };
+        return { runId: run.id, status: 'failed', steps, errors: [reverse.problem], ...warned };
       }
       await updateRun(db, run.id, { status: 'rolled_back', rolledBackAt: new Date() });
-      if (!file) return { runId: run.id, status: 'rolled_back', steps, errors: [] };
+      if (!file) return { runId: run.id, status: 'rolled_back', steps, errors: [], ...warned };
       try {
         await file.write(renderRolledBackScript(run.id, db.target.display, steps));
-        return { runId: run.id, status: 'rolled_back', steps, errors: [], rolledBackFile: file.path };
+        return { runId: run.id, status: 'rolled_back', steps, errors: [], rolledBackFile: file.path, ...warned };
       } catch (error) {
         const message = `${(error as Error).message}; the run is recorded as rolled back in the database`;
-        return { runId: run.id, status: 'rolled_back', steps, errors: [{ code: 'rollback_dir', message }] };
+        return { runId: run.id, status: 'rolled_back', steps, errors: [{ code: 'rollback_dir', message }], ...warned };
       }
     } finally {
       await connections.close();

@@ -269,3 +269,20 @@ export async function latestUndoableRun(db: Database): Promise<RunRecord | undef
     .select('*');
   return row ? toRun(row) : undefined;
 }
+
+/**
+ * Steps of runs after `runId` that are still applied (their run not rolled back), oldest first: what a
+ * rollback of `runId` must not undo from under them when they changed the same index.
+ */
+export async function laterAppliedSteps(db: Database, runId: number): Promise<StepRecord[]> {
+  const rows = await db
+    .knex(stepsTable)
+    .where('run_id', '>', runId)
+    .where('status', 'applied')
+    .orderBy([
+      { column: 'run_id', order: 'asc' },
+      { column: 'ordinal', order: 'asc' },
+    ])
+    .select('*');
+  return rows.map(toStep);
+}

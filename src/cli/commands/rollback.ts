@@ -13,6 +13,7 @@ interface RollbackArgs extends RunArgs, FleetArgs {
   format: (typeof textOrJson)[number];
   run?: number;
   dryRun: boolean;
+  force: boolean;
 }
 
 /** `safe-index rollback`: undo the latest applied run (or `--run ID`) online. */
@@ -25,6 +26,11 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
         describe: 'the run to undo (default: the latest with applied changes)',
       })
       .option('dry-run', { type: 'boolean', default: false, describe: 'print the SQL only' })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'undo the run although a later run, not rolled back, changed one of its indexes (warns)',
+      })
       .example('$0 rollback --dry-run', 'print the SQL that would undo the latest run')
       .example('$0 rollback --yes --lock-timeout 3s', 'undo the latest run in a deploy step')
       .example('$0 rollback --run 42', 'undo a given run')
@@ -55,6 +61,7 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       ...targetOptions(args),
       runId: args.run,
       dryRun: args.dryRun,
+      force: args.force,
       lockTimeoutMs: args.lockTimeout,
       waitMs: args.wait,
       blockers: args.blockers,

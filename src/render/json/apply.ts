@@ -38,6 +38,7 @@ export function rollbackJson(result: RollbackResult) {
     status: result.status,
     steps: result.steps.map((step) => ({ action: step.action, table: step.table, index: step.index, sql: step.sql })),
     ...(result.rolledBackFile ? { rolled_back_file: result.rolledBackFile } : {}),
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     errors: result.errors,
   };
 }

@@ -61,7 +61,9 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
   }
   const lines: string[] = [];
   if (result.status === 'dry_run') {
-    lines.push(`-- rollback of run ${result.runId} (dry run: nothing executed)`, renderUndoSql(result.steps));
+    lines.push(`-- rollback of run ${result.runId} (dry run: nothing executed)`);
+    for (const warning of result.warnings ?? []) lines.push(`-- warning: ${oneLine(warning)}`);
+    lines.push(renderUndoSql(result.steps));
     return lines.join('\n');
   }
   lines.push(
@@ -70,6 +72,7 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
       : c.red(`run ${result.runId}: rollback failed`),
   );
   if (result.steps.length > 0) lines.push(renderUndoSql(result.steps));
+  for (const warning of result.warnings ?? []) lines.push(c.yellow(`warning: ${warning}`));
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
   if (result.rolledBackFile) lines.push(`statements run: ${result.rolledBackFile}`);
   return lines.join('\n');
