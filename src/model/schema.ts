@@ -54,7 +54,7 @@ export interface LiveIndexFacts {
   /** PostgreSQL: the partitioned index this partition's index is attached to (it cannot be dropped alone). */
   parentIndex?: string;
   /** PostgreSQL partitioned index: the index attached on each partition (a rollback rebuilds them under these names). */
-  partitionIndexes?: { partition: TableRef; name: string }[];
+  partitionIndexes?: { partition: TableRef; name: string; replicaIdentity?: boolean }[];
   /** PostgreSQL: the table's `REPLICA IDENTITY USING INDEX` is this index (`pg_index.indisreplident`). */
   replicaIdentity?: boolean;
   /** PostgreSQL: the index `CLUSTER` uses by default (`pg_index.indisclustered`, `ALTER TABLE ... CLUSTER ON`). */

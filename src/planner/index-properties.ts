@@ -35,6 +35,13 @@ function notIdentityCapable(index: Index, table: LiveTable): string[] {
  * A replace into a capable definition carries the identity to the new index (see the renderer).
  */
 export function replicaIdentityProblem(change: Change, table: LiveTable): string | undefined {
+  if (change.action !== 'drop' && change.action !== 'replace') return undefined;
+  const partitions = (change.live?.live.partitionIndexes ?? []).filter((child) => child.replicaIdentity);
+  if (partitions.length > 0) {
+    // each partition has its own identity; the partitioned path rebuilds the partitions' indexes under new names
+    const named = partitions.map((child) => `"${child.name}" of partition "${child.partition.name}"`).join(', ');
+    return `index "${change.index}" has partition indexes that are their partition's REPLICA IDENTITY (${named}); safe-index does not move a partition's identity, so the ${change.action} is refused: set another identity on those partitions first (ALTER TABLE <partition> REPLICA IDENTITY ...)`;
+  }
   if (!change.live?.live.replicaIdentity) return undefined;
   const head = `index "${change.index}" is the REPLICA IDENTITY of table ${tableName(change)} (ALTER TABLE ... REPLICA IDENTITY USING INDEX)`;
   const remedy =

@@ -34,7 +34,7 @@ interface CatalogIndex extends Row {
   size_bytes: string | null;
   constraint_type: string | null;
   parent_index: string | null;
-  children: { schema: string; table: string; name: string }[] | null;
+  children: { schema: string; table: string; name: string; replident: boolean }[] | null;
   is_replident: boolean;
   is_clustered: boolean;
   comment: string | null;
@@ -57,7 +57,8 @@ select i.indrelid::bigint::text as table_oid, ic.relname as name, quote_ident(ic
   (select quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) from pg_inherits h
      join pg_class pc on pc.oid = h.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
     where h.inhrelid = i.indexrelid) as parent_index,
-  (select json_agg(json_build_object('schema', cn.nspname, 'table', ct.relname, 'name', ci.relname) order by ct.relname)
+  (select json_agg(json_build_object('schema', cn.nspname, 'table', ct.relname, 'name', ci.relname,
+                                     'replident', x.indisreplident) order by ct.relname)
      from pg_inherits h join pg_class ci on ci.oid = h.inhrelid join pg_index x on x.indexrelid = ci.oid
      join pg_class ct on ct.oid = x.indrelid join pg_namespace cn on cn.oid = ct.relnamespace
     where h.inhparent = i.indexrelid) as children,
@@ -172,6 +173,7 @@ function liveIndexOf(row: CatalogIndex, ref: TableRef): LiveIndex {
           partitionIndexes: row.children.map((child) => ({
             partition: { schema: child.schema, name: child.table },
             name: child.name,
+            ...(child.replident ? { replicaIdentity: true } : {}),
           })),
         }),
   });

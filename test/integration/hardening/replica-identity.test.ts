@@ -188,3 +188,72 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(await schemaDump(test)).toBe(before);
   });
 });
+
+describe.each(testServersOf('postgres'))('replica identity on a partitioned table on $label', (server) => {
+  let test: TestDatabase;
+  let dir: string;
+  beforeEach(async () => {
+    test = await createTestDatabase(server);
+    dir = await mkdtemp(path.join(tmpdir(), 'si-replident-parts-'));
+    await test.exec('create table events (id int not null, kind int not null) partition by range (id)');
+    await test.exec('create table events_1 partition of events for values from (0) to (100)');
+    await test.exec('insert into events select g, g % 3 from generate_series(1, 50) g');
+    await test.exec('create unique index idx_events_id on events (id)');
+    await test.exec('alter table events replica identity using index idx_events_id');
+    await test.exec('create publication pub_events for table events');
+  });
+  afterEach(async () => {
+    await test?.drop();
+  });
+
+  /** Which indexes of the parent and its partition carry the replica identity, by definition. */
+  async function identities(): Promise<string[]> {
+    const rows = await test.exec(
+      `select pg_get_indexdef(i.indexrelid) as def from pg_index i
+        where i.indrelid in ('events'::regclass, 'events_1'::regclass) and i.indisreplident order by 1`,
+    );
+    return rows.map((row) => String(row.def));
+  }
+
+  it("a replace carries the parent's identity; one whose partition index is an identity is refused", async () => {
+    const before = await schemaDump(test);
+    const file = await writePlan(
+      entry('  - name: idx_events_id\n    table: events\n    columns: [id, kind]\n    unique: true\n'),
+    );
+    const applied = await runCli([
+      'apply',
+      file,
+      '--url',
+      test.url,
+      '--yes',
+      '--allow-blocking',
+      '--rollback-dir',
+      dir,
+    ]);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect(await identities()).toEqual([
+      'CREATE UNIQUE INDEX idx_events_id ON ONLY public.events USING btree (id, kind)',
+    ]);
+    const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
+    expect(rolled.exitCode, rolled.stderr).toBe(0);
+    expect(await identities()).toEqual(['CREATE UNIQUE INDEX idx_events_id ON ONLY public.events USING btree (id)']);
+    expect(await schemaDump(test)).toBe(before);
+
+    // the partition's own identity: UPDATE on the partition uses it, and the replace would lose it
+    const [child] = await test.exec(
+      "select c.relname as name from pg_inherits h join pg_class c on c.oid = h.inhrelid where h.inhparent = 'idx_events_id'::regclass",
+    );
+    await test.exec(`alter table events_1 replica identity using index "${child?.name}"`);
+    for (const body of [
+      '  - name: idx_events_id\n    table: events\n    state: absent\n',
+      '  - name: idx_events_id\n    table: events\n    columns: [id, kind]\n    unique: true\n',
+    ]) {
+      const planned = await runCli(['plan', await writePlan(entry(body)), '--url', test.url, '--format', 'json']);
+      expect(planned.exitCode).toBe(1);
+      const [error] = JSON.parse(planned.stdout).errors;
+      expect(error.code).toBe('replica_identity_index');
+      expect(error.message).toContain(`"${child?.name}" of partition "events_1"`);
+    }
+    await test.exec('update events set kind = kind + 1 where id = 1');
+  });
+});
