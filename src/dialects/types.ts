@@ -81,6 +81,12 @@ export interface Dialect {
   /** Forward and reverse SQL of one change, with the online options of the flavor. */
   renderChange(change: Change, table: LiveTable | undefined): RenderedSql;
   /**
+   * What the properties the server keeps on a live index besides its definition (PostgreSQL: replica
+   * identity, CLUSTER mark, comment, statistics targets) mean for a change: a refusal, or warnings.
+   * Absent where the renderer's reverse already carries everything the server keeps.
+   */
+  indexProperties?(change: Change, table: LiveTable): IndexPropertyVerdict;
+  /**
    * What a live index left by a failed operation is, and of which index name; null for an ordinary
    * index. `managed` are the names the plans manage on its table (a temporary name made from a long
    * name is cut to fit, so only they tell whose it is).
@@ -94,4 +100,11 @@ export interface Dialect {
   tableAfter(change: Change, table: LiveTable): LiveTable;
   /** The canonical one-line definition, as the server would print it (for diffs and reports). */
   renderDefinition(index: Index): string;
+}
+
+/** What a dialect says about a change because of the properties of its live index. */
+export interface IndexPropertyVerdict {
+  /** The change must not run: an error with this code and message at the plan entry. */
+  refusal?: { code: string; message: string };
+  warnings: string[];
 }

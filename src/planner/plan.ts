@@ -17,7 +17,6 @@ import {
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
-import { indexPropertyWarnings, replicaIdentityProblem } from './index-properties.js';
 import { indexOf, tableOf } from './resolve.js';
 import type { Leftover, PlanOptions, PlanReport, PlanStep, TableDefinitions } from './types.js';
 import { entryProblem, nameCaseProblems, validateEntry } from './validate.js';
@@ -96,9 +95,11 @@ async function planEntry(
     const message = `index "${spec.name}" is owned by a ${constraint} constraint; safe-index does not ${verb} constraint indexes`;
     return { problem: entryProblem(spec, 'constraint_index', message) };
   }
-  const identity = replicaIdentityProblem(change, table);
-  if (identity) return { problem: entryProblem(spec, 'replica_identity_index', identity) };
-  change.warnings.push(...indexPropertyWarnings(change));
+  const properties = change.action === 'noop' ? undefined : dialect.indexProperties?.(change, table);
+  if (properties?.refusal) {
+    return { problem: entryProblem(spec, properties.refusal.code, properties.refusal.message) };
+  }
+  change.warnings.push(...(properties?.warnings ?? []));
   if (change.live?.live.roundTrips === false && change.action === 'replace') {
     // the rollback rebuilds the old index from the server's own text, so it is exact; the new one
     // is built from the plan and will not carry what the model cannot express

@@ -11,6 +11,7 @@ import {
   quoteIdentLikeServer,
   quoteLiteral,
 } from './identifiers.js';
+import { postgresIndexProperties } from './index-properties.js';
 import { introspectTables } from './introspect.js';
 import { listPostgresIndexedTables } from './list-tables.js';
 import { renderPostgresChange, temporaryName } from './render.js';
@@ -80,6 +81,7 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
     listIndexedTables: listPostgresIndexedTables,
     leftoverOf: leftoverOfPostgres,
+    indexProperties: postgresIndexProperties,
     renderChange(change, table) {
       // a concurrent build on a server that can corrupt it is refused, with the reason, at plan time
       const refusal = postgresFeatures(server).concurrentBuildRefusal;

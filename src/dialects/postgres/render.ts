@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Change, RenderedSql } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
-import { constraintKeywords, type LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
+import { constraintKeywords, LiveIndex, type LiveTable, type TableRef, tableKey } from '../../model/schema.js';
 import { formatDefinition, piecesOf } from './definition.js';
 import { fitIdentifier, quoteIdent, quoteLiteral, quoteQualified } from './identifiers.js';
+import { clusterable } from './index-properties.js';
 import { splitLiveDefinition, statementFromLive } from './live-definition.js';
 
 /** Writes the CREATE INDEX statements of one definition, under any name, on any table. */
@@ -163,6 +164,11 @@ function propertySql(live: LiveIndex, ref: TableRef, name: string, carried: Carr
 
 const all: Carried = { annotations: true, tableMarks: true };
 
+/** The live index as if it had no CLUSTER mark (a new definition CLUSTER cannot use does not take it). */
+function withoutClusterMark(live: LiveIndex): LiveIndex {
+  return new LiveIndex(live, { ...live.live, clustered: false });
+}
+
 const lockOfReplicaIdentity =
   'brief ACCESS EXCLUSIVE on the table for ALTER TABLE ... REPLICA IDENTITY (catalog only; while it waits, at most the lock timeout, reads and writes queue behind it)';
 
@@ -287,8 +293,9 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
     : [];
   // the replica identity and CLUSTER mark move to the new index before the old one goes, so the table
   // is never without them; each move's undo moves them back to the old index
-  const marks = propertySql(live, ref, temp, { annotations: false, tableMarks: true });
-  const marksBack = propertySql(live, ref, live.name, { annotations: false, tableMarks: true });
+  const carried = clusterable(desired) ? live : withoutClusterMark(live);
+  const marks = propertySql(carried, ref, temp, { annotations: false, tableMarks: true });
+  const marksBack = propertySql(carried, ref, live.name, { annotations: false, tableMarks: true });
   return {
     sql: [...build.sql, ...marks, dropOld, renameSql(ref, temp, desired.name)],
     undo: [...build.undo, ...marks.map((_, i) => [marksBack[i]!]), rebuildOld, []],

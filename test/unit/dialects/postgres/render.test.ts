@@ -275,6 +275,23 @@ describe('postgres renderChange: drop and replace', () => {
     expect(rendered.lockImpact).toContain('ACCESS EXCLUSIVE on the table for ALTER TABLE ... REPLICA IDENTITY');
   });
 
+  it('does not move the CLUSTER mark to a new definition CLUSTER cannot use (partial); the reverse restores it', () => {
+    const clustered = live(
+      { keyParts: [{ column: 'customer', order: 'asc' }] },
+      {
+        definition: 'CREATE INDEX idx_customer ON public."tabSales Invoice" USING btree (customer)',
+        clustered: true,
+      },
+    );
+    const desired = index({ where: '(customer > 0)' });
+    const rendered = dialect.renderChange(
+      { action: 'replace', table: invoice, index: 'idx_customer', desired, live: clustered, warnings: [] },
+      invoice,
+    );
+    expect(rendered.sql.join('\n')).not.toContain('CLUSTER ON');
+    expect(rendered.rollback).toContain('ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer_si_new"');
+  });
+
   it('keeps the temporary name within 63 bytes, cutting on a character boundary', () => {
     const name = `${'é'.repeat(31)}x`; // 63 bytes
     const desired = index({ name });

@@ -1,6 +1,15 @@
-import type { Change } from '../model/change.js';
-import type { Index } from '../model/index-model.js';
-import type { LiveTable } from '../model/schema.js';
+import type { Change } from '../../model/change.js';
+import type { Index } from '../../model/index-model.js';
+import type { LiveTable } from '../../model/schema.js';
+import type { IndexPropertyVerdict } from '../types.js';
+
+/** Access methods whose indexes CLUSTER can use (`pg_am` amclusterable). */
+const clusterableMethods = new Set(['btree', 'gist']);
+
+/** Whether CLUSTER can use this index: `ALTER TABLE ... CLUSTER ON` refuses a partial one or another method. */
+export function clusterable(index: Index): boolean {
+  return clusterableMethods.has(index.method) && index.where === undefined;
+}
 
 /** How the plan names the table a change is on. */
 function tableName(change: Change): string {
@@ -34,7 +43,7 @@ function notIdentityCapable(index: Index, table: LiveTable): string[] {
  * dropping it, or replacing it with a definition that cannot be an identity, leaves the table without one.
  * A replace into a capable definition carries the identity to the new index (see the renderer).
  */
-export function replicaIdentityProblem(change: Change, table: LiveTable): string | undefined {
+function replicaIdentityProblem(change: Change, table: LiveTable): string | undefined {
   if (change.action !== 'drop' && change.action !== 'replace') return undefined;
   const partitions = (change.live?.live.partitionIndexes ?? []).filter((child) => child.replicaIdentity);
   if (partitions.length > 0) {
@@ -59,16 +68,22 @@ export function replicaIdentityProblem(change: Change, table: LiveTable): string
 
 /**
  * Warnings about properties the server keeps on the live index that a change does not carry or drops:
- * the CLUSTER mark of a dropped index, and the COMMENT and statistics targets of a replaced one. The
- * rollback restores each of them.
+ * the CLUSTER mark of a dropped index (or of a replaced one whose new definition CLUSTER cannot use),
+ * and the COMMENT and statistics targets of a replaced one. The rollback restores each of them.
  */
-export function indexPropertyWarnings(change: Change): string[] {
+function indexPropertyWarnings(change: Change): string[] {
   const live = change.live?.live;
   if (!live) return [];
   const warnings: string[] = [];
+  const unmarked = `a plain CLUSTER ${tableName(change)} fails until another index is marked (the rollback marks the old definition again)`;
   if (change.action === 'drop' && live.clustered) {
     warnings.push(
-      `index "${change.index}" is the table's CLUSTER index (CLUSTER ... USING / ALTER TABLE ... CLUSTER ON): after the drop a plain CLUSTER ${tableName(change)} fails until another index is marked (the rollback marks the rebuilt index again)`,
+      `index "${change.index}" is the table's CLUSTER index (CLUSTER ... USING / ALTER TABLE ... CLUSTER ON): after the drop ${unmarked}`,
+    );
+  }
+  if (change.action === 'replace' && live.clustered && change.desired && !clusterable(change.desired)) {
+    warnings.push(
+      `index "${change.index}" is the table's CLUSTER index, and CLUSTER cannot use the new definition (partial, or a method other than btree/gist): the mark is not carried, and ${unmarked}`,
     );
   }
   if (change.action === 'replace') {
@@ -83,4 +98,14 @@ export function indexPropertyWarnings(change: Change): string[] {
     }
   }
   return warnings;
+}
+
+/**
+ * What the properties PostgreSQL keeps on a live index besides its definition mean for a change: a
+ * refusal when it would leave a table without its REPLICA IDENTITY, else warnings about what is not carried.
+ */
+export function postgresIndexProperties(change: Change, table: LiveTable): IndexPropertyVerdict {
+  const refused = replicaIdentityProblem(change, table);
+  if (refused) return { refusal: { code: 'replica_identity_index', message: refused }, warnings: [] };
+  return { warnings: indexPropertyWarnings(change) };
 }
