@@ -210,19 +210,28 @@ function renderFinish(desired: Index, prebuilt: LiveIndex, live: LiveIndex | und
     return { sql: [rename], rollback: [dropNew], online: true, reversible: true, lockImpact: lockOfRename };
   }
   const liveBuilder = live.live.valid ? builderOfLive(live, ref) : undefined;
-  const rebuildOld = liveBuilder ? buildSql(liveBuilder, live.name, ref, undefined).sql : [];
+  const rebuildOld = liveBuilder
+    ? [
+        ...buildSql(liveBuilder, live.name, ref, undefined).sql,
+        ...propertySql(live, ref, live.name, { annotations: true, tableMarks: false }),
+      ]
+    : [];
   const reverse = liveBuilder ? buildSql(liveBuilder, prebuilt.name, ref, undefined).sql : undefined;
+  // the run that built the replacement may have stopped before it moved the replica identity and CLUSTER mark
+  const carried = clusterable(desired) ? live : withoutClusterMark(live);
+  const marks = propertySql(carried, ref, prebuilt.name, { annotations: false, tableMarks: true });
+  const marksBack = propertySql(carried, ref, live.name, { annotations: false, tableMarks: true });
   return {
-    sql: [dropSql(ref, live.name, false), rename],
-    undo: [rebuildOld, []],
+    sql: [...marks, dropSql(ref, live.name, false), rename],
+    undo: [...marksBack.map((sql) => [sql]), rebuildOld, []],
     rollback: !live.live.valid
       ? [dropNew]
       : reverse
-        ? [...reverse, dropNew, renameSql(ref, prebuilt.name, live.name)]
+        ? [...reverse, ...propertySql(live, ref, prebuilt.name, all), dropNew, renameSql(ref, prebuilt.name, live.name)]
         : [],
     online: true,
     reversible: !live.live.valid || reverse !== undefined,
-    lockImpact: lockOfDrop,
+    lockImpact: live.live.replicaIdentity ? `${lockOfDrop}; ${lockOfReplicaIdentity}` : lockOfDrop,
   };
 }
 

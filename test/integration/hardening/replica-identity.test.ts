@@ -134,6 +134,28 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(await schemaDump(test)).toBe(before);
   });
 
+  it('finishing a replace interrupted before the identity moved carries it, and rollback carries it back', async () => {
+    const before = await schemaDump(test);
+    // what a run killed right after the build leaves: the replacement, valid, without the identity
+    await test.exec('create unique index idx_accounts_email_si_new on accounts (email, region)');
+    const file = await writePlan(
+      entry('  - name: idx_accounts_email\n    table: accounts\n    columns: [email, region]\n    unique: true\n'),
+    );
+    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect((await marked(test)).replident).toEqual([
+      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email, region)',
+    ]);
+    await writeRows(test);
+    const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
+    expect(rolled.exitCode, rolled.stderr).toBe(0);
+    expect((await marked(test)).replident).toEqual([
+      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email)',
+    ]);
+    await writeRows(test);
+    expect(await schemaDump(test)).toBe(before);
+  });
+
   it('a replace into a definition that cannot be a replica identity is refused at plan', async () => {
     const file = await writePlan(
       entry('  - name: idx_accounts_email\n    table: accounts\n    columns: [email, note]\n'),
