@@ -36,6 +36,8 @@ export interface ApplyRequest extends TargetOptions {
   requireUsageEvidence?: boolean;
   /** Replica URLs whose index usage counts for drops and disables. */
   replicas?: string[];
+  /** The fleet apply (`apply --targets`) this database's run belongs to; recorded with the run. */
+  fleetDeploy?: string;
   confirm?(steps: readonly PlanStep[]): Promise<boolean>;
   verify?: VerifyHook;
   sink?: ExecutionSink;
@@ -134,6 +136,7 @@ export async function applyPrepared(
         steps: report.changes,
         planFiles: plan.files,
         ...(prepared.savedPlanHash ? { savedPlanHash: prepared.savedPlanHash } : {}),
+        ...(request.fleetDeploy ? { fleetDeploy: request.fleetDeploy } : {}),
       };
     },
     confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,

@@ -88,6 +88,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           serverVersion: db.server.version,
           planFiles: prepared.planFiles,
           savedPlanHash: prepared.savedPlanHash ?? null,
+          fleetDeploy: prepared.fleetDeploy ?? null,
           lockConnectionId: lock.connectionId,
           lockTimeoutMs: options.settings.lockTimeoutMs,
           maxRetries: options.settings.maxRetries,

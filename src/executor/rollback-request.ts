@@ -9,6 +9,8 @@ export interface RollbackRequest extends TargetOptions {
   runId?: number;
   /** Without `runId`, only the newest recorded run may be undone (see `RollbackOptions.newestRunOnly`). */
   newestRunOnly?: boolean;
+  /** With `newestRunOnly`: only a newest run made by this fleet apply is undone. */
+  fleetDeploy?: string;
   dryRun: boolean;
   lockTimeoutMs?: number;
   waitMs: number;
@@ -30,6 +32,7 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
     executeRollback(db, {
       runId: request.runId,
       ...(request.newestRunOnly ? { newestRunOnly: true } : {}),
+      ...(request.fleetDeploy !== undefined ? { fleetDeploy: request.fleetDeploy } : {}),
       dryRun: request.dryRun,
       waitMs: request.waitMs,
       sink: request.sink,

@@ -33,6 +33,8 @@ export interface RollbackOptions {
    * older run is never reached.
    */
   newestRunOnly?: boolean;
+  /** With `newestRunOnly`: the newest run is undone only when it was part of this fleet apply. */
+  fleetDeploy?: string;
   /** Only report the statements that would run. */
   dryRun?: boolean;
   /** How statements run; a lock timeout or retry count left out is taken from the run being undone. */
@@ -69,8 +71,22 @@ export interface RollbackResult {
   warnings?: string[];
 }
 
-async function chooseRun(db: Database, runId: number | undefined, newestOnly = false): Promise<RunRecord | undefined> {
-  if (runId === undefined) return newestOnly ? newestRun(db) : latestUndoableRun(db);
+async function chooseRun(
+  db: Database,
+  runId: number | undefined,
+  options: RollbackOptions,
+): Promise<RunRecord | undefined> {
+  if (runId === undefined && options.newestRunOnly) {
+    const newest = await newestRun(db);
+    if (newest && options.fleetDeploy !== undefined && newest.fleetDeploy !== options.fleetDeploy) {
+      options.sink?.log(
+        `run ${newest.id}, the newest, was not made by the fleet apply being undone: nothing undone here`,
+      );
+      return undefined;
+    }
+    return newest;
+  }
+  if (runId === undefined) return latestUndoableRun(db);
   const run = await getRun(db, runId);
   if (!run) throw new SafeIndexError('no_such_run', `run ${runId} is not recorded in this database`);
   return run;
@@ -159,7 +175,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   const sink = options.sink ?? silentSink;
   if (options.dryRun) {
     if (!(await stateTablesExist(db))) return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
-    const run = await chooseRun(db, options.runId, options.newestRunOnly);
+    const run = await chooseRun(db, options.runId, options);
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
     const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };
@@ -179,7 +195,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   try {
     await ensureStateTables(db);
     await markInterruptedRuns(db);
-    const run = await chooseRun(db, options.runId, options.newestRunOnly);
+    const run = await chooseRun(db, options.runId, options);
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];
     const steps = undoSteps(applied);
     if (!run || steps.length === 0) return { runId: run?.id ?? null, status: 'nothing_to_undo', steps, errors: [] };

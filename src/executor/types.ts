@@ -88,6 +88,8 @@ export interface PreparedApply {
   planFiles: PlanFileInfo[];
   /** Hash of the saved plan the steps come from (`apply FILE`), recorded with the run. */
   savedPlanHash?: string;
+  /** The fleet apply the run is part of (`apply --targets`), recorded with the run. */
+  fleetDeploy?: string;
 }
 
 /** Outcome of `apply`. */

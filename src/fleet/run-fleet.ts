@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type PlanReportWithWhatIf, type PlanRequest, planLoaded } from '../api/plan.js';
 import { type UsageReportWithServer, type UsageRequest, usageLoaded } from '../api/usage.js';
@@ -12,6 +13,8 @@ import type { ExecutionSink } from '../executor/types.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { inSync } from '../planner/plan.js';
 import type { PlanStep } from '../planner/types.js';
+import { stateTablesExist } from '../state/migrate.js';
+import { newestRun, type RunRecord } from '../state/runs.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 import type { Fleet, FleetTarget } from './file.js';
 import { type FleetFailure, type FleetOutcome, type FleetStatus, runWaves } from './waves.js';
@@ -117,6 +120,8 @@ export async function applyFleet(
 ): Promise<FleetOutcome<ApplyReport>[]> {
   await assertFleetPlanFields(options.fleet, plan);
   const { confirm, ...rest } = request;
+  // every run of this fleet apply records it, so that `rollback --targets` undoes this apply's runs only
+  const fleetDeploy = randomUUID();
   return eachTarget(options, { stopOnFailure: true }, async (target, sink) => {
     const report = await applyLoaded(
       {
@@ -124,6 +129,7 @@ export async function applyFleet(
         url: target.url,
         replicas: target.replicas,
         rollbackDir: path.join(request.rollbackDir, target.name),
+        fleetDeploy,
         sink,
         ...(confirm ? { confirm: (steps: readonly PlanStep[]) => confirm(target, steps) } : {}),
       },
@@ -142,7 +148,7 @@ export async function applyFleet(
 /** What `rollback --targets` passes to each target's rollback. */
 export type FleetRollbackRequest = Omit<
   RollbackRequest,
-  'url' | 'knexfile' | 'env' | 'runId' | 'newestRunOnly' | 'sink' | 'confirm'
+  'url' | 'knexfile' | 'env' | 'runId' | 'newestRunOnly' | 'fleetDeploy' | 'sink' | 'confirm'
 >;
 
 const rollbackStatus: Record<RollbackResult['status'], FleetStatus> = {
@@ -153,19 +159,40 @@ const rollbackStatus: Record<RollbackResult['status'], FleetStatus> = {
 };
 
 /**
- * `rollback --targets`: undoes each target's newest run, last wave first, stopping at the first failed
- * target. A target whose newest run has nothing applied (noop, failed and undone, already rolled back)
- * is `noop`: an older run is never undone by a fleet rollback.
+ * The newest fleet apply recorded on any target: of each target's newest run, the latest started one
+ * made by a fleet apply. Targets that cannot be read here are left to fail in the rollback itself.
+ */
+async function latestFleetDeploy(options: FleetRunOptions): Promise<string | undefined> {
+  const newest: RunRecord[] = [];
+  await runWaves(options.fleet.waves, { parallel: options.parallel, stopOnFailure: false }, async (target) => {
+    const run = await withDatabase({ url: target.url }, async (db) =>
+      (await stateTablesExist(db)) ? newestRun(db) : undefined,
+    ).catch(() => undefined);
+    if (run?.fleetDeploy) newest.push(run);
+    return { target, status: 'noop', run: null, error: null, result: null };
+  });
+  newest.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+  return newest[0]?.fleetDeploy ?? undefined;
+}
+
+/**
+ * `rollback --targets`: undoes the latest fleet apply, last wave first, stopping at the first failed
+ * target. On each target only its newest run is undone, and only when that apply made it: a target
+ * whose newest run has nothing applied (noop, failed and undone, already rolled back), or that the
+ * apply never reached (its newest run is older, or a single-database apply came after), is `noop`.
  */
 export async function rollbackFleet(
   options: FleetRunOptions,
   request: FleetRollbackRequest,
 ): Promise<FleetOutcome<RollbackResult>[]> {
+  // no fleet apply recorded anywhere: an id no run carries, so nothing is undone
+  const fleetDeploy = (await latestFleetDeploy(options)) ?? 'none';
   return eachTarget(options, { stopOnFailure: true, reverse: true }, async (target, sink) => {
     const result = await rollbackRun({
       ...request,
       url: target.url,
       newestRunOnly: true,
+      fleetDeploy,
       ...(request.rollbackDir ? { rollbackDir: path.join(request.rollbackDir, target.name) } : {}),
       sink,
     });

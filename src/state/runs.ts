@@ -31,6 +31,8 @@ export interface RunRecord {
   maxRetries: number | null;
   /** Hash of the saved plan the run applied (`apply FILE`); null when it planned at apply time. */
   savedPlanHash: string | null;
+  /** The fleet apply (`apply --targets`) the run was part of; null for a single-database apply. */
+  fleetDeploy: string | null;
 }
 
 /** One recorded step of a run: the change, its SQL both ways, and what happened. */
@@ -65,7 +67,7 @@ export type NewRun = Pick<
   | 'lockConnectionId'
   | 'lockTimeoutMs'
   | 'maxRetries'
-> & { command: 'apply'; savedPlanHash?: string | null };
+> & { command: 'apply'; savedPlanHash?: string | null; fleetDeploy?: string | null };
 
 /** What a new step records before it runs. */
 export type NewStep = Pick<StepRecord, 'ordinal' | 'action' | 'table' | 'index' | 'sql' | 'rollback' | 'online'>;
@@ -95,6 +97,7 @@ function toRun(row: Row): RunRecord {
     lockTimeoutMs: num(row.lock_timeout_ms),
     maxRetries: num(row.max_retries),
     savedPlanHash: (row.saved_plan_hash as string | null) ?? null,
+    fleetDeploy: (row.fleet_deploy as string | null) ?? null,
   };
 }
 
@@ -137,6 +140,7 @@ export async function createRun(db: Database, run: NewRun, steps: readonly NewSt
       lock_timeout_ms: run.lockTimeoutMs,
       max_retries: run.maxRetries,
       saved_plan_hash: run.savedPlanHash ?? null,
+      fleet_deploy: run.fleetDeploy ?? null,
     })
     .returning('id');
   const first = inserted[0] as number | { id: number };

@@ -34,10 +34,14 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       .example('$0 rollback --dry-run', 'print the SQL that would undo the latest run')
       .example('$0 rollback --yes --lock-timeout 3s', 'undo the latest run in a deploy step')
       .example('$0 rollback --run 42', 'undo a given run')
-      .example('$0 rollback --targets fleet.yml --yes', "undo each database's newest run, last wave first"),
+      .example('$0 rollback --targets fleet.yml --yes', 'undo the latest fleet apply, last wave first'),
   run: async (args, io) => {
     const fleet = await fleetFromArgs(args, io, [
-      [args.run !== undefined, '--run', "run numbers are each database's own; a fleet undoes each one's newest run"],
+      [
+        args.run !== undefined,
+        '--run',
+        "run numbers are each database's own; a fleet rollback undoes the latest fleet apply",
+      ],
     ]);
     if (fleet) {
       const { rollbackFleet } = await import('../../fleet/run-fleet.js');

@@ -3,6 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../../src/connection/database.js';
+import { targetFromUrl } from '../../../src/connection/target.js';
+import { createDialectExecutor } from '../../../src/dialects/executor.js';
+import { acquireRunLock } from '../../../src/executor/run-lock.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { schemaDump } from '../apply/cli.js';
@@ -265,5 +269,102 @@ canary: canary
       'noop',
       'noop',
     ]);
+  });
+
+  it('rollback --targets undoes only the latest fleet apply: an earlier apply on a target it skipped stays', async () => {
+    const rollbackDir = path.join(dir, 'rollbacks-2');
+    const plainPlan = path.join(dir, 'customer.yml');
+    await writeFile(plainPlan, plan.slice(0, plan.indexOf('  - name: uq_orders_code')));
+    const first = await runCli([
+      'apply',
+      plainPlan,
+      '--targets',
+      fleetFile,
+      '--format',
+      'json',
+      '--yes',
+      '--rollback-dir',
+      rollbackDir,
+    ]);
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.stdout).targets.map((t: { status: string }) => t.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const afterFirst = await Promise.all(tests.map((test) => schemaDump(test)));
+
+    const second = await runCli([
+      'apply',
+      planFile,
+      '--targets',
+      fleetFile,
+      '--format',
+      'json',
+      '--yes',
+      '--rollback-dir',
+      rollbackDir,
+    ]);
+    expect(second.exitCode).toBe(1);
+    expect(JSON.parse(second.stdout).targets.map((t: { status: string }) => t.status)).toEqual([
+      'applied',
+      'applied',
+      'failed',
+      'skipped',
+    ]);
+
+    const undone = await runCli(['rollback', '--targets', fleetFile, '--format', 'json', '--yes']);
+    expect(undone.exitCode).toBe(0);
+    expect(JSON.parse(undone.stdout).targets.map((t: { name: string; status: string }) => [t.name, t.status])).toEqual([
+      ['fourth', 'noop'],
+      ['third', 'noop'],
+      ['second', 'rolled_back'],
+      ['canary', 'rolled_back'],
+    ]);
+    expect(undone.stderr).toMatch(/\[fourth\] run \d+, the newest, was not made by the fleet apply being undone/);
+    // the first apply is intact everywhere, the fourth target's included
+    for (const [i, test] of tests.entries()) expect(await schemaDump(test), `target ${i + 1}`).toBe(afterFirst[i]);
+
+    // clean up for the next test: each database's own rollback of the first apply
+    for (const test of tests) {
+      const own = await runCli(['rollback', '--url', test.url, '--yes', '--format', 'json']);
+      expect(own.exitCode).toBe(0);
+    }
+  });
+
+  it('a database whose run lock another apply holds fails the fleet there; nothing after it starts', async () => {
+    const db = await openDatabase(targetFromUrl(tests[1]!.url));
+    const lock = await acquireRunLock(db, createDialectExecutor(db.server), 0);
+    try {
+      const applied = await runCli([
+        'apply',
+        planFile,
+        '--targets',
+        fleetFile,
+        '--format',
+        'json',
+        '--yes',
+        '--wait',
+        '0s',
+        '--rollback-dir',
+        path.join(dir, 'rollbacks-3'),
+      ]);
+      expect(applied.exitCode).toBe(1);
+      const fleet = JSON.parse(applied.stdout) as {
+        targets: { name: string; status: string; result: { errors: { code: string }[] } | null }[];
+      };
+      expect(fleet.targets.map((t) => [t.name, t.status])).toEqual([
+        ['canary', 'applied'],
+        ['second', 'failed'],
+        ['third', 'skipped'],
+        ['fourth', 'skipped'],
+      ]);
+      expect(fleet.targets[1]!.result!.errors[0]!.code).toBe('concurrent_run');
+    } finally {
+      await lock.release();
+      await db.close();
+    }
+    expect((await runCli(['rollback', '--targets', fleetFile, '--yes'])).exitCode).toBe(0);
   });
 });
