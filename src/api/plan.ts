@@ -33,7 +33,7 @@ export async function planReport(request: PlanRequest): Promise<PlanReportWithWh
 /** The plan report of plans already loaded (a fleet loads them once for every target). */
 export async function planLoaded(request: PlanRequest, plan: IndexPlan): Promise<PlanReportWithWhatIf> {
   const report: PlanReportWithWhatIf = await withDatabase(
-    request,
+    { ...request, lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs },
     async (db, dialect) => {
       const built = await buildPlan(db, dialect, plan, request);
       await attachUsage(db, built, { replicas: request.replicas ?? [], windowMs: defaultUsageWindowMs, record: false });

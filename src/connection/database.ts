@@ -44,16 +44,29 @@ async function connectionSettings(target: Target, driver: Driver): Promise<Recor
   return { ...(given && typeof given === 'object' ? (given as Record<string, unknown>) : {}), ...defaults };
 }
 
-/** Statements every new connection runs first: a knexfile's PostgreSQL `searchPath`, as knex would set it. */
-function setupStatements(target: Target): string[] {
+/** How every connection of a `Database` is set up. */
+export interface DatabaseOptions {
+  /** Longest wait for a lock of any statement (the DDL session sets its own); unbounded when absent. */
+  lockTimeoutMs?: number;
+}
+
+/**
+ * Statements every new connection runs first: a knexfile's PostgreSQL `searchPath` (as knex would set
+ * it), and the lock timeout.
+ */
+function setupStatements(target: Target, driver: Driver, options: DatabaseOptions): string[] {
+  const statements: string[] = [];
   const searchPath = target.knexConfig.searchPath;
-  if (target.dialect !== 'postgres' || !searchPath) return [];
-  const schemas = typeof searchPath === 'string' ? [searchPath] : [...searchPath];
-  return [`set search_path to ${schemas.map((name) => `"${name.replaceAll('"', '""')}"`).join(',')}`];
+  if (target.dialect === 'postgres' && searchPath) {
+    const schemas = typeof searchPath === 'string' ? [searchPath] : [...searchPath];
+    statements.push(`set search_path to ${schemas.map((name) => `"${name.replaceAll('"', '""')}"`).join(',')}`);
+  }
+  if (options.lockTimeoutMs !== undefined) statements.push(driver.lockTimeoutSql(options.lockTimeoutMs));
+  return statements;
 }
 
 /** Opens a pool to the target and identifies the server. Errors never carry the password. */
-export async function openDatabase(target: Target): Promise<Database> {
+export async function openDatabase(target: Target, options: DatabaseOptions = {}): Promise<Database> {
   const driver = drivers[target.dialect];
   const quiet = () => {};
   const cannotConnect = (error: unknown) => {
@@ -64,12 +77,12 @@ export async function openDatabase(target: Target): Promise<Database> {
     throw cannotConnect(error);
   });
   driver.assertOneStatementPerQuery({ config: settings });
-  const setup = setupStatements(target);
+  const setup = setupStatements(target, driver, options);
   // the driver's own pool, shared with knex through its public `connectionPool` option
   const pool = driver.openPool(settings, 8, setup);
-  const { connection: _connection, pool: _pool, ...options } = target.knexConfig;
+  const { connection: _connection, pool: _pool, ...knexOptions } = target.knexConfig;
   const knex = knexFactory({
-    ...options,
+    ...knexOptions,
     connectionPool: pool.native as Knex.ConnectionPool,
     log: {
       warn: quiet,

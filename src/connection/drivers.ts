@@ -64,6 +64,8 @@ export interface Driver {
   assertOneStatementPerQuery(connection: unknown): void;
   /** SQL that returns the server's id of the current connection as `id`. */
   connectionIdSql: string;
+  /** The session setting that bounds every lock wait of a connection's statements (table and metadata locks). */
+  lockTimeoutSql(lockTimeoutMs: number): string;
   /** Opens one connection with these settings; `setup` statements run first on it. */
   connect(settings: Record<string, unknown>, setup: readonly string[]): Promise<DriverConnection>;
   /** Opens a lazy pool of at most `max` connections; `setup` statements run first on each new one. */
@@ -106,6 +108,7 @@ const postgres: Driver = {
     // nothing to check: queryDirect and bound queries use the extended protocol, one statement each
   },
   connectionIdSql: 'select pg_backend_pid() as id',
+  lockTimeoutSql: (ms) => `SET lock_timeout = ${Math.max(1, Math.round(ms))}`,
   async connect(settings, setup) {
     const client = new pg.Client(settings);
     // a connection the server ends (a killed session) must not crash the process: the next query fails
@@ -179,6 +182,8 @@ const mysql: Driver = {
     }
   },
   connectionIdSql: 'select connection_id() as id',
+  // whole seconds, at least 1, rounded up so the wait is never shorter than asked
+  lockTimeoutSql: (ms) => `SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`,
   async connect(settings, setup) {
     const connection = mysqlDriver.createConnection(settings);
     connection.on('error', () => {});

@@ -50,8 +50,11 @@ export type LeftoverKind = 'invalid' | 'invalid_parent' | 'ccnew' | 'ccold' | 's
 /** A problem the dialect finds in a desired index; the planner adds where in the plan it was written. */
 export type IndexProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
 
-/** The server's canonical form of one desired index, or why the server refused it. */
-export type CanonicalResult = { index: Index } | { error: string };
+/**
+ * The server's canonical form of one desired index, or why the server refused it; `lockTimeout` when
+ * it was not refused but the copy of its table waited longer than the lock timeout.
+ */
+export type CanonicalResult = { index: Index } | { error: string; lockTimeout?: true };
 
 /** Everything that differs between PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
@@ -71,9 +74,10 @@ export interface Dialect {
   /**
    * Returns the desired indexes with expressions and predicates in the server's canonical form, by
    * building them on an empty session-local copy of the table and reading them back. One result per
-   * input, in order; an index the server refuses to build yields its error message instead.
+   * input, in order; an index the server refuses to build yields its error message instead. Every
+   * statement waits at most `lockTimeoutMs` for a lock (the copy reads the original table's definition).
    */
-  canonicalize(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]>;
+  canonicalize(db: Database, indexes: readonly Index[], lockTimeoutMs: number): Promise<CanonicalResult[]>;
   /** Flavor rules that need the live table: key length, TEXT/BLOB without prefix, virtual columns. */
   validateIndex(index: Index, table: LiveTable): IndexProblem[];
   /** The tables of one schema that have at least one index, in one catalog query (for `export`). */

@@ -73,8 +73,13 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
 /** `applyPlans` for plans already loaded (a fleet loads them once for every target). */
 export async function applyLoaded(request: ApplyRequest, plan: IndexPlan): Promise<ApplyReport> {
   return withDatabase(
-    request,
-    (db, dialect) => applyPrepared(db, request, plan, async () => ({ report: await buildPlan(db, dialect, plan) })),
+    { ...request, lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs },
+    (db, dialect) =>
+      applyPrepared(db, request, plan, async () => ({
+        report: await buildPlan(db, dialect, plan, {
+          lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs,
+        }),
+      })),
     (target) => assertPlanFields(plan, target.dialect),
   );
 }

@@ -41,7 +41,8 @@ async function checkDrift(db: Database, dialect: Dialect, plan: SavedPlan): Prom
 export async function applySavedPlan(request: SavedApplyRequest): Promise<ApplyReport> {
   const saved = await requireSavedPlan(request.file);
   checkPlanAge(saved, request.maxPlanAgeMs);
-  return withDatabase(request, async (db, dialect) => {
+  const lockTimeoutMs = request.lockTimeoutMs ?? saved.settings.lock_timeout_ms;
+  return withDatabase({ ...request, lockTimeoutMs }, async (db, dialect) => {
     checkTarget(saved, db);
     await checkDrift(db, dialect, saved);
     const where = { file: request.file, server: db.server, target: db.target.display };

@@ -14,6 +14,7 @@ import {
   type TableRef,
   tableKey,
 } from '../model/schema.js';
+import { formatDuration } from '../plan-file/duration.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { checkPlanFields } from '../verify-sql/fields.js';
@@ -30,6 +31,7 @@ async function canonicalDesired(
   db: Database,
   dialect: Dialect,
   entries: { spec: PlanIndexSpec; index: Index }[],
+  lockTimeoutMs: number,
 ): Promise<{ canonical: Map<PlanIndexSpec, Index>; problems: PlanProblem[] }> {
   const canonical = new Map<PlanIndexSpec, Index>();
   const problems: PlanProblem[] = [];
@@ -37,11 +39,15 @@ async function canonicalDesired(
   const results = await dialect.canonicalize(
     db,
     entries.map((entry) => entry.index),
+    lockTimeoutMs,
   );
   results.forEach((result, i) => {
     const { spec } = entries[i]!;
     if ('index' in result) canonical.set(spec, result.index);
-    else {
+    else if (result.lockTimeout) {
+      const message = `index "${spec.name}": waited more than ${formatDuration(lockTimeoutMs)} (the lock timeout) for a lock on table "${spec.table}" to read its definition: ${result.error}`;
+      problems.push(entryProblem(spec, 'lock_timeout', message));
+    } else {
       const message = `index "${spec.name}": the server refuses this definition: ${result.error}`;
       problems.push(entryProblem(spec, 'server_rejects_index', message));
     }
@@ -186,6 +192,7 @@ export async function buildPlan(
     db,
     dialect,
     wanted.filter((entry) => !readBack.has(entry.spec)),
+    options.lockTimeoutMs ?? plan.settings.lockTimeoutMs,
   );
   for (const [spec, index] of readBack) canonical.set(spec, index);
   errors.push(...problems);

@@ -56,4 +56,6 @@ export interface TableDefinitions {
 export interface PlanOptions {
   /** Look for rows that would violate a new unique index (one bounded query each). */
   checkDuplicates?: boolean;
+  /** Longest wait for a lock of any statement planning sends (default: the plan's `lock_timeout`). */
+  lockTimeoutMs?: number;
 }

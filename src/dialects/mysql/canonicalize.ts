@@ -1,4 +1,5 @@
 import type { Database, Row, Session } from '../../connection/database.js';
+import { drivers } from '../../connection/drivers.js';
 import { Index } from '../../model/index-model.js';
 import type { CanonicalResult } from '../types.js';
 import { groupByIndex, indexFromParts, partFromRow } from './index-rows.js';
@@ -16,6 +17,9 @@ interface ServerError {
   sqlMessage?: string;
   message: string;
 }
+
+/** ER_LOCK_WAIT_TIMEOUT: a metadata-lock wait passed `lock_wait_timeout`. */
+const lockWaitTimeout = 1205;
 
 function describeError(error: unknown): string {
   const failure = error as ServerError;
@@ -87,17 +91,26 @@ async function canonicalizeOne(session: Session, index: Index, copyName: string)
     await createCopy(session, index, copy);
     return await buildAndReadBack(session, index, copy);
   } catch (error) {
-    return { error: describeError(error) };
+    const lockTimeout = (error as ServerError).errno === lockWaitTimeout;
+    return { error: describeError(error), ...(lockTimeout ? { lockTimeout: true as const } : {}) };
   } finally {
     await session.query(`DROP TEMPORARY TABLE IF EXISTS ${copy}`).catch(() => {});
   }
 }
 
-/** Builds each desired index on an empty temporary copy of its table and reads back what the server made. */
-export async function canonicalizeMysql(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]> {
+/**
+ * Builds each desired index on an empty temporary copy of its table and reads back what the server made;
+ * the copy waits at most `lockTimeoutMs` (whole seconds, at least one) for its metadata lock on the original.
+ */
+export async function canonicalizeMysql(
+  db: Database,
+  indexes: readonly Index[],
+  lockTimeoutMs: number,
+): Promise<CanonicalResult[]> {
   if (indexes.length === 0) return [];
   const session = await db.session('plan');
   try {
+    await session.query(drivers.mysql.lockTimeoutSql(lockTimeoutMs));
     const results: CanonicalResult[] = [];
     for (const [i, index] of indexes.entries()) {
       results.push(await canonicalizeOne(session, index, `safe_index_canon_${session.id}_${i}`));

@@ -19,7 +19,7 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
     quoteIdent: quoteMysqlIdent,
     quoteLiteral: quoteMysqlLiteral,
     introspect: (db, tables) => introspectMysql(db, tables, features),
-    canonicalize: (db, indexes) => canonicalizeMysql(db, indexes),
+    canonicalize: canonicalizeMysql,
     validateIndex: (index, table) => validateMysqlIndex(index, table, features),
     listIndexedTables: listMysqlIndexedTables,
     renderChange: (change, table) => renderMysqlChange(change, table, features),

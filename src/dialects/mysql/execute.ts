@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServerInfo, Session } from '../../connection/database.js';
+import { drivers } from '../../connection/drivers.js';
 import type { TableRef } from '../../model/schema.js';
 import {
   type BuildProgress,
@@ -148,9 +149,8 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
   const features = flavorFeatures(server);
   return {
     ddlSessionSql(options: DdlSessionOptions): string[] {
-      // lock_wait_timeout is whole seconds, at least 1; it bounds the metadata-lock waits of the ALTER
-      const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
-      const statements = [`SET SESSION lock_wait_timeout = ${seconds}`];
+      // it bounds the metadata-lock waits of the ALTER
+      const statements = [drivers.mysql.lockTimeoutSql(options.lockTimeoutMs)];
       // a role- or server-level statement timeout must not cancel a long build
       const timeout = features.statementTimeout;
       if (timeout.appliesToDdl) statements.push(`SET SESSION ${timeout.variable} = 0`);

@@ -1,4 +1,5 @@
 import type { ServerInfo, Session } from '../../connection/database.js';
+import { drivers } from '../../connection/drivers.js';
 import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect } from '../explain-types.js';
 import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
@@ -42,6 +43,8 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
   return {
     beginReadOnlySql: (timeoutMs) => [
       `SET SESSION ${statementTimeout.variable} = ${timeoutValue(timeoutMs)}`,
+      // the statement timeout does not count a metadata-lock wait (MySQL): bound that by the same limit
+      drivers.mysql.lockTimeoutSql(timeoutMs),
       'START TRANSACTION READ ONLY',
     ],
     rollbackSql: 'ROLLBACK',

@@ -13,11 +13,14 @@ function serverMessage(error: unknown, sql: string): string {
   return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
+/** SQLSTATE of a statement that gave up waiting for a lock (`lock_timeout`). */
+const lockNotAvailable = '55P03';
+
 /**
  * Runs `sql` under a savepoint, each statement in its own round trip (the session's extended
  * protocol refuses a second statement); on failure rolls back to it and returns the server's message.
  */
-async function tryStatement(session: Session, sql: string): Promise<string | undefined> {
+async function tryStatement(session: Session, sql: string): Promise<{ error: string; lockTimeout?: true } | undefined> {
   await session.query('SAVEPOINT si_canon');
   try {
     await session.query(sql);
@@ -26,47 +29,53 @@ async function tryStatement(session: Session, sql: string): Promise<string | und
   } catch (error) {
     await session.query('ROLLBACK TO SAVEPOINT si_canon');
     await session.query('RELEASE SAVEPOINT si_canon');
-    return serverMessage(error, sql);
+    const lockTimeout = (error as { code?: unknown }).code === lockNotAvailable;
+    return { error: serverMessage(error, sql), ...(lockTimeout ? { lockTimeout: true as const } : {}) };
   }
 }
 
 /**
  * Builds every desired index on an empty temporary copy of its table (one per distinct table) in a
  * transaction that is rolled back, and reads them back with the introspection reader: the server's
- * own text for expressions and predicates, or its error message when it refuses the definition.
+ * own text for expressions and predicates, or its error message when it refuses the definition. The
+ * copy waits at most `lockTimeoutMs` for its lock on the original table.
  */
-export async function canonicalizeIndexes(db: Database, indexes: readonly Index[]): Promise<CanonicalResult[]> {
+export async function canonicalizeIndexes(
+  db: Database,
+  indexes: readonly Index[],
+  lockTimeoutMs: number,
+): Promise<CanonicalResult[]> {
   if (indexes.length === 0) return [];
   const session = await db.session('plan');
   const results: CanonicalResult[] = indexes.map(() => ({ error: 'not built' }));
   try {
     await session.query('BEGIN');
-    await session.query("SET LOCAL lock_timeout = '5s'");
-    const scratch = new Map<string, { name: string; ref: TableRef; error?: string }>();
+    await session.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
+    const scratch = new Map<string, { name: string; ref: TableRef; failure?: CanonicalResult }>();
     for (const index of indexes) {
       const key = tableKey({ schema: index.schema, name: index.table });
       if (scratch.has(key)) continue;
       const name = `si_canon_t${scratch.size + 1}`;
-      const error = await tryStatement(
+      const failure = await tryStatement(
         session,
         `CREATE TEMP TABLE ${quoteIdent(name)} (LIKE ${quoteQualified(index.schema, index.table)})`,
       );
-      scratch.set(key, { name, ref: { schema: index.schema, name: index.table }, ...(error ? { error } : {}) });
+      scratch.set(key, { name, ref: { schema: index.schema, name: index.table }, ...(failure ? { failure } : {}) });
     }
     const built = new Map<string, number>();
     for (const [position, index] of indexes.entries()) {
       const table = scratch.get(tableKey({ schema: index.schema, name: index.table }))!;
-      if (table.error) {
-        results[position] = { error: table.error };
+      if (table.failure) {
+        results[position] = table.failure;
         continue;
       }
       const tempName = `si_canon_i${position + 1}`;
       const pieces = piecesOf(index, quoteIdent, { concurrently: false, only: false, name: tempName, forDdl: true });
-      const error = await tryStatement(
+      const failure = await tryStatement(
         session,
         formatDefinition({ ...pieces, table: `pg_temp.${quoteIdent(table.name)}` }),
       );
-      if (error) results[position] = { error };
+      if (failure) results[position] = failure;
       else built.set(tempName, position);
     }
     if (built.size > 0) {

@@ -77,7 +77,7 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
       if (result.quotedKeywords.size > 0) quotedKeywords = result.quotedKeywords;
       return result.schema;
     },
-    canonicalize: (db, indexes) => canonicalizeIndexes(db, indexes),
+    canonicalize: canonicalizeIndexes,
     validateIndex: (index, table) => validatePostgresIndex(index, table, server.major),
     listIndexedTables: listPostgresIndexedTables,
     leftoverOf: leftoverOfPostgres,

@@ -155,7 +155,7 @@ describe.each(testServers())('plan fields are one expression, checked before con
         where: injected,
         include: [],
       });
-      const [result] = await dialect.canonicalize(test.db, [index]);
+      const [result] = await dialect.canonicalize(test.db, [index], 5_000);
       expect(result).toEqual({
         error: expect.stringMatching(/cannot insert multiple commands into a prepared statement/),
       });

@@ -22,6 +22,9 @@ describe.each(testServersOf('mysql'))('mysql canonicalize on $label', (server) =
     });
   }
 
+  /** Canonical forms under the default lock timeout of a plan. */
+  const canonicalize = (indexes: Index[]) => dialect.canonicalize(test.db, indexes, 5_000);
+
   function errorOf(result: CanonicalResult | undefined): string {
     return result && 'error' in result ? result.error : `no error: ${JSON.stringify(result)}`;
   }
@@ -39,7 +42,7 @@ describe.each(testServersOf('mysql'))('mysql canonicalize on $label', (server) =
   });
 
   it('returns what the server builds: a prefix as long as the column is no prefix', async () => {
-    const [result] = await dialect.canonicalize(test.db, [
+    const [result] = await canonicalize([
       desired('wide', [
         { column: 'b', order: 'asc', length: 10 },
         { column: 'n', order: 'desc' },
@@ -55,12 +58,12 @@ describe.each(testServersOf('mysql'))('mysql canonicalize on $label', (server) =
   });
 
   it('refuses a TEXT column without a prefix length with the server message', async () => {
-    const [result] = await dialect.canonicalize(test.db, [desired('wide', [{ column: 'body', order: 'asc' }])]);
+    const [result] = await canonicalize([desired('wide', [{ column: 'body', order: 'asc' }])]);
     expect(errorOf(result)).toMatch(/1071|1170/);
   });
 
   it('refuses a key over 3072 bytes with the server message', async () => {
-    const [result] = await dialect.canonicalize(test.db, [
+    const [result] = await canonicalize([
       desired('wide', [
         { column: 'a', order: 'asc' },
         { column: 'b', order: 'asc' },
@@ -71,7 +74,7 @@ describe.each(testServersOf('mysql'))('mysql canonicalize on $label', (server) =
   });
 
   it('reports a missing column and keeps going with the next index', async () => {
-    const results = await dialect.canonicalize(test.db, [
+    const results = await canonicalize([
       desired('wide', [{ column: 'nope', order: 'asc' }]),
       desired('actor', [{ column: 'last_name', order: 'asc' }], { name: 'idx_actor_last_name' }),
     ]);
@@ -80,7 +83,7 @@ describe.each(testServersOf('mysql'))('mysql canonicalize on $label', (server) =
   });
 
   it('builds on a table that has a FULLTEXT index, and builds FULLTEXT itself', async () => {
-    const results = await dialect.canonicalize(test.db, [
+    const results = await canonicalize([
       desired('film_text', [{ column: 'title', order: 'asc', length: 255 }]),
       desired('film_text', [{ column: 'description', order: 'asc' }], { method: 'fulltext' }),
       desired('film_text', [{ column: 'film_id', order: 'asc' }], { method: 'fulltext' }),
@@ -91,7 +94,7 @@ describe.each(testServersOf('mysql'))('mysql canonicalize on $label', (server) =
   });
 
   it('never touches the real table', async () => {
-    await dialect.canonicalize(test.db, [desired('wide', [{ column: 'b', order: 'asc' }], { name: 'idx_ghost' })]);
+    await canonicalize([desired('wide', [{ column: 'b', order: 'asc' }], { name: 'idx_ghost' })]);
     const rows = await test.exec('show index from wide where Key_name = ?', ['idx_ghost']);
     expect(rows).toHaveLength(0);
   });

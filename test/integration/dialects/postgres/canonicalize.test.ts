@@ -43,7 +43,7 @@ describe.each(testServersOf('postgres'))('postgres canonicalize on $label', (ser
       }),
     ];
     expect(plans.some((plan) => plan.equals(live.get(plan.name)!))).toBe(false);
-    const results = await dialect.canonicalize(test.db, plans);
+    const results = await dialect.canonicalize(test.db, plans, 5_000);
     const canonical = results.map((result) => ('index' in result ? result.index : result.error));
     expect(canonical.map((index) => (index instanceof Index ? index.name : index))).toEqual(plans.map((p) => p.name));
     for (const index of canonical as Index[]) expect(index.equals(live.get(index.name)!)).toBe(true);
@@ -52,13 +52,17 @@ describe.each(testServersOf('postgres'))('postgres canonicalize on $label', (ser
   });
 
   it('reports a differing predicate as different, and returns the server message for what it refuses', async () => {
-    const results = await dialect.canonicalize(test.db, [
-      desired({ name: 'live_partial', keyParts: [{ column: 'customer', order: 'asc' }], where: "status <> 'Paid'" }),
-      desired({ name: 'bad_gin', method: 'gin', keyParts: [{ column: 'customer', order: 'asc' }] }),
-      desired({ name: 'bad_expression', keyParts: [{ expression: 'lower(no_such_column)', order: 'asc' }] }),
-      desired({ name: 'good_gin', method: 'gin', keyParts: [{ column: 'tags', order: 'asc' }] }),
-      desired({ name: 'missing_table', table: 'no_such_table', keyParts: [{ column: 'id', order: 'asc' }] }),
-    ]);
+    const results = await dialect.canonicalize(
+      test.db,
+      [
+        desired({ name: 'live_partial', keyParts: [{ column: 'customer', order: 'asc' }], where: "status <> 'Paid'" }),
+        desired({ name: 'bad_gin', method: 'gin', keyParts: [{ column: 'customer', order: 'asc' }] }),
+        desired({ name: 'bad_expression', keyParts: [{ expression: 'lower(no_such_column)', order: 'asc' }] }),
+        desired({ name: 'good_gin', method: 'gin', keyParts: [{ column: 'tags', order: 'asc' }] }),
+        desired({ name: 'missing_table', table: 'no_such_table', keyParts: [{ column: 'id', order: 'asc' }] }),
+      ],
+      5_000,
+    );
     expect('index' in results[0]! && results[0].index.equivalent(live.get('live_partial')!)).toBe(false);
     expect(results[1]).toEqual({ error: 'data type integer has no default operator class for access method "gin"' });
     expect(results[2]).toEqual({ error: 'column "no_such_column" does not exist' });
@@ -71,7 +75,7 @@ describe.each(testServersOf('postgres'))('postgres canonicalize on $label', (ser
     const many = Array.from({ length: 10 }, (_, i) =>
       desired({ name: `many_${i}`, keyParts: [{ expression: `lower(email) || '${i}'`, order: 'asc' }] }),
     );
-    const results = await dialect.canonicalize(test.db, many);
+    const results = await dialect.canonicalize(test.db, many, 5_000);
     expect(results.every((result) => 'index' in result)).toBe(true);
     // one statement per round trip: session open + BEGIN + SET LOCAL + (SAVEPOINT, statement, RELEASE)
     // for the temp table and for each of the 10 indexes + oid lookup + read back + ROLLBACK: constant per index

@@ -43,7 +43,7 @@ describe.each(testServersOf('postgres'))('postgres identifiers and INVALID index
       include: ['Status'],
       where: `"Status" <> 'Can''t'`,
     });
-    const [canonical] = await dialect.canonicalize(test.db, [desired]);
+    const [canonical] = await dialect.canonicalize(test.db, [desired], 5_000);
     if (!canonical || !('index' in canonical)) throw new Error(`canonicalize failed: ${JSON.stringify(canonical)}`);
     const table = await readTable();
     const created = dialect.renderChange(

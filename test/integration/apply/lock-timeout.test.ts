@@ -1,0 +1,68 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../../src/connection/database.js';
+import { runCli } from '../../support/cli.js';
+import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { writePlan } from '../../support/plans.js';
+
+/** A lock on the table that every reader of its definition waits for. */
+const holdLock = {
+  postgres: ['begin', 'lock table items in access exclusive mode'],
+  mysql: ['lock tables items write'],
+};
+
+/** What the server or the planner says when a statement gave up waiting for a lock. */
+const lockTimedOut = /lock timeout|Lock wait timeout exceeded/i;
+
+/** The plan allows a long wait; the command line and the plan file each shorten it. */
+const plan = (lockTimeout: string) =>
+  `settings:\n  lock_timeout: ${lockTimeout}\nindexes:\n  - name: idx_items_n\n    table: items\n    columns: [n]\n`;
+
+describe.each(testServers())('planning waits no longer than the lock timeout, on $label', (server) => {
+  let test: TestDatabase;
+  let holder: Session;
+  let dir: string;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    await test.exec('create table items (id int primary key, n int not null)');
+    dir = await mkdtemp(path.join(tmpdir(), 'si-lock-timeout-'));
+    holder = await test.db.session('test holder');
+    for (const sql of holdLock[server.dialect]) await holder.query(sql);
+  });
+  afterAll(async () => {
+    await holder?.release();
+    await test?.drop();
+  });
+
+  it('apply --lock-timeout bounds the canonical build of the plan under a held lock', async () => {
+    const file = await writePlan(plan('60s'));
+    const started = Date.now();
+    const run = await runCli([
+      'apply',
+      file,
+      '--url',
+      test.url,
+      '--yes',
+      '--lock-timeout',
+      '1s',
+      '--rollback-dir',
+      dir,
+    ]);
+    const elapsed = Date.now() - started;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(lockTimedOut);
+    expect(elapsed).toBeLessThan(10_000);
+  });
+
+  it("plan uses the plan file's lock_timeout", async () => {
+    const file = await writePlan(plan('1s'));
+    const started = Date.now();
+    const run = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+    const elapsed = Date.now() - started;
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).toMatch(lockTimedOut);
+    expect(elapsed).toBeLessThan(10_000);
+  });
+});
