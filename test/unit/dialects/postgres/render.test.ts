@@ -305,6 +305,88 @@ describe('postgres renderChange: drop and replace', () => {
     expect(Buffer.byteLength(temp)).toBeLessThanOrEqual(63);
   });
 
+  describe('finishing an interrupted replace from the index built under the temporary name', () => {
+    const desired = index({
+      keyParts: [
+        { column: 'customer', order: 'asc' },
+        { column: 'posting_date', order: 'asc' },
+      ],
+    });
+    const prebuilt = live(
+      { ...desired, name: 'idx_customer_si_new' },
+      {
+        definition:
+          'CREATE INDEX idx_customer_si_new ON public."tabSales Invoice" USING btree (customer, posting_date)',
+      },
+    );
+    const rename = 'ALTER INDEX "public"."idx_customer_si_new" RENAME TO "idx_customer"';
+    const dropOld = 'DROP INDEX CONCURRENTLY "public"."idx_customer"';
+
+    it.each([
+      ['INVALID old index: drop it, rename; the reverse removes the new one', false, [[], []]],
+      ['no old index: only the rename', undefined, undefined],
+    ] as const)('%s', (_title, valid, undo) => {
+      const old =
+        valid === undefined
+          ? undefined
+          : live(
+              {},
+              { valid, definition: 'CREATE INDEX idx_customer ON public."tabSales Invoice" USING btree (customer)' },
+            );
+      const action = old ? 'replace' : 'create';
+      const rendered = dialect.renderChange(
+        {
+          action,
+          table: invoice,
+          index: 'idx_customer',
+          desired,
+          ...(old ? { live: old } : {}),
+          prebuilt,
+          warnings: [],
+        },
+        invoice,
+      );
+      expect(rendered.sql).toEqual(old ? [dropOld, rename] : [rename]);
+      expect(rendered.undo).toEqual(undo);
+      expect(rendered.rollback).toEqual([dropOld]);
+      expect(rendered).toMatchObject({ online: true, reversible: true });
+    });
+
+    it('a valid old index: the marks move first, the old one goes, rename; the reverse rebuilds the old one exactly', () => {
+      const rendered = dialect.renderChange(
+        { action: 'replace', table: invoice, index: 'idx_customer', desired, live: marked, prebuilt, warnings: [] },
+        invoice,
+      );
+      expect(rendered.sql).toEqual([
+        'ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer_si_new"',
+        'ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer_si_new"',
+        dropOld,
+        rename,
+      ]);
+      expect(rendered.undo?.slice(0, 2)).toEqual([
+        ['ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer"'],
+        ['ALTER TABLE "public"."tabSales Invoice" CLUSTER ON "idx_customer"'],
+      ]);
+      expect(rendered.rollback[0]).toBe(
+        'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree (customer)',
+      );
+      expect(rendered.rollback.slice(-2)).toEqual([dropOld, rename]);
+    });
+  });
+
+  it('recognises the temporary name of a managed index as its si_new leftover, also when cut to fit 63 bytes', () => {
+    const name = `${'é'.repeat(31)}x`;
+    const temp = `${'é'.repeat(28)}_si_new`;
+    const leftover = live(
+      { name: temp },
+      { definition: `CREATE INDEX "${temp}" ON public."tabSales Invoice" USING btree (id)` },
+    );
+    expect(dialect.leftoverOf(leftover, [name])).toEqual({ kind: 'si_new', of: name });
+    expect(dialect.leftoverOf(leftover, [])).toEqual({ kind: 'si_new', of: 'é'.repeat(28) });
+    // a managed name that ends in _si_new is that index, not a leftover
+    expect(dialect.leftoverOf(leftover, [temp])).toBeNull();
+  });
+
   it('replaces an INVALID index by dropping it first; the reverse only removes the new one', () => {
     const invalid = live(
       {},
