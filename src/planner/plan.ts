@@ -212,7 +212,7 @@ export async function buildPlan(
     if ('problem' in planned) errors.push(planned.problem);
     else changes.push(planned.step);
   }
-  const leftovers = reconcileLeftovers(live, valid, dialect, changes);
+  const leftovers = reconcileLeftovers(live, valid, dialect, changes, errors);
   const pending = distinctTables(changes.filter((change) => change.action !== 'noop').map((change) => change.table));
   const blockers = pending.length > 0 ? await createDialectExecutor(server).blockers(db, pending, []) : [];
   return {
@@ -242,6 +242,7 @@ function reconcileLeftovers(
   entries: readonly { spec: PlanIndexSpec; table: LiveTable }[],
   dialect: Dialect,
   changes: PlanStep[],
+  errors: PlanProblem[],
 ): Leftover[] {
   const leftovers: Leftover[] = [];
   for (const table of distinctTables(entries.map((entry) => entry.table))) {
@@ -283,6 +284,13 @@ function reconcileLeftovers(
         reason: `${what} of managed index ${found.of}`,
         warnings: [],
       };
+      // a leftover may hold what the table needs (a rollback killed after it moved the replica identity)
+      const refusal = dialect.indexProperties?.(change, liveTable).refusal;
+      if (refusal) {
+        const message = `${refusal.message}; then the next apply removes the leftover`;
+        errors.push(entryProblem(spec, refusal.code, message));
+        continue;
+      }
       changes.splice(at >= 0 ? at : changes.length, 0, { ...change, ...dialect.renderChange(change, liveTable), spec });
     }
   }

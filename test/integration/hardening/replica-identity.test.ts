@@ -156,6 +156,30 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(await schemaDump(test)).toBe(before);
   });
 
+  it('a leftover replacement that holds the replica identity is not dropped: plan says how to move it', async () => {
+    // what a rollback of a replace killed after it moved the identity leaves: the old definition rebuilt
+    // under the temporary name, holding the identity, beside the applied new index
+    await test.exec('drop index idx_accounts_email');
+    await test.exec('create unique index idx_accounts_email_si_new on accounts (email)');
+    await test.exec('alter table accounts replica identity using index idx_accounts_email_si_new');
+    await test.exec('create unique index idx_accounts_email on accounts (email, region)');
+    const file = await writePlan(
+      entry('  - name: idx_accounts_email\n    table: accounts\n    columns: [email, region]\n    unique: true\n'),
+    );
+    const planned = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+    expect(planned.exitCode).toBe(1);
+    const [error] = JSON.parse(planned.stdout).errors;
+    expect(error).toMatchObject({ code: 'replica_identity_index', index: 'idx_accounts_email' });
+    expect(error.message).toMatch(/"idx_accounts_email_si_new" is the REPLICA IDENTITY/);
+    expect(error.message).toMatch(/pub_accounts/);
+    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    expect(applied.exitCode).toBe(1);
+    expect((await marked(test)).replident).toEqual([
+      'CREATE UNIQUE INDEX idx_accounts_email_si_new ON public.accounts USING btree (email)',
+    ]);
+    await writeRows(test);
+  });
+
   it('a replace into a definition that cannot be a replica identity is refused at plan', async () => {
     const file = await writePlan(
       entry('  - name: idx_accounts_email\n    table: accounts\n    columns: [email, note]\n'),
