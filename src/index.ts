@@ -21,7 +21,16 @@ import { renderExportYaml } from './render/yaml/export.js';
 import { defaultMaxPlanAgeMs } from './saved-plan/read.js';
 
 export type { TargetOptions } from './connection/target.js';
-export { ConnectionError, PlanError, type PlanProblem, SafeIndexError, SavedPlanError } from './errors.js';
+export {
+  ConnectionError,
+  type ErrorCode,
+  errorCodeOf,
+  errorCodes,
+  PlanError,
+  type PlanProblem,
+  SafeIndexError,
+  SavedPlanError,
+} from './errors.js';
 export type { ExecutionSink } from './executor/types.js';
 export type { ExportedIndex, SkippedIndex } from './export/entry.js';
 export type { SavedPlan } from './saved-plan/document.js';

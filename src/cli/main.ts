@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
 import { redact, secretsOfUrl } from '../connection/target.js';
-import { ExitCode, formatProblem, PlanError, problemJson, SafeIndexError } from '../errors.js';
+import { ExitCode, errorCodeOf, formatProblem, PlanError, problemJson, SafeIndexError } from '../errors.js';
 
 import { toolVersion } from '../version.js';
 import { commandTable } from './commands/index.js';
@@ -85,7 +85,7 @@ function describeError(error: unknown, wantJson: boolean): { text: string; exitC
   }
   const message = error instanceof Error ? error.message : String(error);
   const exitCode = error instanceof SafeIndexError ? error.exitCode : ExitCode.error;
-  const code = error instanceof SafeIndexError ? error.code : 'internal';
+  const code = errorCodeOf(error);
   return {
     text: wantJson ? JSON.stringify({ errors: [{ code, message }] }, null, 2) : `error: ${message}`,
     exitCode,

@@ -1,5 +1,6 @@
 import mysqlDriver from 'mysql2';
 import pg from 'pg';
+import { SafeIndexError } from '../errors.js';
 import type { DialectName } from './target.js';
 
 /** A result row as the drivers return it. */
@@ -178,7 +179,10 @@ const mysql: Driver = {
   assertOneStatementPerQuery(connection) {
     const config = (connection as { config?: { multipleStatements?: unknown } }).config;
     if (!config || config.multipleStatements) {
-      throw new Error('refusing a MySQL connection with multipleStatements enabled: one statement per query');
+      throw new SafeIndexError(
+        'config',
+        'refusing a MySQL connection with multipleStatements enabled (knexfile connection option): one statement per query',
+      );
     }
   },
   connectionIdSql: 'select connection_id() as id',

@@ -1,4 +1,5 @@
 import type { Session } from '../connection/database.js';
+import type { ErrorCode } from '../errors.js';
 import type { TableRef } from '../model/schema.js';
 
 /** Anything that runs a statement: the pool (`Database`) or one `Session`. */
@@ -15,8 +16,12 @@ export interface DdlSessionOptions {
   snapshotWaitMs?: number;
 }
 
-/** What went wrong with one statement, in the tool's own terms. */
-export type FailureKind =
+/**
+ * What went wrong with one statement, in the tool's own terms: the error code the step reports
+ * (`statement_failed` when the server's error is none of the others).
+ */
+export type FailureKind = Extract<
+  ErrorCode,
   | 'lock_timeout'
   | 'duplicate_key'
   | 'not_online'
@@ -27,7 +32,8 @@ export type FailureKind =
   | 'blockers'
   | 'run_lock_lost'
   | 'connection_lost'
-  | 'other';
+  | 'statement_failed'
+>;
 
 /** A classified driver error: what happened, and what the user can do about it. */
 export interface ClassifiedFailure {

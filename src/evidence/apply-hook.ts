@@ -1,12 +1,13 @@
 import type { Database } from '../connection/database.js';
 import { createExplainDialect } from '../dialects/explain-types.js';
+import type { ErrorCode } from '../errors.js';
 import type { ExecutionStep, RunProblem, VerifyEntry, VerifyHook } from '../executor/types.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { judgementJson } from '../render/json/evidence.js';
 import { judgeVerify } from './judge.js';
 import { type MeasureOptions, measureQueries } from './measure.js';
 import { tablesOf, targetsOfChanges } from './targets.js';
-import type { MeasuredQuery, VerifyJudgement, VerifyTarget } from './types.js';
+import type { MeasuredQuery, VerifyFailure, VerifyJudgement, VerifyTarget } from './types.js';
 
 /** Settings of the before/after evidence of one apply. */
 export interface EvidenceOptions {
@@ -24,7 +25,11 @@ export interface EvidenceHook extends VerifyHook {
   judgements(): VerifyJudgement[];
 }
 
-const failureCodes = { expect_unmet: 'verify_expect_unmet', regression: 'verify_regression', error: 'verify_error' };
+const failureCodes: Record<VerifyFailure['kind'], ErrorCode> = {
+  expect_unmet: 'verify_expect_unmet',
+  regression: 'verify_regression',
+  error: 'verify_error',
+};
 
 /** Problems that fail the run: one per failed judgement. */
 export function judgementProblems(judgements: readonly VerifyJudgement[]): RunProblem[] {

@@ -45,7 +45,9 @@ export async function checkDuplicateKeys(
   } catch (error) {
     if (error instanceof StatementFailure) throw error;
     const failure = executor.classify(error);
-    if (failure.kind !== 'canceled') throw error;
+    // the check query itself failed: the server's error, classified, names the step
+    if (failure.kind !== 'canceled')
+      throw new StatementFailure({ ...failure, message: `${label}: ${failure.message}` }, 0, 0, error);
     throw new StatementFailure(
       {
         kind: 'duplicate_check_timeout',

@@ -1,4 +1,5 @@
 import type { Database } from '../connection/database.js';
+import { errorCodeOf } from '../errors.js';
 import { updateStep } from '../state/runs.js';
 import { checkDuplicateKeys, defaultDuplicateCheckTimeoutMs } from './duplicate-check.js';
 import { runStatements, type StatementContext, StatementFailure } from './statements.js';
@@ -35,12 +36,12 @@ function stepLabel(step: ExecutionStep, direction: 'forward' | 'reverse' = 'forw
   return `${verb} ${step.index} on ${step.table.name}`;
 }
 
-/** The problem a failed statement reports. */
+/** The problem a failed step reports: its error's code, `internal` for an error the tool did not raise on purpose. */
 function problemOf(step: ExecutionStep, error: unknown): RunProblem {
   const blockers = error instanceof StatementFailure ? error.blockers : [];
   return {
     message: (error as Error).message ?? String(error),
-    code: error instanceof StatementFailure ? error.failure.kind : 'other',
+    code: errorCodeOf(error),
     index: step.index,
     table: step.table.name,
     ...(blockers.length > 0 ? { blockers } : {}),

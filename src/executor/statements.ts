@@ -5,6 +5,7 @@ import {
   type DialectExecutor,
   describeBlocker,
 } from '../dialects/executor-types.js';
+import { SafeIndexError } from '../errors.js';
 import type { TableRef } from '../model/schema.js';
 import { formatDuration } from '../plan-file/duration.js';
 import { defaultSettings } from '../plan-file/types.js';
@@ -32,8 +33,11 @@ export interface StatementContext {
   abandonDdl(): Promise<void>;
 }
 
-/** A step that failed for good (after its retries), classified; `blockers` when it gave up on sessions. */
-export class StatementFailure extends Error {
+/**
+ * A step that failed for good (after its retries), classified: its code is the failure's kind;
+ * `blockers` when it gave up on sessions.
+ */
+export class StatementFailure extends SafeIndexError {
   readonly failure: ClassifiedFailure;
   readonly attempts: number;
   readonly statementIndex: number;
@@ -51,7 +55,7 @@ export class StatementFailure extends Error {
     cause: unknown,
     blockers: Blocker[] = [],
   ) {
-    super(failure.remedy ? `${failure.message}. ${failure.remedy}` : failure.message, { cause });
+    super(failure.kind, failure.remedy ? `${failure.message}. ${failure.remedy}` : failure.message, { cause });
     this.failure = failure;
     this.attempts = attempts;
     this.statementIndex = statementIndex;

@@ -1,5 +1,6 @@
 import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { Blocker, BlockersPolicy } from '../dialects/executor-types.js';
+import type { ErrorCode } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import type { TableRef } from '../model/schema.js';
 import type { PlanFileInfo } from '../plan-file/types.js';
@@ -57,7 +58,7 @@ export interface StepOutcome {
 /** One problem of a run, as reported in `errors`. */
 export interface RunProblem {
   message: string;
-  code: string;
+  code: ErrorCode;
   index?: string;
   table?: string;
   /** The sessions the step gave up waiting for (code `blockers`). */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { targetFromUrl } from '../connection/target.js';
-import { PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
+import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
 
 /** One database of a fleet, resolved: its URL read (from the file or its environment variable) and checked. */
 export interface FleetTarget {
@@ -122,7 +122,8 @@ function resolveFleet(
   env: NodeJS.ProcessEnv,
 ): { fleet?: Fleet; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
-  const problem = (code: string, message: string, at: SourcePosition) => problems.push({ code, message, ...at, file });
+  const problem = (code: ErrorCode, message: string, at: SourcePosition) =>
+    problems.push({ code, message, ...at, file });
   const byName = new Map<string, FleetTarget>();
   const byDatabase = new Map<string, FleetTarget>();
   const secrets: string[] = [];

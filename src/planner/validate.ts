@@ -1,5 +1,5 @@
 import type { Dialect, IndexProblem } from '../dialects/types.js';
-import type { PlanProblem, SourcePosition } from '../errors.js';
+import type { ErrorCode, PlanProblem, SourcePosition } from '../errors.js';
 import type { Index } from '../model/index-model.js';
 import type { LiveTable } from '../model/schema.js';
 import type { PlanIndexSpec } from '../plan-file/types.js';
@@ -13,7 +13,7 @@ function located(spec: PlanIndexSpec, key: string, problem: IndexProblem): PlanP
 }
 
 /** A problem of one plan entry, at the position of its key `key` (`''`: the entry itself). */
-export function entryProblem(spec: PlanIndexSpec, code: string, message: string, key = ''): PlanProblem {
+export function entryProblem(spec: PlanIndexSpec, code: ErrorCode, message: string, key = ''): PlanProblem {
   return located(spec, key, { code, message });
 }
 
@@ -31,7 +31,7 @@ export function validateEntry(
   const caps = dialect.capabilities;
   const problems: PlanProblem[] = [];
   const flavor = `${dialect.server.flavor} ${dialect.server.version}`;
-  const add = (key: string, code: string, message: string) => problems.push(located(spec, key, { code, message }));
+  const add = (key: string, code: ErrorCode, message: string) => problems.push(located(spec, key, { code, message }));
 
   const limit = caps.maxIdentifierLength;
   if (nameLength(spec.name, caps.identifierLengthUnit) > limit) {

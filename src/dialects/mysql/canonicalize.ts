@@ -1,5 +1,6 @@
 import type { Database, Row, Session } from '../../connection/database.js';
 import { drivers } from '../../connection/drivers.js';
+import { SafeIndexError } from '../../errors.js';
 import { Index } from '../../model/index-model.js';
 import type { CanonicalResult } from '../types.js';
 import { groupByIndex, indexFromParts, partFromRow } from './index-rows.js';
@@ -65,7 +66,7 @@ async function createCopy(session: Session, index: Index, copy: string): Promise
   }
   const engine = index.method === 'fulltext' ? 'MyISAM' : 'InnoDB';
   const columns = await columnDefinitions(session, index);
-  if (columns === '') throw new Error(`table ${original} does not exist`);
+  if (columns === '') throw new SafeIndexError('table_not_found', `table ${original} does not exist`);
   await session.query(`CREATE TEMPORARY TABLE ${copy} (${columns}) ENGINE=${engine}`);
 }
 

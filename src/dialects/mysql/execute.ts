@@ -64,7 +64,7 @@ function classifyMysql(error: unknown): ClassifiedFailure {
     return { kind: 'connection_lost', message: `the connection was lost: ${message}` };
   }
   const known = my.errno === undefined ? undefined : remedies[my.errno];
-  if (!known) return { kind: 'other', message: my.errno ? `${message} (error ${my.errno})` : message };
+  if (!known) return { kind: 'statement_failed', message: my.errno ? `${message} (error ${my.errno})` : message };
   const text =
     known.kind === 'duplicate_key'
       ? `duplicate key: ${message}`

@@ -1,3 +1,4 @@
+import { SafeIndexError } from '../../errors.js';
 import type { PlanEstimate, PlanFacts } from '../explain-types.js';
 
 /** A `table` object of MySQL/MariaDB `EXPLAIN FORMAT=JSON` / `ANALYZE FORMAT=JSON` (the keys this tool reads). */
@@ -42,7 +43,8 @@ function shapeOf(tables: JsonTableAccess[]): { indexes: string[]; accessPaths: s
 export function parseMariadbAnalyze(value: unknown): PlanFacts {
   const document = documentOf(value);
   const block = document.query_block as { r_total_time_ms?: number } | undefined;
-  if (block?.r_total_time_ms === undefined) throw new Error('ANALYZE FORMAT=JSON returned no r_total_time_ms');
+  if (block?.r_total_time_ms === undefined)
+    throw new SafeIndexError('explain_unreadable', 'ANALYZE FORMAT=JSON returned no r_total_time_ms');
   const optimization = document.query_optimization as { r_total_time_ms?: number } | undefined;
   const tables = tableAccesses(block);
   const rowsExamined = tables.reduce((sum, table) => sum + (table.r_rows ?? 0) * (table.r_loops ?? 1), 0);
@@ -108,7 +110,8 @@ export function parseMysqlExplainJson(value: unknown): PlanEstimate {
   const document = documentOf(value);
   if (document.query_plan) return parseExplainJsonV2(document.query_plan);
   const block = document.query_block as { cost_info?: { query_cost?: string | number } } | undefined;
-  if (!block) throw new Error('EXPLAIN FORMAT=JSON returned neither query_block nor query_plan');
+  if (!block)
+    throw new SafeIndexError('explain_unreadable', 'EXPLAIN FORMAT=JSON returned neither query_block nor query_plan');
   const { indexes, accessPaths } = shapeOf(tableAccesses(block));
   return { totalCost: Number(block.cost_info?.query_cost ?? 0), indexes, accessPaths };
 }
@@ -154,7 +157,7 @@ const tableScan = /^Table scan on (\S+)/;
 export function parseMysqlAnalyzeTree(text: string): PlanFacts {
   const lines = treeLines(text);
   const root = lines[0];
-  if (!root) throw new Error('EXPLAIN ANALYZE returned no iterator with actual times');
+  if (!root) throw new SafeIndexError('explain_unreadable', 'EXPLAIN ANALYZE returned no iterator with actual times');
   const indexes: string[] = [];
   const accessPaths: string[] = [];
   let rowsExamined = 0;

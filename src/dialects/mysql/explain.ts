@@ -1,5 +1,6 @@
 import type { ServerInfo, Session } from '../../connection/database.js';
 import { drivers } from '../../connection/drivers.js';
+import { SafeIndexError } from '../../errors.js';
 import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect } from '../explain-types.js';
 import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
@@ -23,7 +24,8 @@ async function throwIfInterrupted(session: Session): Promise<void> {
   const warnings = await session.query<{ Code: number; Message: string }>('SHOW WARNINGS');
   const interrupted = warnings.find((warning) => interruptedWarnings.includes(Number(warning.Code)));
   if (interrupted) {
-    throw new Error(
+    throw new SafeIndexError(
+      'canceled',
       `statement timeout: max_execution_time stopped EXPLAIN ANALYZE (warning ${interrupted.Code}: ${interrupted.Message})`,
     );
   }

@@ -24,7 +24,7 @@ const geometryTypes = new Set([
   'geometrycollection',
 ]);
 
-function checkPrefix(part: KeyPart, column: LiveColumn, method: string): { message: string; code: string } | null {
+function checkPrefix(part: KeyPart, column: LiveColumn, method: string): IndexProblem | null {
   const name = `\`${column.name}\``;
   if (part.length === undefined) {
     if (isLargeObjectColumn(column) && (method === 'btree' || method === 'hash')) {

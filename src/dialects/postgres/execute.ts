@@ -61,7 +61,7 @@ function classifyPostgres(error: unknown): ClassifiedFailure {
       ) {
         return { kind: 'connection_lost', message: `the connection was lost: ${message}` };
       }
-      return { kind: 'other', message: pg.detail ? `${message} (${pg.detail})` : message };
+      return { kind: 'statement_failed', message: pg.detail ? `${message} (${pg.detail})` : message };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Session } from '../../connection/database.js';
+import { SafeIndexError } from '../../errors.js';
 import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect, HypotheticalIndexes, PlanEstimate, PlanFacts } from '../explain-types.js';
 import { quoteQualified } from './identifiers.js';
@@ -55,7 +56,7 @@ function documentOf(value: unknown): PgExplainDocument {
 export function parsePostgresAnalyze(value: unknown): PlanFacts {
   const [document] = documentOf(value);
   if (!document?.Plan || document['Execution Time'] === undefined) {
-    throw new Error('EXPLAIN ANALYZE returned no plan with an execution time');
+    throw new SafeIndexError('explain_unreadable', 'EXPLAIN ANALYZE returned no plan with an execution time');
   }
   const root = document.Plan;
   let rowsExamined = 0;
@@ -78,7 +79,7 @@ export function parsePostgresAnalyze(value: unknown): PlanFacts {
 /** Reads the planner's estimate from a plain `EXPLAIN (FORMAT JSON)` result. */
 export function parsePostgresEstimate(value: unknown): PlanEstimate {
   const [document] = documentOf(value);
-  if (!document?.Plan) throw new Error('EXPLAIN returned no plan');
+  if (!document?.Plan) throw new SafeIndexError('explain_unreadable', 'EXPLAIN returned no plan');
   return { totalCost: document.Plan['Total Cost'] ?? 0, ...planShape(document.Plan) };
 }
 
@@ -106,7 +107,7 @@ const hypopg: HypotheticalIndexes = {
     const [row] = await session.query<{ indexname: string }>('select indexname from hypopg_create_index(?)', [
       createIndexSql,
     ]);
-    if (!row) throw new Error('hypopg_create_index returned no index');
+    if (!row) throw new SafeIndexError('explain_unreadable', 'hypopg_create_index returned no index');
     return row.indexname;
   },
   async estimate(session, statement) {
@@ -127,7 +128,11 @@ const hypopg: HypotheticalIndexes = {
         where n.nspname = ? and c.relname = ? and c.relkind in ('i', 'I')`,
       [table.schema, index],
     );
-    if (rows[0]?.hidden !== true) throw new Error(`index ${table.schema}.${index} was not found or not hidden`);
+    if (rows[0]?.hidden !== true)
+      throw new SafeIndexError(
+        'explain_unreadable',
+        `HypoPG did not hide index ${table.schema}.${index} (not found, or not hidden)`,
+      );
   },
   async reset(session) {
     await session.query('select hypopg_reset()');

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../errors.js';
 import type { Index } from '../../model/index-model.js';
 import type { LiveTable } from '../../model/schema.js';
 import type { IndexProblem } from '../types.js';
@@ -23,7 +24,7 @@ const methodAbilities: Record<string, { unique: boolean; multiColumn: boolean; o
 /** PostgreSQL rules that need the live table; the server's own refusals are found by canonicalization. */
 export function validatePostgresIndex(index: Index, table: LiveTable, serverMajor: number): IndexProblem[] {
   const problems: IndexProblem[] = [];
-  const problem = (code: string, message: string) =>
+  const problem = (code: ErrorCode, message: string) =>
     problems.push({
       code,
       message: `index ${index.name} on ${table.name}: ${message}`,

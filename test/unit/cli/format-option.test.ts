@@ -25,6 +25,7 @@ describe('--format per command', () => {
   it.each(rejected)('%j rejects --format %s with exit 1 before doing anything', async (argv, format, names) => {
     const result = await runCli([...argv, '--format', format]);
     expect(result.exitCode).toBe(1);
+    if (format === 'json') expect(JSON.parse(result.stdout).errors[0].code).toBe('usage');
     const output = format === 'json' ? JSON.parse(result.stdout).errors[0].message : result.stderr;
     expect(output).toContain(`${names}; --format ${format} is not one of them`);
     expect(result.stderr).not.toMatch(/connect|ENOENT|no such file/i);

@@ -254,7 +254,11 @@ describe('the pull-request comment of a large plan', () => {
   });
 
   it.each([
-    ['❌ errors', [step(1, 'create')], [{ code: 'x', message: 'bad entry', file: 'a.yml', line: 3, column: 5 }]],
+    [
+      '❌ errors',
+      [step(1, 'create')],
+      [{ code: 'plan_invalid_value', message: 'bad entry', file: 'a.yml', line: 3, column: 5 }],
+    ],
     ['⚠️ needs `--allow-blocking`', [step(1, 'create', false)], []],
     ['✅ in sync', [step(1, 'noop')], []],
   ] as const)('says %s in the summary line', (verdict, changes, errors) => {
