@@ -91,6 +91,7 @@ export const errorCodes = [
   'connection_lost',
   'statement_failed',
   'state_lost',
+  'state_newer',
   'verify_expect_unmet',
   'verify_regression',
   'verify_error',
