@@ -99,6 +99,7 @@ export const errorCodes = [
   'no_such_run',
   'irreversible',
   'rollback_refused',
+  'rollback_order',
   // reading the server, files
   'server_error',
   'file_access',
