@@ -1,5 +1,5 @@
 import type { Database, ServerInfo } from '../connection/database.js';
-import type { PlanProblem } from '../errors.js';
+import type { ErrorCode, PlanProblem } from '../errors.js';
 import type { Change, RenderedSql } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
 import type { IntrospectOptions, LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
@@ -109,6 +109,6 @@ export interface Dialect {
 /** What a dialect says about a change because of the properties of its live index. */
 export interface IndexPropertyVerdict {
   /** The change must not run: an error with this code and message at the plan entry. */
-  refusal?: { code: string; message: string };
+  refusal?: { code: ErrorCode; message: string };
   warnings: string[];
 }
