@@ -7,7 +7,7 @@ import { withDatabase } from '../connection/with-database.js';
 import { PlanError, SafeIndexError } from '../errors.js';
 import { type ApplyReport, type ApplyRequest, applyLoaded } from '../executor/apply-plans.js';
 import { type HistoryEntry, readHistory } from '../executor/history.js';
-import type { RollbackResult } from '../executor/rollback.js';
+import type { RollbackResult, UndoStep } from '../executor/rollback.js';
 import { type RollbackRequest, rollbackRun } from '../executor/rollback-request.js';
 import type { ExecutionSink } from '../executor/types.js';
 import type { IndexPlan } from '../plan-file/types.js';
@@ -149,7 +149,10 @@ export async function applyFleet(
 export type FleetRollbackRequest = Omit<
   RollbackRequest,
   'url' | 'knexfile' | 'env' | 'runId' | 'newestRunOnly' | 'fleetDeploy' | 'sink' | 'confirm'
->;
+> & {
+  /** Asked per target before anything runs (on a TTY without --yes), with the statements it will run. */
+  confirm?(target: FleetTarget, runId: number, steps: readonly UndoStep[]): Promise<boolean>;
+};
 
 const rollbackStatus: Record<RollbackResult['status'], FleetStatus> = {
   rolled_back: 'rolled_back',
@@ -187,14 +190,16 @@ export async function rollbackFleet(
 ): Promise<FleetOutcome<RollbackResult>[]> {
   // no fleet apply recorded anywhere: an id no run carries, so nothing is undone
   const fleetDeploy = (await latestFleetDeploy(options)) ?? 'none';
+  const { confirm, ...rest } = request;
   return eachTarget(options, { stopOnFailure: true, reverse: true }, async (target, sink) => {
     const result = await rollbackRun({
-      ...request,
+      ...rest,
       url: target.url,
       newestRunOnly: true,
       fleetDeploy,
       ...(request.rollbackDir ? { rollbackDir: path.join(request.rollbackDir, target.name) } : {}),
       sink,
+      ...(confirm ? { confirm: (runId: number, steps: readonly UndoStep[]) => confirm(target, runId, steps) } : {}),
     });
     return {
       status: rollbackStatus[result.status],

@@ -137,47 +137,6 @@ export const applyCommand = defineCommand<ApplyArgs>({
     const fleet = await fleetFromArgs(args, io, [
       [args.replica.length > 0, '--replica', "name each target's replicas in the fleet file"],
     ]);
-    if (fleet) {
-      if (await savedPlanIn(args.paths))
-        throw new SafeIndexError(
-          'fleet_flag',
-          'a saved plan is made for one database: apply plan files with --targets',
-        );
-      if (fleet.parallel > 1 && io.isTTY && !args.yes)
-        throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
-      const { applyFleet } = await import('../../fleet/run-fleet.js');
-      const plan = await loadPlans(args.paths);
-      const outcomes = await applyFleet(fleet, plan, {
-        lockTimeoutMs: args.lockTimeout,
-        waitMs: args.wait,
-        rollbackDir: args.rollbackDir,
-        allowBlocking: args.allowBlocking,
-        blockers: args.blockers,
-        snapshotWaitMs: args.snapshotWait,
-        duplicateCheckTimeoutMs: args.duplicateCheck ? args.duplicateCheckTimeout : null,
-        rollbackOnFailure: args.rollbackOnFailure,
-        allowUsed: args.allowUsed,
-        ...(args.requireUsageEvidence !== undefined ? { requireUsageEvidence: args.requireUsageEvidence } : {}),
-        confirm:
-          args.yes || !io.isTTY
-            ? undefined
-            : (target, steps) =>
-                io.confirm(
-                  `${target.name}: apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`,
-                ),
-      });
-      return fleetOutcome(
-        outcomes,
-        args.format,
-        {
-          json: applyJson,
-          text: (r) => renderApplyText(r, io.color),
-          markdown: (r, limit) => renderApplyMarkdown(r, limit),
-        },
-        undefined,
-        io.color,
-      );
-    }
     const request: Omit<ApplyRequest, 'paths'> = {
       ...targetOptions(args),
       lockTimeoutMs: args.lockTimeout,
@@ -198,6 +157,40 @@ export const applyCommand = defineCommand<ApplyArgs>({
           : (steps) =>
               io.confirm(`apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`),
     };
+    if (fleet) {
+      if (await savedPlanIn(args.paths))
+        throw new SafeIndexError(
+          'fleet_flag',
+          'a saved plan is made for one database: apply plan files with --targets',
+        );
+      if (fleet.parallel > 1 && io.isTTY && !args.yes)
+        throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
+      const { applyFleet } = await import('../../fleet/run-fleet.js');
+      const plan = await loadPlans(args.paths);
+      // the single-database request, each target's own connection, replicas, progress and question aside
+      const { url: _u, knexfile: _k, env: _e, replicas: _r, sink: _s, confirm: _c, ...shared } = request;
+      const outcomes = await applyFleet(fleet, plan, {
+        ...shared,
+        confirm:
+          args.yes || !io.isTTY
+            ? undefined
+            : (target, steps) =>
+                io.confirm(
+                  `${target.name}: apply ${steps.length} change(s): ${steps.map((s) => `${s.action} ${s.index}`).join(', ')}?`,
+                ),
+      });
+      return fleetOutcome(
+        outcomes,
+        args.format,
+        {
+          json: applyJson,
+          text: (r) => renderApplyText(r, io.color),
+          markdown: (r, limit) => renderApplyMarkdown(r, limit),
+        },
+        undefined,
+        io.color,
+      );
+    }
     const saved = await savedPlanIn(args.paths);
     const report = saved
       ? await applySavedPlan({ ...request, file: saved, maxPlanAgeMs: args.maxPlanAge })

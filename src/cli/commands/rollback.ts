@@ -1,5 +1,5 @@
-import { ExitCode } from '../../errors.js';
-import { rollbackRun } from '../../executor/rollback-request.js';
+import { ExitCode, SafeIndexError } from '../../errors.js';
+import { type RollbackRequest, rollbackRun } from '../../executor/rollback-request.js';
 import { renderRollbackJson, rollbackJson } from '../../render/json/apply.js';
 import { renderRollbackText, renderUndoSql } from '../../render/text/apply.js';
 import { defineCommand } from '../command.js';
@@ -43,25 +43,7 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
         "run numbers are each database's own; a fleet rollback undoes the latest fleet apply",
       ],
     ]);
-    if (fleet) {
-      const { rollbackFleet } = await import('../../fleet/run-fleet.js');
-      const outcomes = await rollbackFleet(fleet, {
-        dryRun: args.dryRun,
-        lockTimeoutMs: args.lockTimeout,
-        waitMs: args.wait,
-        blockers: args.blockers,
-        snapshotWaitMs: args.snapshotWait,
-        rollbackDir: args.rollbackDir,
-      });
-      return fleetOutcome(
-        outcomes,
-        args.format,
-        { json: rollbackJson, text: (r) => renderRollbackText(r, io.color) },
-        undefined,
-        io.color,
-      );
-    }
-    const result = await rollbackRun({
+    const request: RollbackRequest = {
       ...targetOptions(args),
       runId: args.run,
       dryRun: args.dryRun,
@@ -79,7 +61,33 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
               io.confirm(
                 `${renderUndoSql(steps)}\nrun these statements to undo ${steps.length} change(s) of run ${runId}?`,
               ),
-    });
+    };
+    if (fleet) {
+      if (fleet.parallel > 1 && io.isTTY && !args.yes && !args.dryRun)
+        throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
+      const { rollbackFleet } = await import('../../fleet/run-fleet.js');
+      // the single-database request, each target's own connection, run, progress and question aside
+      const { url: _u, knexfile: _k, env: _e, runId: _r, sink: _s, confirm, ...shared } = request;
+      const outcomes = await rollbackFleet(fleet, {
+        ...shared,
+        ...(confirm
+          ? {
+              confirm: (target, runId, steps) =>
+                io.confirm(
+                  `${renderUndoSql(steps)}\n${target.name}: run these statements to undo ${steps.length} change(s) of run ${runId}?`,
+                ),
+            }
+          : {}),
+      });
+      return fleetOutcome(
+        outcomes,
+        args.format,
+        { json: rollbackJson, text: (r) => renderRollbackText(r, io.color) },
+        undefined,
+        io.color,
+      );
+    }
+    const result = await rollbackRun(request);
     const stdout = args.format === 'json' ? renderRollbackJson(result) : renderRollbackText(result, io.color);
     return { stdout, exitCode: result.status === 'failed' ? ExitCode.error : ExitCode.ok };
   },
