@@ -29,7 +29,7 @@ describe('settings at their limits', () => {
     ['max_retries: 100000000000', 'max_retries', 'at most 100'],
     ['explain_runs: 1000000', 'explain_runs', 'at most 100'],
     ['max_regression: .inf', 'max_regression', ''],
-    ['max_regression: 1000', 'max_regression', 'at most 100'],
+    ['max_regression: 1001', 'max_regression', 'at most 1000'],
   ])('%s is an error at its line', async (setting, key, says) => {
     const { file, problems } = await problemsOf(`settings:\n  ${setting}\n${entry}`);
     expect(problems).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('settings at their limits', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'si-limits-'));
     const file = path.join(dir, 'plan.yml');
     const settings =
-      'lock_timeout: 1h\n  snapshot_wait: 24h\n  max_retries: 100\n  explain_runs: 100\n  max_regression: 100';
+      'lock_timeout: 1h\n  snapshot_wait: 24h\n  max_retries: 100\n  explain_runs: 100\n  max_regression: 1000';
     await writeFile(file, `settings:\n  ${settings}\n${entry}`);
     const plan = await loadPlans([file]);
     expect(plan.settings).toMatchObject({ lockTimeoutMs: 3_600_000, snapshotWaitMs: 86_400_000, maxRetries: 100 });
