@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
+import { createTestUser } from '../../support/roles.js';
 
 const ansi = /\x1b\[\d+m/;
 
@@ -38,24 +39,51 @@ describe.each(testServers())('CLI conventions on $label', (server) => {
   });
 
   it('connects through --knexfile and --env, and never prints the password', async () => {
-    const url = new URL(test.url);
-    const knexfile = path.join(path.dirname(plan), 'knexfile.json');
-    const connection = {
-      host: url.hostname,
-      port: Number(url.port),
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database: test.name,
-    };
-    await writeFile(
-      knexfile,
-      JSON.stringify({ production: { client: server.dialect === 'postgres' ? 'pg' : 'mysql2', connection } }),
-    );
-    delete process.env.DATABASE_URL;
-    const result = await runCli(['plan', plan, '--knexfile', knexfile, '--env', 'production']);
-    expect(result.exitCode).toBe(2);
-    expect(result.stdout).toContain('idx_id_customer');
-    if (connection.password) expect(`${result.stdout}${result.stderr}`).not.toContain(`:${connection.password}@`);
+    // a login with a password made for this test, so a leak would show (the admin URLs have none)
+    const user = await createTestUser(test, 'read-only');
+    try {
+      const url = new URL(test.url);
+      const knexfile = path.join(path.dirname(plan), 'knexfile.json');
+      const connection = {
+        host: url.hostname,
+        port: Number(url.port),
+        user: user.name,
+        password: user.password,
+        database: test.name,
+      };
+      await writeFile(
+        knexfile,
+        JSON.stringify({ production: { client: server.dialect === 'postgres' ? 'pg' : 'mysql2', connection } }),
+      );
+      delete process.env.DATABASE_URL;
+      const outputs = [
+        await runCli(['plan', plan, '--knexfile', knexfile, '--env', 'production']),
+        await runCli(['plan', plan, '--knexfile', knexfile, '--env', 'production', '--format', 'json']),
+      ];
+      expect(outputs.map((output) => output.exitCode)).toEqual([2, 2]);
+      expect(outputs[0]!.stdout).toContain('idx_id_customer');
+      expect(JSON.parse(outputs[1]!.stdout).changes.map((change: { index: string }) => change.index)).toContain(
+        'idx_id_customer',
+      );
+      for (const output of outputs) expect(output.stdout + output.stderr).not.toContain(user.password);
+      // the knexfile's target as the tool shows it, when the server is not there: masked, never the password
+      const nowhere = path.join(path.dirname(plan), 'knexfile-nowhere.json');
+      await writeFile(
+        nowhere,
+        JSON.stringify({
+          production: {
+            client: server.dialect === 'postgres' ? 'pg' : 'mysql2',
+            connection: { ...connection, port: 1 },
+          },
+        }),
+      );
+      const refused = await runCli(['plan', plan, '--knexfile', nowhere, '--env', 'production']);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toMatch(/cannot connect to /);
+      expect(refused.stdout + refused.stderr).not.toContain(user.password);
+    } finally {
+      await user.drop();
+    }
   });
 
   it('colours text output on a terminal, and not at all with NO_COLOR', async () => {
