@@ -168,6 +168,38 @@ canary: canary
       expect(await stateTables(tests[0]!)).toEqual([]);
       expect(await schemaDump(tests[0]!)).toBe(before);
     });
+
+    it('plan, history and usage read every target: one that cannot be reached is failed, the others are still read', async () => {
+      const file = path.join(dir, 'unreachable.yml');
+      await writeFile(
+        file,
+        `targets:\n  - {name: first, url: "${tests[0]!.url}"}\n  - {name: down, url: "${probe.url.replace('probe@', 'probe:pr0be-pw@')}"}\n  - {name: last, url: "${tests[3]!.url}"}\n`,
+      );
+      for (const command of ['plan', 'history', 'usage']) {
+        const run = await runCli(
+          [command, planFile, '--targets', file, '--format', 'json'].filter(
+            (arg) => command !== 'history' || arg !== planFile,
+          ),
+        );
+        expect(run.exitCode, command).toBe(1);
+        const fleet = JSON.parse(run.stdout) as {
+          targets: { name: string; status: string; error: string | null; result: { errors?: { code: string }[] } }[];
+        };
+        expect(
+          fleet.targets.map((t) => t.name),
+          command,
+        ).toEqual(['first', 'down', 'last']);
+        const [first, down, last] = fleet.targets;
+        expect(down!.status, command).toBe('failed');
+        expect(down!.error, command).toEqual(expect.any(String));
+        expect(down!.result.errors?.[0]?.code, command).toEqual(expect.any(String));
+        const read = command === 'plan' ? ['pending', 'in_sync'] : ['noop'];
+        expect(read, command).toContain(first!.status);
+        expect(read, command).toContain(last!.status);
+        expect(`${run.stdout}${run.stderr}`, command).not.toContain('pr0be-pw');
+      }
+      expect(probe.count()).toBeGreaterThan(0);
+    });
   });
 
   it('apply: canary and second applied, third failed on duplicates, fourth skipped and untouched; rollback restores the first two', async () => {
