@@ -1,6 +1,6 @@
 import type { Database, ServerInfo } from '../connection/database.js';
 import type { ErrorCode, PlanProblem } from '../errors.js';
-import type { Change, RenderedSql } from '../model/change.js';
+import type { Change, PlannedChange, RenderedSql } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
 import type { IntrospectOptions, LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
 
@@ -56,6 +56,31 @@ export type IndexProblem = Omit<PlanProblem, 'file' | 'line' | 'column'>;
  */
 export type CanonicalResult = { index: Index } | { error: string; lockTimeout?: true };
 
+/** What the capability probe learned about one change from the server itself. */
+export interface ProbedChange {
+  /** The forward and reverse statements with the ALGORITHM/LOCK clauses the server accepted. */
+  sql: string[];
+  rollback: string[];
+  online: boolean;
+  onlineReason?: string;
+  lockImpact: string;
+}
+
+/**
+ * The outcome of running the pending changes on empty copies of their tables. `ran`: every change
+ * was probed; `partial`: some fell back to the rules (each says why); `unavailable`: the probe could
+ * not run at all (e.g. no privilege to create its scratch schema) and every verdict is the rules'.
+ */
+export interface OnlineProbe {
+  status: 'ran' | 'partial' | 'unavailable';
+  /** One sentence for the plan's output: what ran where, or why it did not. */
+  message: string;
+  /** Verdicts per probed change (same objects as given); a change missing here keeps the rules' verdict. */
+  verdicts: Map<PlannedChange, ProbedChange>;
+  /** Why a change was not probed, per change. */
+  skipped: Map<PlannedChange, string>;
+}
+
 /** Everything that differs between PostgreSQL and MySQL/MariaDB, behind one interface. */
 export interface Dialect {
   readonly server: ServerInfo;
@@ -104,6 +129,17 @@ export interface Dialect {
   tableAfter(change: Change, table: LiveTable): LiveTable;
   /** The canonical one-line definition, as the server would print it (for diffs and reports). */
   renderDefinition(index: Index): string;
+  /**
+   * Runs each change's exact ALTER (and its reverse) on empty copies of the tables in a scratch schema
+   * the probe creates and always drops, so the `online` verdict comes from the server (MySQL/MariaDB).
+   * Null when no change needs it; absent where the rules are exact (PostgreSQL: CONCURRENTLY is always online).
+   */
+  probeOnline?(
+    db: Database,
+    changes: readonly PlannedChange[],
+    live: LiveSchema,
+    lockTimeoutMs: number,
+  ): Promise<OnlineProbe | null>;
 }
 
 /** What a dialect says about a change because of the properties of its live index. */

@@ -213,9 +213,14 @@ export async function buildPlan(
     else changes.push(planned.step);
   }
   const leftovers = reconcileLeftovers(live, valid, dialect, changes, errors);
+  const probe =
+    options.probe === false
+      ? undefined
+      : await probeChanges(db, dialect, changes, live, options.lockTimeoutMs ?? plan.settings.lockTimeoutMs);
   const pending = distinctTables(changes.filter((change) => change.action !== 'noop').map((change) => change.table));
   const blockers = pending.length > 0 ? await createDialectExecutor(server).blockers(db, pending, []) : [];
   return {
+    ...(probe ? { probe } : {}),
     leftovers,
     blockers,
     definitions: tableDefinitions(changes, live, dialect),
@@ -227,6 +232,44 @@ export async function buildPlan(
     changes,
     errors,
   };
+}
+
+/**
+ * Lets the server decide the online verdict of the pending changes (MySQL/MariaDB capability probe):
+ * each probed change takes the statements, verdict and reason the probe found; the others keep the
+ * rules' verdict, with the reason in a warning.
+ */
+async function probeChanges(
+  db: Database,
+  dialect: Dialect,
+  changes: PlanStep[],
+  live: LiveSchema,
+  lockTimeoutMs: number,
+): Promise<PlanReport['probe']> {
+  const pending = changes.filter((change) => change.action !== 'noop');
+  if (!dialect.probeOnline || pending.length === 0) return undefined;
+  const result = await dialect.probeOnline(db, pending, live, lockTimeoutMs);
+  if (!result) return undefined;
+  for (const change of pending) {
+    const verdict = result.verdicts.get(change);
+    if (!verdict) {
+      change.onlineSource = 'rules';
+      const why = result.skipped.get(change);
+      if (why) change.warnings.push(`online verdict from the rules, not the server: ${why}`);
+      continue;
+    }
+    change.onlineSource = 'probe';
+    const wasBlocking = change.warnings.findIndex((warning) => warning.startsWith('not online: '));
+    if (wasBlocking >= 0) change.warnings.splice(wasBlocking, 1);
+    change.sql = verdict.sql;
+    change.rollback = verdict.rollback;
+    change.online = verdict.online;
+    change.lockImpact = verdict.lockImpact;
+    if (verdict.onlineReason) change.onlineReason = verdict.onlineReason;
+    else delete change.onlineReason;
+    if (!verdict.online) change.warnings.push(`not online: ${verdict.onlineReason}`);
+  }
+  return { status: result.status, message: result.message };
 }
 
 /**

@@ -13,7 +13,13 @@ import type { ChangeUsage } from '../usage/evidence.js';
  * A planned change together with the plan entry it came from (and, for unique builds, its duplicate-key
  * check; for drops and disables, its usage evidence).
  */
-export type PlanStep = PlannedChange & { spec: PlanIndexSpec; duplicateCheck?: DuplicateKeyQuery; usage?: ChangeUsage };
+export type PlanStep = PlannedChange & {
+  spec: PlanIndexSpec;
+  duplicateCheck?: DuplicateKeyQuery;
+  usage?: ChangeUsage;
+  /** Who decided `online`: the server, by the capability probe (MySQL/MariaDB), or the tool's rules. */
+  onlineSource?: 'probe' | 'rules';
+};
 
 /** Everything `plan` found: the changes with their SQL, and every problem. */
 export interface PlanReport {
@@ -31,6 +37,8 @@ export interface PlanReport {
   leftovers?: Leftover[];
   /** Sessions the pending changes would wait for now (old transactions, lock holders), oldest first. */
   blockers?: Blocker[];
+  /** What the capability probe did (MySQL/MariaDB, when changes are pending). */
+  probe?: { status: 'ran' | 'partial' | 'unavailable'; message: string };
 }
 
 /** An index left by a failed operation (see `LeftoverKind`), and whether a change of this plan repairs it. */
@@ -58,4 +66,6 @@ export interface PlanOptions {
   checkDuplicates?: boolean;
   /** Longest wait for a lock of any statement planning sends (default: the plan's `lock_timeout`). */
   lockTimeoutMs?: number;
+  /** Run the capability probe where the dialect has one (default true). */
+  probe?: boolean;
 }

@@ -6,6 +6,7 @@ import { flavorFeatures, mysqlCapabilities } from './flavor.js';
 import { introspectMysql } from './introspect.js';
 import { tableAfterChange } from './key-order.js';
 import { listMysqlIndexedTables } from './list-tables.js';
+import { probeMysqlOnline } from './probe.js';
 import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
 import { renderMysqlChange } from './render-change.js';
 import { validateMysqlIndex } from './validate.js';
@@ -28,5 +29,6 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
     leftoverOf: () => null,
     tableAfter: (change, table) => tableAfterChange(change, table, features),
     renderDefinition: (index) => renderKeyLine(index, features),
+    probeOnline: (db, changes, live, lockTimeoutMs) => probeMysqlOnline(db, changes, live, lockTimeoutMs, features),
   };
 }

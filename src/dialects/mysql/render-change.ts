@@ -15,8 +15,8 @@ interface AlterMode {
   lockImpact: string;
 }
 
-const onlineImpact = 'brief metadata lock at start and end; reads and writes continue';
-const sharedImpact = 'LOCK=SHARED: writes wait for the whole build; reads continue';
+export const onlineImpact = 'brief metadata lock at start and end; reads and writes continue';
+export const sharedImpact = 'LOCK=SHARED: writes wait for the whole build; reads continue';
 
 function online(features: FlavorFeatures): AlterMode {
   return { clauses: `ALGORITHM=${features.indexAlgorithm}, LOCK=NONE`, online: true, lockImpact: onlineImpact };

@@ -20,6 +20,7 @@ export function changeJson(change: PlanStep) {
     lock_impact: change.lockImpact,
     ...(change.reason ? { reason: change.reason } : {}),
     ...(change.onlineReason ? { online_reason: change.onlineReason } : {}),
+    ...(change.onlineSource ? { online_source: change.onlineSource } : {}),
     ...(change.spec.purpose ? { purpose: change.spec.purpose } : {}),
     ...(change.usage ? { usage: changeUsageJson(change.usage) } : {}),
   };
@@ -54,6 +55,7 @@ export function planJson(report: PlanReportWithWhatIf) {
       of: l.of,
       managed: l.managed,
     })),
+    ...(report.probe ? { probe: report.probe } : {}),
     ...(report.whatIf ? { what_if: whatIfJson(report.whatIf) } : {}),
   };
 }

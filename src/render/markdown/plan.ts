@@ -178,6 +178,7 @@ export function renderPlanMarkdown(report: PlanMarkdownInput, limit?: number): s
       ],
     },
     { fixed: blockerLines(report.blockers ?? []) },
+    { fixed: report.probe ? [`_Online check: ${cell(report.probe.message)}._`, ''] : [] },
     {
       levels: [
         { lines: sqlDetails(true) },

@@ -63,6 +63,10 @@ export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): st
     for (const warning of change.warnings) lines.push(c.yellow(`    ! ${warning}`));
   }
   if (report.changes.length > 0) lines.push('');
+  if (report.probe) {
+    const paintProbe = report.probe.status === 'ran' ? c.dim : c.yellow;
+    lines.push(paintProbe(`online check: ${report.probe.message}`), '');
+  }
   for (const problem of report.errors) lines.push(c.red(`error: ${formatProblem(problem)}`));
   for (const leftover of report.leftovers ?? []) {
     const what = `${leftover.kind} index ${leftover.index} on ${leftover.table.schema}.${leftover.table.name}`;
