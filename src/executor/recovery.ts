@@ -1,7 +1,10 @@
 import type { Database, Session } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
+import { createDialect } from '../dialects/index.js';
 import type { Dialect } from '../dialects/types.js';
-import { type RunRecord, runningRuns, runSteps, updateRun, updateStep } from '../state/runs.js';
+import { findTable, tableKey } from '../model/schema.js';
+import { type RunRecord, runningRuns, runSteps, type StepRecord, updateRun, updateStep } from '../state/runs.js';
+import { runStatements, type StatementContext } from './statements.js';
 
 const interruptedMessage = 'interrupted: the process running it ended before it finished';
 
@@ -56,4 +59,36 @@ export async function repairInterruptedRuns(
     }
   }
   return repaired;
+}
+
+/**
+ * Before the undo of a run's replace steps: drops what an interrupted replace or rollback left under
+ * the temporary name of their indexes (a `si_new` leftover), since the undo builds the old definition
+ * under that name again. Without it, a rollback killed half way could never be run again.
+ */
+export async function dropTemporaryLeftovers(
+  db: Database,
+  context: StatementContext,
+  steps: readonly Pick<StepRecord, 'action' | 'table' | 'index'>[],
+): Promise<void> {
+  const replaced = steps.filter((step) => step.action === 'replace');
+  if (replaced.length === 0) return;
+  const dialect = createDialect(db.server);
+  const tables = [...new Map(replaced.map((step) => [tableKey(step.table), step.table])).values()];
+  const live = await dialect.introspect(db, tables);
+  for (const ref of tables) {
+    const table = findTable(live, ref);
+    if (!table) continue;
+    const names = replaced.filter((step) => tableKey(step.table) === tableKey(ref)).map((step) => step.index);
+    for (const index of table.indexes) {
+      const found = dialect.leftoverOf(index, names);
+      if (found?.kind !== 'si_new' || !names.includes(found.of)) continue;
+      const change = { action: 'drop' as const, table: ref, index: index.name, live: index, warnings: [] };
+      const label = `drop ${index.name} on ${ref.name}`;
+      context.sink.log(
+        `${label}: left by an interrupted replace or rollback of ${found.of}; the undo builds under that name`,
+      );
+      await runStatements(context, dialect.renderChange(change, table).sql, ref, label, async () => {});
+    }
+  }
 }

@@ -16,11 +16,12 @@ import {
   updateRun,
 } from '../state/runs.js';
 import { openExecution } from './connections.js';
-import { markInterruptedRuns } from './recovery.js';
+import { dropTemporaryLeftovers, markInterruptedRuns } from './recovery.js';
 import { renderRolledBackScript } from './rollback-script.js';
 import { checkWritableDir, createRunFile, runFileBase } from './run-files.js';
 import { acquireRunLock } from './run-lock.js';
 import { runReverse } from './run-steps.js';
+import { StatementFailure } from './statements.js';
 import { type ExecutionSettings, type ExecutionSink, type RunProblem, silentSink } from './types.js';
 
 /** How `rollback` runs. */
@@ -223,6 +224,19 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
       : undefined;
     const connections = await openExecution(db, executor, settings, sink, lock);
     try {
+      // an interrupted replace or rollback may have left the temporary name the undo builds under
+      const cleared = await dropTemporaryLeftovers(db, connections, applied).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (cleared) {
+        const problem: RunProblem = {
+          code: cleared instanceof StatementFailure ? cleared.failure.kind : 'other',
+          message: `the leftover under the temporary name could not be dropped before the undo: ${(cleared as Error).message}`,
+        };
+        await updateRun(db, run.id, { error: `rollback failed: ${problem.message}` });
+        return { runId: run.id, status: 'failed', steps, errors: [problem], ...warned };
+      }
       const reverse = await runReverse(
         db,
         connections,

@@ -66,7 +66,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     for (let i = 0; i < 300; i += 1) {
       const [row] = await test.exec(
         `select pid from pg_stat_activity where datname = current_database()
-            and application_name like 'safe-index run % ddl' and query like 'DROP INDEX CONCURRENTLY%'
+            and application_name like 'safe-index%ddl' and query like 'DROP INDEX CONCURRENTLY%'
             and wait_event_type = 'Lock'`,
       );
       if (row) return Number(row.pid);
@@ -155,9 +155,9 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
   });
 
   /** Starts apply as a process, kills it (SIGKILL) while its drop of the old index waits, then ends the reader. */
-  async function killDuringDrop(): Promise<void> {
+  async function killDuringDrop(command: string[] = ['apply', 'ab.yml']): Promise<void> {
     await openReader();
-    const child = spawnCli(['apply', 'ab.yml', '--url', test.url, '--yes', '--rollback-dir', dir], dir);
+    const child = spawnCli([...command, '--url', test.url, '--yes', '--rollback-dir', dir], dir);
     const done = new Promise((resolve) => child.on('exit', resolve));
     await dropWaiting();
     child.kill('SIGKILL');
@@ -223,6 +223,34 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     expect(await indexes()).toEqual([{ name: 'idx_s', valid: true, definition: expect.stringMatching(/\(a, b\)$/) }]);
     const rolledBack = await runCli(['rollback', '--url', test.url, '--yes']);
     expect(rolledBack.exitCode, rolledBack.stderr).toBe(0);
+    expect(await indexes()).toEqual([{ name: 'idx_s', valid: true, definition: expect.stringMatching(/\(a\)$/) }]);
+  });
+
+  it('a rollback of the replace killed while it drops: plan reports it, and rollback again finishes the undo', async () => {
+    const applied = await runCli([
+      'apply',
+      path.join(dir, 'ab.yml'),
+      '--url',
+      test.url,
+      '--yes',
+      '--rollback-dir',
+      dir,
+    ]);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    await killDuringDrop(['rollback']);
+    // the undo built the old definition under the temporary name; the (a, b) index is INVALID
+    expect(await indexes()).toEqual([
+      { name: 'idx_s', valid: false, definition: expect.stringMatching(/\(a, b\)$/) },
+      { name: 'idx_s_si_new', valid: true, definition: expect.stringMatching(/\(a\)$/) },
+    ]);
+    const planned = await runCli(['plan', path.join(dir, 'ab.yml'), '--url', test.url, '--format', 'json']);
+    expect(planned.exitCode, planned.stderr).toBe(2);
+    expect(JSON.parse(planned.stdout).leftovers).toContainEqual(
+      expect.objectContaining({ index: 'idx_s_si_new', kind: 'si_new' }),
+    );
+    const again = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
+    expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/idx_s_si_new/);
     expect(await indexes()).toEqual([{ name: 'idx_s', valid: true, definition: expect.stringMatching(/\(a\)$/) }]);
   });
 });
