@@ -1,6 +1,6 @@
 import type { Database } from '../connection/database.js';
 import { createDialectExecutor } from '../dialects/executor.js';
-import { SafeIndexError } from '../errors.js';
+import { errorCodeOf, SafeIndexError } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
 import { oneLine } from '../render/one-line.js';
@@ -21,7 +21,6 @@ import { renderRolledBackScript } from './rollback-script.js';
 import { checkWritableDir, createRunFile, runFileBase } from './run-files.js';
 import { acquireRunLock } from './run-lock.js';
 import { runReverse } from './run-steps.js';
-import { StatementFailure } from './statements.js';
 import { type ExecutionSettings, type ExecutionSink, type RunProblem, silentSink } from './types.js';
 
 /** How `rollback` runs. */
@@ -231,7 +230,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
       );
       if (cleared) {
         const problem: RunProblem = {
-          code: cleared instanceof StatementFailure ? cleared.failure.kind : 'other',
+          code: errorCodeOf(cleared),
           message: `the leftover under the temporary name could not be dropped before the undo: ${(cleared as Error).message}`,
         };
         await updateRun(db, run.id, { error: `rollback failed: ${problem.message}` });
