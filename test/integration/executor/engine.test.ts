@@ -78,7 +78,7 @@ describe.each(testServers())('apply engine on $label', (server) => {
     // the message names the duplicated value: customer values repeat every 500 rows
     expect(result.errors[0]?.message).toMatch(/\(customer\)=\(\d+\)|Duplicate entry '\d+'/);
     expect((await indexesOf(test)).map((i) => i.name)).not.toContain('idx_orders_customer_unique');
-    expect((await indexesOf(test)).every((i) => i.valid)).toBe(true);
+    expect((await indexesOf(test)).filter((i) => !i.valid)).toEqual([]);
   });
 
   it('undoes earlier steps of a failed run, or keeps them for rollback with --no-rollback-on-failure', async () => {

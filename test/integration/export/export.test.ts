@@ -34,7 +34,7 @@ describe.each(testServers())('export on $label', (server) => {
     expect(planJson.errors).toEqual([]);
     expect(plan.exitCode).toBe(0);
     expect(planJson.changes.length).toBeGreaterThan(5);
-    expect(planJson.changes.every((change: { action: string }) => change.action === 'noop')).toBe(true);
+    expect(planJson.changes.filter((change: { action: string }) => change.action !== 'noop')).toEqual([]);
     const entries = parse(yaml).indexes as { name: string; table: string }[];
     expect(entries.map((entry) => entry.name)).toContain('idx_actor_last_name');
     // constraint indexes are left out, with a comment that says why

@@ -83,7 +83,9 @@ describe.each(testServersOf('mysql'))('mysql introspection on $label', (server) 
     const for500 = test.db.queryCount - before500;
     expect(ten.tables.size).toBe(10);
     expect(many.tables.size).toBe(500);
-    expect([...many.tables.values()].every((table) => table.indexes.length === 2)).toBe(true);
+    expect([...many.tables.values()].filter((table) => table.indexes.length !== 2).map((table) => table.name)).toEqual(
+      [],
+    );
     expect(for10).toBe(for500);
     expect(for10).toBeLessThanOrEqual(4);
   });

@@ -42,7 +42,7 @@ describe.each(testServersOf('postgres'))('postgres canonicalize on $label', (ser
         ],
       }),
     ];
-    expect(plans.some((plan) => plan.equals(live.get(plan.name)!))).toBe(false);
+    expect(plans.filter((plan) => plan.equals(live.get(plan.name)!)).map((plan) => plan.name)).toEqual([]);
     const results = await dialect.canonicalize(test.db, plans, 5_000);
     const canonical = results.map((result) => ('index' in result ? result.index : result.error));
     expect(canonical.map((index) => (index instanceof Index ? index.name : index))).toEqual(plans.map((p) => p.name));
@@ -76,7 +76,7 @@ describe.each(testServersOf('postgres'))('postgres canonicalize on $label', (ser
       desired({ name: `many_${i}`, keyParts: [{ expression: `lower(email) || '${i}'`, order: 'asc' }] }),
     );
     const results = await dialect.canonicalize(test.db, many, 5_000);
-    expect(results.every((result) => 'index' in result)).toBe(true);
+    expect(results.filter((result) => !('index' in result))).toEqual([]);
     // one statement per round trip: session open + BEGIN + SET LOCAL + (SAVEPOINT, statement, RELEASE)
     // for the temp table and for each of the 10 indexes + oid lookup + read back + ROLLBACK: constant per index
     expect(test.db.queryCount - before).toBeLessThanOrEqual(3 * many.length + 10);

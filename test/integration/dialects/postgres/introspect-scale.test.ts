@@ -42,7 +42,9 @@ describe.each(testServersOf('postgres'))('postgres introspection cost on $label'
     const large = await count(tables);
     expect(small.schema.tables.size).toBe(10);
     expect(large.schema.tables.size).toBe(500);
-    expect([...large.schema.tables.values()].every((table) => table.indexes.length === 3)).toBe(true);
+    expect(
+      [...large.schema.tables.values()].filter((table) => table.indexes.length !== 3).map((table) => table.name),
+    ).toEqual([]);
     expect(large.schema.tables.get('public.t_499')?.indexes.map((index) => index.name)).toEqual([
       't_499_created',
       't_499_name',
