@@ -33,8 +33,8 @@ async function throwIfInterrupted(session: Session): Promise<void> {
 
 /**
  * EXPLAIN support for MySQL/MariaDB. MariaDB: `ANALYZE FORMAT=JSON` (executes, reports r_* times).
- * MySQL 8.0.18+: `EXPLAIN ANALYZE` for times and rows, plus `EXPLAIN FORMAT=JSON` for keys and access types.
- * No hypothetical indexes.
+ * MySQL 8.0.18+: `EXPLAIN ANALYZE` for times and rows, plus `EXPLAIN FORMAT=JSON` for keys and access types;
+ * an older MySQL cannot time a query, and says so for each one. No hypothetical indexes.
  */
 export function createMysqlExplain(server: ServerInfo): ExplainDialect {
   const { statementTimeout, analyzeStatement, noIndexHint } = flavorFeatures(server);
@@ -52,6 +52,9 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
     rollbackSql: 'ROLLBACK',
     refusedForEffects: mysqlRefusedForEffects,
     async analyze(session, statement) {
+      if (analyzeStatement === null) {
+        throw new Error(`MySQL ${server.version} cannot time a query: EXPLAIN ANALYZE needs MySQL 8.0.18 or later`);
+      }
       if (analyzeStatement === 'ANALYZE FORMAT=JSON') {
         return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));
       }

@@ -74,8 +74,12 @@ export interface FlavorFeatures {
   usageStatistics: { table: string; switch: 'userstat' | 'performance_schema' };
   /** The `NO_INDEX(table index)` optimizer hint (MySQL 8.0.20+): what-if estimates of a drop; MariaDB has none. */
   noIndexHint: boolean;
-  /** How a query is executed and timed: MariaDB `ANALYZE FORMAT=JSON`, MySQL 8.0.18+ `EXPLAIN ANALYZE`. */
-  analyzeStatement: 'ANALYZE FORMAT=JSON' | 'EXPLAIN ANALYZE';
+  /**
+   * How a query is executed and timed: MariaDB `ANALYZE FORMAT=JSON` (10.1+, so every MariaDB the tool
+   * meets; checked on 10.11.19), MySQL `EXPLAIN ANALYZE` (8.0.18+; checked on 9.7.4); null on an older
+   * MySQL, where no statement times a query.
+   */
+  analyzeStatement: 'ANALYZE FORMAT=JSON' | 'EXPLAIN ANALYZE' | null;
   /**
    * information_schema.STATISTICS lists each table's keys in the server's key order (MariaDB). MySQL 8.0's
    * data-dictionary view does not (seen on 9.7.4: by name); there SHOW INDEX, one table at a time, does.
@@ -157,7 +161,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
     progressSource: 'performance_schema',
     virtualColumnKeysLast: true,
     indexExistenceGuards: false,
-    analyzeStatement: 'EXPLAIN ANALYZE',
+    analyzeStatement: atLeast(server, 8, 0, 18) ? 'EXPLAIN ANALYZE' : null,
     noIndexHint: atLeast(server, 8, 0, 20),
     usageStatistics: {
       table: 'performance_schema.table_io_waits_summary_by_index_usage',
@@ -192,6 +196,7 @@ export function mysqlCapabilities(features: FlavorFeatures): Capabilities {
     maxIdentifierLength: 64,
     identifierLengthUnit: 'characters',
     indexNamesIgnoreCase: true,
+    columnNamesIgnoreCase: true,
     maxKeyParts: 16,
   };
 }
