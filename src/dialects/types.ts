@@ -35,6 +35,8 @@ export interface Capabilities {
    * error 1061 "Duplicate key name"); PostgreSQL's quoted names are exact.
    */
   indexNamesIgnoreCase: boolean;
+  /** Column names compare without regard to case (MySQL/MariaDB: `Status` names column `status`); PostgreSQL's are exact. */
+  columnNamesIgnoreCase: boolean;
   /** Most key parts one index may have (null: no practical limit to check). */
   maxKeyParts: number | null;
 }

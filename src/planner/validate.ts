@@ -78,10 +78,11 @@ export function validateEntry(
       `${index.keyParts.length} key parts; ${flavor} allows at most ${caps.maxKeyParts}`,
     );
   }
-  const columns = new Set(table.columns.map((column) => column.name));
+  const folded = (name: string) => (caps.columnNamesIgnoreCase ? name.toLowerCase() : name);
+  const columns = new Set(table.columns.map((column) => folded(column.name)));
   index.keyParts.forEach((part, i) => {
     const key = `columns.${i}`;
-    if (part.column !== undefined && !columns.has(part.column)) {
+    if (part.column !== undefined && !columns.has(folded(part.column))) {
       add(key, 'unknown_column', `column "${part.column}" does not exist in table "${spec.table}"`);
     }
     if (part.expression !== undefined && !caps.expressionKeyParts) {
@@ -95,7 +96,7 @@ export function validateEntry(
     }
   });
   spec.include.forEach((column, i) => {
-    if (!columns.has(column)) {
+    if (!columns.has(folded(column))) {
       add(`include.${i}`, 'unknown_column', `include column "${column}" does not exist in table "${spec.table}"`);
     }
   });

@@ -33,6 +33,7 @@ const postgresCapabilities: Capabilities = {
   maxIdentifierLength: maxIdentifierBytes,
   identifierLengthUnit: 'bytes',
   indexNamesIgnoreCase: false,
+  columnNamesIgnoreCase: false,
   maxKeyParts: maxIndexColumns,
 };
 

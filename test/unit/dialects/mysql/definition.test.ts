@@ -79,6 +79,7 @@ describe('capabilities by flavor and version', () => {
       maxIdentifierLength: 64,
       identifierLengthUnit: 'characters',
       indexNamesIgnoreCase: true,
+      columnNamesIgnoreCase: true,
       maxKeyParts: 16,
     });
   });
