@@ -4,6 +4,7 @@ import { LiveIndex, type LiveTable } from '../../model/schema.js';
 import { primaryKeyName, renderKeyLine } from './definition.js';
 import { storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
+import { readsVirtualColumn } from './virtual-columns.js';
 
 /*
  * The server keeps a table's keys in the order of `sort_keys()` (sql_table.cc), which SHOW CREATE TABLE
@@ -25,13 +26,6 @@ function hasNullablePart(index: Index, table: LiveTable): boolean {
   return index.keyParts.some((part) => part.column === undefined || nullable.get(part.column.toLowerCase()) !== false);
 }
 
-function usesVirtualColumn(index: Index, table: LiveTable): boolean {
-  const virtual = new Set(
-    table.columns.filter((column) => column.generated === 'virtual').map((column) => column.name.toLowerCase()),
-  );
-  return index.keyParts.some((part) => part.column === undefined || virtual.has(part.column.toLowerCase()));
-}
-
 /** MariaDB's long unique key: UNIQUE with a HASH index type on an engine that has no hash indexes. */
 function isLongUniqueHash(index: Index, table: LiveTable): boolean {
   return index.unique && index.method === 'hash' && !storageEnginesWithNativeHash.includes(storageEngine(table));
@@ -47,7 +41,7 @@ function uniqueClass(index: Index, table: LiveTable): number {
 function keyClassRank(index: Index, table: LiveTable, features: FlavorFeatures): number {
   if (index.name === primaryKeyName) return 0;
   const base = index.unique ? uniqueClass(index, table) : index.method === 'fulltext' ? 7 : 6;
-  const virtualLast = features.virtualColumnKeysLast && usesVirtualColumn(index, table) ? 1 : 0;
+  const virtualLast = features.virtualColumnKeysLast && readsVirtualColumn(index, table) ? 1 : 0;
   return base * 2 + virtualLast;
 }
 

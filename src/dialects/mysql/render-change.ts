@@ -6,6 +6,7 @@ import { isInnodb } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
 import { followersInClass } from './key-order.js';
 import { qualifiedTable, quoteMysqlIdent } from './quote.js';
+import { namesVirtualColumn } from './virtual-columns.js';
 
 /** The ALGORITHM/LOCK clauses of one ALTER and, when they are not LOCK=NONE, why. */
 interface AlterMode {
@@ -40,20 +41,13 @@ function tableBlocker(table: LiveTable | undefined, features: FlavorFeatures): A
   return null;
 }
 
-function usesVirtualColumn(index: Index, table: LiveTable | undefined): boolean {
-  const virtual = new Set(
-    table?.columns.filter((column) => column.generated === 'virtual').map((column) => column.name.toLowerCase()),
-  );
-  return index.keyParts.some((part) => part.column !== undefined && virtual.has(part.column.toLowerCase()));
-}
-
 /** How adding this index runs: the cheapest online algorithm, or the legal blocking clauses and why. */
 function addMode(index: Index, table: LiveTable | undefined, features: FlavorFeatures): AlterMode {
   const blocker = tableBlocker(table, features);
   if (blocker) return blocker;
   if (index.method === 'fulltext') return blocking(`FULLTEXT cannot be built online: ${features.fulltextLockError}`);
   if (index.method === 'spatial') return blocking(`SPATIAL cannot be built online: ${features.spatialLockError}`);
-  if (features.virtualColumnIndexBlocks && usesVirtualColumn(index, table)) {
+  if (features.virtualColumnIndexBlocks && namesVirtualColumn(index, table)) {
     return blocking('an index on a virtual generated column cannot be built with LOCK=NONE on MySQL (error 3178)');
   }
   if (features.virtualColumnIndexBlocks && index.keyParts.some((part) => part.expression !== undefined)) {
