@@ -104,6 +104,7 @@ export const errorCodes = [
   'server_error',
   'file_access',
   'explain_unreadable',
+  'explain_unsupported',
   // demo
   'demo_server',
   'demo_unavailable',

@@ -53,7 +53,10 @@ export function createMysqlExplain(server: ServerInfo): ExplainDialect {
     refusedForEffects: mysqlRefusedForEffects,
     async analyze(session, statement) {
       if (analyzeStatement === null) {
-        throw new Error(`MySQL ${server.version} cannot time a query: EXPLAIN ANALYZE needs MySQL 8.0.18 or later`);
+        throw new SafeIndexError(
+          'explain_unsupported',
+          `MySQL ${server.version} cannot time a query: EXPLAIN ANALYZE needs MySQL 8.0.18 or later`,
+        );
       }
       if (analyzeStatement === 'ANALYZE FORMAT=JSON') {
         return parseMariadbAnalyze(await firstColumn(session, `ANALYZE FORMAT=JSON ${statement}`));

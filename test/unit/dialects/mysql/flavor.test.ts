@@ -24,9 +24,10 @@ describe('how a query is timed, by flavor and version', () => {
       },
     } as unknown as Session;
     const explain = createMysqlExplain(serverInfo('mysql', '8.0.17'));
-    await expect(explain.analyze(session, 'select 1')).rejects.toThrow(
-      'MySQL 8.0.17 cannot time a query: EXPLAIN ANALYZE needs MySQL 8.0.18 or later',
-    );
+    await expect(explain.analyze(session, 'select 1')).rejects.toMatchObject({
+      code: 'explain_unsupported',
+      message: 'MySQL 8.0.17 cannot time a query: EXPLAIN ANALYZE needs MySQL 8.0.18 or later',
+    });
     expect(sent).toEqual([]);
   });
 });
