@@ -65,8 +65,10 @@ async function tryLadder(session: Session, statement: string, rungs: Rung[]): Pr
 /** The lock impact of the accepted clauses: the rules' text where the clauses are the rules' own. */
 function impactOf(rung: Rung, before: PlannedChange): string {
   if (clausesAtEnd.exec(before.sql[0]!)?.[0] === `, ${rung.clauses}`) return before.lockImpact;
-  if (rung.online) return onlineImpact;
-  return rung.clauses.startsWith('ALGORITHM=COPY') ? `table copied under ${sharedImpact}` : sharedImpact;
+  // the server's parallel build settings the rules appended to a build stay
+  const settings = /; built with .*$/.exec(before.lockImpact)?.[0] ?? '';
+  if (rung.online) return `${onlineImpact}${settings}`;
+  return `${rung.clauses.startsWith('ALGORITHM=COPY') ? `table copied under ${sharedImpact}` : sharedImpact}${settings}`;
 }
 
 /** Drops scratch schemas of probes that died more than an hour ago (the ones this login can see). */
