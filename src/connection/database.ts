@@ -1,4 +1,4 @@
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { ConnectionError } from '../errors.js';
 import { type Driver, drivers, type Row, type ServerInfo, toolConnectionName } from './drivers.js';
 import { redact, type Target } from './target.js';
@@ -17,7 +17,11 @@ export interface Session {
 
 /** An open connection pool to the target with the server identified. */
 export interface Database {
-  readonly knex: Knex;
+  /**
+   * knex on the same pool, for the state tables and their migrations; loaded on first use, so a command
+   * that never touches them (an in-sync plan, --help) does not load knex at all.
+   */
+  knex(): Promise<Knex>;
   readonly target: Target;
   readonly server: ServerInfo;
   /** Runs one statement on any pooled connection. */
@@ -78,44 +82,44 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
   });
   driver.assertOneStatementPerQuery({ config: settings });
   const setup = setupStatements(target, driver, options);
-  // the driver's own pool, shared with knex through its public `connectionPool` option
-  const pool = driver.openPool(settings, 8, setup);
-  const { connection: _connection, pool: _pool, ...knexOptions } = target.knexConfig;
-  const knex = knexFactory({
-    ...knexOptions,
-    connectionPool: pool.native as Knex.ConnectionPool,
-    log: {
-      warn: quiet,
-      error: quiet,
-      deprecate: quiet,
-      debug: quiet,
-    },
-  });
+  // the driver's own pool, shared with knex (when loaded) through its public `connectionPool` option
+  const pool = await driver.openPool(settings, 8, setup);
   let count = 0;
-  knex.on('query', () => {
-    count += 1;
-  });
+  let knexLoading: Promise<Knex> | undefined;
+  const knex = () => {
+    knexLoading ??= import('knex').then(({ default: knexFactory }) => {
+      const { connection: _connection, pool: _pool, ...knexOptions } = target.knexConfig;
+      const instance = knexFactory({
+        ...knexOptions,
+        connectionPool: pool.native as Knex.ConnectionPool,
+        log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
+      });
+      instance.on('query', () => {
+        count += 1;
+      });
+      return instance;
+    });
+    return knexLoading;
+  };
   /**
-   * Statements without bindings go to the driver untouched: knex.raw would rewrite every `?` (even
-   * inside string literals, e.g. `WHERE note = 'why?'`) into a placeholder.
+   * Statements go to the driver: without bindings exactly as written (no `?` is rewritten, even inside
+   * a string literal such as `WHERE note = 'why?'`), with bindings through the driver's placeholders.
    */
-  const direct = async (connection: unknown, sql: string): Promise<Row[]> => {
+  const send = async (connection: unknown, sql: string, bindings?: readonly unknown[]): Promise<Row[]> => {
     count += 1;
-    return driver.queryDirect(connection, sql);
+    if (!bindings || bindings.length === 0) return driver.queryDirect(connection, sql);
+    return driver.queryBound(connection, sql, bindings);
   };
   const run = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-    if (bindings && bindings.length > 0) {
-      return driver.rowsOfRaw(await knex.raw(sql, bindings as Knex.RawBinding[])) as T[];
-    }
     const { connection, release } = await pool.acquire();
     try {
-      return (await direct(connection, sql)) as T[];
+      return (await send(connection, sql, bindings)) as T[];
     } finally {
       release();
     }
   };
   const close = async () => {
-    await knex.destroy();
+    if (knexLoading) await (await knexLoading).destroy();
     await pool.end();
   };
   let server: ServerInfo;
@@ -134,12 +138,8 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       await closeConnection().catch(() => {});
       throw error;
     }
-    const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
-      if (!bindings || bindings.length === 0) return (await direct(connection, sql)) as T[];
-      // `.connection()` is knex's public way to run a query on a connection it does not pool
-      const result = await knex.raw(sql, bindings as Knex.RawBinding[]).connection(connection);
-      return driver.rowsOfRaw(result) as T[];
-    };
+    const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> =>
+      (await send(connection, sql, bindings)) as T[];
     const identify = async (name: string) => {
       if (driver.renameSql) await exec(driver.renameSql, [`${toolConnectionName} ${name}`.slice(0, 63)]);
     };

@@ -1,7 +1,42 @@
-import mysqlDriver from 'mysql2';
-import pg from 'pg';
 import { SafeIndexError } from '../errors.js';
 import type { DialectName } from './target.js';
+
+// each driver is imported when its dialect first connects: a command never loads the other one
+let pgModule: Promise<typeof import('pg').default> | undefined;
+let mysqlModule: Promise<typeof import('mysql2')> | undefined;
+const loadPg = () => {
+  pgModule ??= import('pg').then((module) => module.default);
+  return pgModule;
+};
+const loadMysql = () => {
+  // a CommonJS package: Node gives its exports as the default export
+  mysqlModule ??= import('mysql2').then((module) => (module as unknown as { default: typeof module }).default);
+  return mysqlModule;
+};
+
+/** Throws the way knex did for a binding left undefined (a bug in the caller, never sent as NULL). */
+function checkBindings(sql: string, bindings: readonly unknown[]): void {
+  const missing = bindings.flatMap((value, i) => (value === undefined ? [i] : []));
+  if (missing.length > 0) {
+    throw new Error(`undefined binding(s) at [${missing.join(', ')}] in query: ${sql.slice(0, 200)}`);
+  }
+}
+
+/**
+ * `?` placeholders as PostgreSQL's `$1, $2, ...` (the form knex.raw accepted: `\\?` is a literal `?`);
+ * the number of placeholders must match the bindings.
+ */
+export function numberedPlaceholders(sql: string, count: number): string {
+  let n = 0;
+  const text = sql.replace(/\\\?|\?\??/g, (match) => {
+    if (match === '\\?') return '?';
+    if (match === '??') throw new Error(`identifier placeholders (??) are not supported: ${sql.slice(0, 200)}`);
+    n += 1;
+    return `$${n}`;
+  });
+  if (n !== count) throw new Error(`expected ${n} bindings, got ${count}, in query: ${sql.slice(0, 200)}`);
+  return text;
+}
 
 /** A result row as the drivers return it. */
 export type Row = Record<string, unknown>;
@@ -58,6 +93,8 @@ export interface Driver {
   rowsOfRaw(result: unknown): Row[];
   /** Sends one statement to a raw driver connection exactly as written (no placeholder rewriting). */
   queryDirect(connection: unknown, sql: string): Promise<Row[]>;
+  /** Sends one statement with `?` placeholders and their values (the driver binds or escapes them). */
+  queryBound(connection: unknown, sql: string, bindings: readonly unknown[]): Promise<Row[]>;
   /**
    * Throws when a raw driver connection could run several statements from one string (MySQL
    * `multipleStatements`); every connection the tool opens is checked before its first statement.
@@ -70,7 +107,7 @@ export interface Driver {
   /** Opens one connection with these settings; `setup` statements run first on it. */
   connect(settings: Record<string, unknown>, setup: readonly string[]): Promise<DriverConnection>;
   /** Opens a lazy pool of at most `max` connections; `setup` statements run first on each new one. */
-  openPool(settings: Record<string, unknown>, max: number, setup: readonly string[]): DriverPool;
+  openPool(settings: Record<string, unknown>, max: number, setup: readonly string[]): Promise<DriverPool>;
   /** Identifies the server behind a connection. */
   detectServer(run: RunQuery): Promise<ServerInfo>;
 }
@@ -105,12 +142,18 @@ const postgres: Driver = {
     const query = { text: sql, queryMode: 'extended' };
     return postgres.rowsOfRaw(await (connection as { query(config: typeof query): Promise<unknown> }).query(query));
   },
+  async queryBound(connection, sql, bindings) {
+    checkBindings(sql, bindings);
+    const query = { text: numberedPlaceholders(sql, bindings.length), values: [...bindings] };
+    return postgres.rowsOfRaw(await (connection as { query(config: typeof query): Promise<unknown> }).query(query));
+  },
   assertOneStatementPerQuery() {
     // nothing to check: queryDirect and bound queries use the extended protocol, one statement each
   },
   connectionIdSql: 'select pg_backend_pid() as id',
   lockTimeoutSql: (ms) => `SET lock_timeout = ${Math.max(1, Math.round(ms))}`,
   async connect(settings, setup) {
+    const pg = await loadPg();
     const client = new pg.Client(settings);
     // a connection the server ends (a killed session) must not crash the process: the next query fails
     client.on('error', () => {});
@@ -123,7 +166,8 @@ const postgres: Driver = {
     }
     return { connection: client, close: () => client.end() };
   },
-  openPool(settings, max, setup) {
+  async openPool(settings, max, setup) {
+    const pg = await loadPg();
     const pool = new pg.Pool({ ...settings, max });
     // an idle connection the server ended is dropped by the pool; nothing to report
     pool.on('error', () => {});
@@ -176,6 +220,16 @@ const mysql: Driver = {
     });
     return mysql.rowsOfRaw([rows]);
   },
+  async queryBound(connection, sql, bindings) {
+    checkBindings(sql, bindings);
+    // the driver escapes the values into the text (client-side, as knex.raw had it do)
+    const rows = await new Promise<unknown>((resolve, reject) => {
+      (
+        connection as { query(sql: string, values: unknown[], cb: (error: unknown, rows: unknown) => void): void }
+      ).query(sql, [...bindings], (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    return mysql.rowsOfRaw([rows]);
+  },
   assertOneStatementPerQuery(connection) {
     const config = (connection as { config?: { multipleStatements?: unknown } }).config;
     if (!config || config.multipleStatements) {
@@ -189,6 +243,7 @@ const mysql: Driver = {
   // whole seconds, at least 1, rounded up so the wait is never shorter than asked
   lockTimeoutSql: (ms) => `SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`,
   async connect(settings, setup) {
+    const mysqlDriver = await loadMysql();
     const connection = mysqlDriver.createConnection(settings);
     connection.on('error', () => {});
     const close = () =>
@@ -202,7 +257,8 @@ const mysql: Driver = {
     }
     return { connection, close };
   },
-  openPool(settings, max, setup) {
+  async openPool(settings, max, setup) {
+    const mysqlDriver = await loadMysql();
     const pool = mysqlDriver.createPool({ ...settings, connectionLimit: max });
     pool.on('connection', (connection) => {
       for (const sql of setup) connection.query(sql, () => {});

@@ -54,7 +54,7 @@ export async function readStateVersion(db: Database): Promise<StateVersion | nul
   const files = await migrationSource.getMigrations([]);
   let rows: Array<{ name: string }>;
   try {
-    rows = await db.knex(migrationsTable).select('name');
+    rows = await (await db.knex())(migrationsTable).select('name');
   } catch {
     return null; // no state tables yet
   }
@@ -89,7 +89,7 @@ export async function ensureStateTables(db: Database): Promise<void> {
   const version = await readStateVersion(db);
   if (version && version.unknown.length > 0) throw newerStateError(db, version.unknown);
   if (version && version.pending.length === 0) return;
-  await db.knex.migrate.latest({ migrationSource, tableName: migrationsTable });
+  await (await db.knex()).migrate.latest({ migrationSource, tableName: migrationsTable });
 }
 
 /**
@@ -114,5 +114,5 @@ export async function readState<T>(db: Database, read: () => Promise<T>): Promis
 
 /** Whether the state tables exist yet (read-only commands do not create them). */
 export async function stateTablesExist(db: Database): Promise<boolean> {
-  return db.knex.schema.hasTable(stepsTable);
+  return (await db.knex()).schema.hasTable(stepsTable);
 }

@@ -124,8 +124,7 @@ function toStep(row: Row): StepRecord {
 
 /** Records a new run with status `running` and its steps as `not_run`; returns the run id. */
 export async function createRun(db: Database, run: NewRun, steps: readonly NewStep[]): Promise<number> {
-  const inserted = await db
-    .knex(runsTable)
+  const inserted = await (await db.knex())(runsTable)
     .insert({
       command: run.command,
       status: 'running',
@@ -146,7 +145,7 @@ export async function createRun(db: Database, run: NewRun, steps: readonly NewSt
   const first = inserted[0] as number | { id: number };
   const id = typeof first === 'object' ? Number(first.id) : Number(first);
   if (steps.length > 0) {
-    await db.knex(stepsTable).insert(
+    await (await db.knex())(stepsTable).insert(
       steps.map((step) => ({
         run_id: id,
         ordinal: step.ordinal,
@@ -202,7 +201,7 @@ export async function updateStep(
   ordinal: number,
   patch: Partial<Pick<StepRecord, keyof typeof stepColumns>>,
 ): Promise<void> {
-  await db.knex(stepsTable).where({ run_id: runId, ordinal }).update(columnsOf(patch, stepColumns));
+  await (await db.knex())(stepsTable).where({ run_id: runId, ordinal }).update(columnsOf(patch, stepColumns));
 }
 
 /** Updates a run's outcome. */
@@ -211,59 +210,59 @@ export async function updateRun(
   runId: number,
   patch: Partial<Pick<RunRecord, keyof typeof runColumns>>,
 ): Promise<void> {
-  await db.knex(runsTable).where({ id: runId }).update(columnsOf(patch, runColumns));
+  await (await db.knex())(runsTable).where({ id: runId }).update(columnsOf(patch, runColumns));
 }
 
 /** One run by id. */
 export async function getRun(db: Database, id: number): Promise<RunRecord | undefined> {
-  const [row] = await db.knex(runsTable).where({ id }).select('*');
+  const [row] = await (await db.knex())(runsTable).where({ id }).select('*');
   return row ? toRun(row) : undefined;
 }
 
 /** The newest recorded run, whatever its status. */
 export async function newestRun(db: Database): Promise<RunRecord | undefined> {
-  const [row] = await db.knex(runsTable).orderBy('id', 'desc').limit(1).select('*');
+  const [row] = await (await db.knex())(runsTable).orderBy('id', 'desc').limit(1).select('*');
   return row ? toRun(row) : undefined;
 }
 
 /** Every run, newest first. */
 export async function listRuns(db: Database, limit = 1000): Promise<RunRecord[]> {
-  const rows = await db.knex(runsTable).orderBy('id', 'desc').limit(limit).select('*');
+  const rows = await (await db.knex())(runsTable).orderBy('id', 'desc').limit(limit).select('*');
   return rows.map(toRun);
 }
 
 /** The runs that applied the saved plan with this hash, newest first. */
 export async function runsOfSavedPlan(db: Database, hash: string): Promise<RunRecord[]> {
-  const rows = await db.knex(runsTable).where({ saved_plan_hash: hash }).orderBy('id', 'desc').select('*');
+  const rows = await (await db.knex())(runsTable).where({ saved_plan_hash: hash }).orderBy('id', 'desc').select('*');
   return rows.map(toRun);
 }
 
 /** Runs still marked `running`. */
 export async function runningRuns(db: Database): Promise<RunRecord[]> {
-  const rows = await db.knex(runsTable).where({ status: 'running' }).select('*');
+  const rows = await (await db.knex())(runsTable).where({ status: 'running' }).select('*');
   return rows.map(toRun);
 }
 
 /** The steps of a run in order. */
 export async function runSteps(db: Database, runId: number): Promise<StepRecord[]> {
-  const rows = await db.knex(stepsTable).where({ run_id: runId }).orderBy('ordinal').select('*');
+  const rows = await (await db.knex())(stepsTable).where({ run_id: runId }).orderBy('ordinal').select('*');
   return rows.map(toStep);
 }
 
 /** Step counts per run, for listings. */
 export async function stepCounts(db: Database): Promise<Map<number, number>> {
-  const rows = (await db.knex(stepsTable).groupBy('run_id').select('run_id').count({ n: '*' })) as Row[];
+  const rows = (await (await db.knex())(stepsTable).groupBy('run_id').select('run_id').count({ n: '*' })) as Row[];
   return new Map(rows.map((row) => [Number(row.run_id), Number(row.n)]));
 }
 
 /** The newest run that still has applied steps (applied, failed or interrupted part-way). */
 export async function latestUndoableRun(db: Database): Promise<RunRecord | undefined> {
-  const [row] = await db
-    .knex(runsTable)
+  const knex = await db.knex();
+  const [row] = await knex(runsTable)
     .whereIn('status', ['applied', 'failed', 'interrupted'])
     .whereExists((q) =>
       q
-        .select(db.knex.raw('1'))
+        .select(knex.raw('1'))
         .from(stepsTable)
         .whereRaw('?? = ??', [`${stepsTable}.run_id`, `${runsTable}.id`])
         .where(`${stepsTable}.status`, 'applied'),
@@ -279,8 +278,7 @@ export async function latestUndoableRun(db: Database): Promise<RunRecord | undef
  * rollback of `runId` must not undo from under them when they changed the same index.
  */
 export async function laterAppliedSteps(db: Database, runId: number): Promise<StepRecord[]> {
-  const rows = await db
-    .knex(stepsTable)
+  const rows = await (await db.knex())(stepsTable)
     .where('run_id', '>', runId)
     .where('status', 'applied')
     .orderBy([

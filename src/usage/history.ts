@@ -32,7 +32,7 @@ export async function recordSnapshot(
     scans: counter.scans,
     last_scan: counter.lastScan,
   }));
-  for (let i = 0; i < rows.length; i += 500) await db.knex(usageTable).insert(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500) await (await db.knex())(usageTable).insert(rows.slice(i, i + 500));
 }
 
 /**
@@ -45,9 +45,10 @@ export async function readSnapshots(
   windowStart: Date,
 ): Promise<Map<string, CounterPoint[]>> {
   const points = new Map<string, CounterPoint[]>();
-  if (sources.length === 0 || !(await db.knex.schema.hasTable(usageTable))) return points;
-  const baselines = (await db
-    .knex(usageTable)
+  if (sources.length === 0 || !(await (await db.knex()).schema.hasTable(usageTable))) return points;
+  const baselines = (await (
+    await db.knex()
+  )(usageTable)
     .select('source')
     .max({ at: 'recorded_at' })
     .whereIn('source', [...sources])
@@ -55,8 +56,9 @@ export async function readSnapshots(
     .groupBy('source')) as Row[];
   const from = new Map(baselines.map((row) => [String(row.source), date(row.at)!]));
   for (const source of sources) {
-    const rows = (await db
-      .knex(usageTable)
+    const rows = (await (
+      await db.knex()
+    )(usageTable)
       .select('*')
       .where('source', source)
       .where('recorded_at', '>=', from.get(source) ?? windowStart)
