@@ -1,4 +1,5 @@
 import { SafeIndexError } from '../errors.js';
+import { checkBindings, numberedPlaceholders } from './placeholders.js';
 import type { DialectName } from './target.js';
 
 // each driver is imported when its dialect first connects: a command never loads the other one
@@ -13,30 +14,6 @@ const loadMysql = () => {
   mysqlModule ??= import('mysql2').then((module) => (module as unknown as { default: typeof module }).default);
   return mysqlModule;
 };
-
-/** Throws the way knex did for a binding left undefined (a bug in the caller, never sent as NULL). */
-function checkBindings(sql: string, bindings: readonly unknown[]): void {
-  const missing = bindings.flatMap((value, i) => (value === undefined ? [i] : []));
-  if (missing.length > 0) {
-    throw new Error(`undefined binding(s) at [${missing.join(', ')}] in query: ${sql.slice(0, 200)}`);
-  }
-}
-
-/**
- * `?` placeholders as PostgreSQL's `$1, $2, ...` (the form knex.raw accepted: `\\?` is a literal `?`);
- * the number of placeholders must match the bindings.
- */
-export function numberedPlaceholders(sql: string, count: number): string {
-  let n = 0;
-  const text = sql.replace(/\\\?|\?\??/g, (match) => {
-    if (match === '\\?') return '?';
-    if (match === '??') throw new Error(`identifier placeholders (??) are not supported: ${sql.slice(0, 200)}`);
-    n += 1;
-    return `$${n}`;
-  });
-  if (n !== count) throw new Error(`expected ${n} bindings, got ${count}, in query: ${sql.slice(0, 200)}`);
-  return text;
-}
 
 /** A result row as the drivers return it. */
 export type Row = Record<string, unknown>;

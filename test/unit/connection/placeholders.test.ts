@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numberedPlaceholders } from '../../../src/connection/drivers.js';
+import { numberedPlaceholders } from '../../../src/connection/placeholders.js';
 
 describe('PostgreSQL placeholders of bound statements', () => {
   it('numbers each ? in order', () => {

@@ -48,6 +48,7 @@ const invariantThrows = new Set([
   'src/dialects/mysql/render-change.ts',
   'src/dialects/postgres/render.ts',
   'src/package-files.ts',
+  'src/connection/placeholders.ts', // a statement whose bindings do not match its placeholders: a bug
   'src/demo/embedded-server.ts', // MODULE_NOT_FOUND, caught there and turned into demo_unavailable
 ]);
 
