@@ -92,6 +92,7 @@ export const errorCodes = [
   'statement_failed',
   'state_lost',
   'state_newer',
+  'replica_lag',
   'verify_expect_unmet',
   'verify_regression',
   'verify_error',

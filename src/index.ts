@@ -69,6 +69,8 @@ export interface PlanApiOptions extends PlanFilesOptions {
   whatIf?: boolean;
   /** Also write the plan as a saved plan to this file (`plan --out`); not written when the plan has errors. */
   out?: string;
+  /** Replica URLs: their lag and state are shown (`replicas`), their index usage counts for drops. */
+  replicas?: string[];
 }
 
 /** Options of `apply` and `rollback` (durations in milliseconds; defaults as on the command line). */
@@ -81,6 +83,12 @@ export interface RunApiOptions extends TargetOptions {
   blockers?: BlockersPolicy;
   /** Longest wait of one step for those sessions under `wait` (default: the plan's `snapshot_wait`, else 10 min). */
   snapshotWaitMs?: number;
+  /** Replica URLs the lag gate waits for (PostgreSQL standbys are also found on the primary). */
+  replicas?: string[];
+  /** The most a replica may be behind before a step starts (default: the plan's `max_replica_lag`, else 10 s). */
+  maxReplicaLagMs?: number;
+  /** The longest one wait for replicas lasts before the run fails (default 10 min). */
+  replicaWaitMs?: number;
   /** Progress and log lines (default: silent). */
   sink?: ExecutionSink;
 }

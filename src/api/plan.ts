@@ -6,6 +6,7 @@ import { loadPlans } from '../plan-file/load.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanOptions, PlanReport } from '../planner/types.js';
+import { readReplicaStatuses } from '../replicas/read.js';
 import { buildSavedPlan, renderSavedPlan, type SavedPlan } from '../saved-plan/document.js';
 import { attachUsage, defaultUsageWindowMs } from '../usage/evidence.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
@@ -18,7 +19,7 @@ export interface PlanRequest extends TargetOptions, PlanOptions {
   whatIf?: boolean;
   /** Write the plan as a saved plan to this file (`plan --out`); not written when the plan has errors. */
   out?: string;
-  /** Replica URLs whose index usage counts for drops and disables. */
+  /** Replica URLs: their index usage counts for drops and disables; their lag and state are shown. */
   replicas?: string[];
 }
 
@@ -37,6 +38,7 @@ export async function planLoaded(request: PlanRequest, plan: IndexPlan): Promise
     async (db, dialect) => {
       const built = await buildPlan(db, dialect, plan, request);
       await attachUsage(db, built, { replicas: request.replicas ?? [], windowMs: defaultUsageWindowMs, record: false });
+      built.replicas = await readReplicaStatuses(db, request.replicas ?? []);
       const withWhatIf = request.whatIf ? { ...built, whatIf: await whatIfEstimates(db, built) } : built;
       if (!request.out || built.errors.length > 0) return withWhatIf;
       const saved = buildSavedPlan({

@@ -23,6 +23,7 @@ export function replicaOption<T>(yargs: Argv<T>) {
     type: 'string',
     array: true,
     default: [] as string[],
-    describe: 'a replica URL, read the same way as the primary (repeatable)',
+    describe:
+      "a replica URL (repeatable): its index usage is read like the primary's, and apply/rollback wait for its lag",
   });
 }

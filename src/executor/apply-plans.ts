@@ -10,6 +10,7 @@ import { loadPlans } from '../plan-file/load.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
+import { defaultMaxReplicaLagMs, defaultReplicaWaitMs } from '../replicas/gate.js';
 import { attachUsage, checkUsageEvidence, defaultUsageWindowMs } from '../usage/evidence.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 import { executeApply } from './apply.js';
@@ -34,10 +35,14 @@ export interface ApplyRequest extends TargetOptions {
   allowUsed?: boolean;
   /** Refuse drops and disables whose usage is unknown (overrides the plans' `require_usage_evidence`). */
   requireUsageEvidence?: boolean;
-  /** Replica URLs whose index usage counts for drops and disables. */
+  /** Replica URLs: their index usage counts for drops and disables, and the lag gate waits for them. */
   replicas?: string[];
   /** The fleet apply (`apply --targets`) this database's run belongs to; recorded with the run. */
   fleetDeploy?: string;
+  /** Overrides the plans' `max_replica_lag`. */
+  maxReplicaLagMs?: number;
+  /** The longest one wait for replicas lasts (default 10m). */
+  replicaWaitMs?: number;
   confirm?(steps: readonly PlanStep[]): Promise<boolean>;
   verify?: VerifyHook;
   sink?: ExecutionSink;
@@ -126,6 +131,11 @@ export async function applyPrepared(
     rollbackOnFailure: request.rollbackOnFailure,
     sink: request.sink,
     verify: request.verify ?? evidence,
+    replicaGate: {
+      replicas: request.replicas ?? [],
+      maxLagMs: request.maxReplicaLagMs ?? plan.settings.maxReplicaLagMs ?? defaultMaxReplicaLagMs,
+      waitMs: request.replicaWaitMs ?? defaultReplicaWaitMs,
+    },
     prepare: async () => {
       const prepared = await prepare();
       report = prepared.report;

@@ -3,6 +3,7 @@ import type { Database } from '../connection/database.js';
 import { createDialectExecutor } from '../dialects/executor.js';
 import { createDialect } from '../dialects/index.js';
 import { SafeIndexError } from '../errors.js';
+import { ReplicaGate, type ReplicaGateSettings, replicaLagCode } from '../replicas/gate.js';
 import { ensureStateTables } from '../state/migrate.js';
 import { createRun, updateRun } from '../state/runs.js';
 import { openExecution } from './connections.js';
@@ -38,6 +39,8 @@ export interface ApplyOptions {
   confirm?(steps: readonly ExecutionStep[]): Promise<boolean>;
   /** Before/after measurement around the DDL. */
   verify?: VerifyHook;
+  /** The lag gate: wait for replicas before each step and after the last (none when absent). */
+  replicaGate?: ReplicaGateSettings;
   sink?: ExecutionSink;
 }
 
@@ -118,9 +121,22 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           verify,
         };
       }
+      let replicas: ApplyResult['replicas'] = [];
       if (steps.length > 0) {
         await options.verify?.before(steps);
-        const forward = await runForward(db, connections, runId, steps, recorder);
+        const gate = options.replicaGate ? new ReplicaGate(db, options.replicaGate, sink) : undefined;
+        let forward: Awaited<ReturnType<typeof runForward>>;
+        try {
+          forward = await runForward(db, connections, runId, steps, recorder, gate);
+        } finally {
+          await gate?.close();
+        }
+        if (gate) {
+          replicas = gate.lags();
+          forward.outcomes.forEach((outcome, ordinal) => {
+            if (outcome.status !== 'not_run') outcome.replicas = gate.stepLags(ordinal);
+          });
+        }
         outcomes = forward.outcomes;
         if (forward.problem) errors.push(forward.problem);
         else if (options.verify) {
@@ -129,7 +145,10 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
           errors.push(...measured.problems);
         }
         // without the run lock or the run record, nothing more is changed: the next apply sees the state
-        const stopped = errors.some((e) => e.code === 'run_lock_lost' || e.code === 'state_lost');
+        // nor when a replica stayed behind: undoing would be one more change for it to replay
+        const stopped = errors.some(
+          (e) => e.code === 'run_lock_lost' || e.code === 'state_lost' || e.code === replicaLagCode,
+        );
         if (errors.length > 0 && options.rollbackOnFailure !== false && !stopped) {
           const applied = outcomes.flatMap((o, ordinal) => (o.status === 'applied' ? [{ ordinal, step: o.step }] : []));
           if (applied.length > 0) sink.log(`undoing the ${applied.length} step(s) this run applied`);
@@ -168,7 +187,15 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
       );
       const unrecorded = recorder.problem();
       if (unrecorded && !errors.some((e) => e.code === unrecorded.code)) errors.push(unrecorded);
-      return { runId, status: unrecorded ? 'failed' : status, steps: outcomes, rollbackFile, errors, verify };
+      return {
+        runId,
+        status: unrecorded ? 'failed' : status,
+        steps: outcomes,
+        rollbackFile,
+        errors,
+        verify,
+        replicas,
+      };
     } finally {
       await connections.close();
     }

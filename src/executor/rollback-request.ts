@@ -1,6 +1,7 @@
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
+import { defaultMaxReplicaLagMs, defaultReplicaWaitMs } from '../replicas/gate.js';
 import { executeRollback, type RollbackResult, type UndoStep } from './rollback.js';
 import type { ExecutionSink } from './types.js';
 
@@ -24,6 +25,12 @@ export interface RollbackRequest extends TargetOptions {
   confirm?(runId: number, steps: readonly UndoStep[]): Promise<boolean>;
   /** Undo the run although a later run, not rolled back, changed one of its indexes. */
   force?: boolean;
+  /** Replica URLs the lag gate waits for (PostgreSQL standbys are found on the primary as well). */
+  replicas?: string[];
+  /** Lag gate bound (default 10s). */
+  maxReplicaLagMs?: number;
+  /** The longest one wait for replicas lasts (default 10m). */
+  replicaWaitMs?: number;
 }
 
 /** Connects and undoes the chosen run (or only lists its reverse SQL with `dryRun`). */
@@ -38,6 +45,11 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
       sink: request.sink,
       confirm: request.confirm,
       force: request.force ?? false,
+      replicaGate: {
+        replicas: request.replicas ?? [],
+        maxLagMs: request.maxReplicaLagMs ?? defaultMaxReplicaLagMs,
+        waitMs: request.replicaWaitMs ?? defaultReplicaWaitMs,
+      },
       ...(request.rollbackDir ? { rollbackDir: request.rollbackDir } : {}),
       // lock timeout and retries default to those the run was applied with
       settings: {

@@ -4,6 +4,7 @@ import { errorCodeOf, SafeIndexError } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
 import { oneLine } from '../render/one-line.js';
+import { ReplicaGate, type ReplicaGateSettings, type ReplicaLag } from '../replicas/gate.js';
 import { ensureStateTables, stateTablesExist } from '../state/migrate.js';
 import {
   getRun,
@@ -47,6 +48,8 @@ export interface RollbackOptions {
   confirm?(runId: number, steps: readonly UndoStep[]): Promise<boolean>;
   /** Undo the run even when a later run that is not rolled back changed one of its indexes (a warning then). */
   force?: boolean;
+  /** The lag gate: wait for replicas before each undo step and after the last (none when absent). */
+  replicaGate?: ReplicaGateSettings;
 }
 
 /** One step to undo, with its reverse statements. */
@@ -69,6 +72,8 @@ export interface RollbackResult {
   rolledBackFile?: string;
   /** What `force` overrode: later runs that changed the same indexes. */
   warnings?: string[];
+  /** The largest lag seen on each replica while undoing (lag gate). */
+  replicas?: ReplicaLag[];
 }
 
 async function chooseRun(
@@ -236,26 +241,50 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
         await updateRun(db, run.id, { error: `rollback failed: ${problem.message}` });
         return { runId: run.id, status: 'failed', steps, errors: [problem], ...warned };
       }
-      const reverse = await runReverse(
-        db,
-        connections,
-        run.id,
-        applied.map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } })),
-      );
+      const gate = options.replicaGate ? new ReplicaGate(db, options.replicaGate, sink) : undefined;
+      let reverse: Awaited<ReturnType<typeof runReverse>>;
+      try {
+        reverse = await runReverse(
+          db,
+          connections,
+          run.id,
+          applied.map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } })),
+          undefined,
+          gate,
+        );
+      } finally {
+        await gate?.close();
+      }
+      const replicas = gate ? { replicas: gate.lags() } : {};
       if (reverse.problem) {
         const note = `-- this rollback failed: ${oneLine(reverse.problem.message)}\n`;
         await file?.write(note + renderRolledBackScript(run.id, db.target.display, steps)).catch(() => {});
         await updateRun(db, run.id, { error: `rollback failed: ${reverse.problem.message}` });
-        return { runId: run.id, status: 'failed', steps, errors: [reverse.problem], ...warned };
+        return { runId: run.id, status: 'failed', steps, errors: [reverse.problem], ...warned, ...replicas };
       }
       await updateRun(db, run.id, { status: 'rolled_back', rolledBackAt: new Date() });
-      if (!file) return { runId: run.id, status: 'rolled_back', steps, errors: [], ...warned };
+      if (!file) return { runId: run.id, status: 'rolled_back', steps, errors: [], ...warned, ...replicas };
       try {
         await file.write(renderRolledBackScript(run.id, db.target.display, steps));
-        return { runId: run.id, status: 'rolled_back', steps, errors: [], rolledBackFile: file.path, ...warned };
+        return {
+          runId: run.id,
+          status: 'rolled_back',
+          steps,
+          errors: [],
+          rolledBackFile: file.path,
+          ...warned,
+          ...replicas,
+        };
       } catch (error) {
         const message = `${(error as Error).message}; the run is recorded as rolled back in the database`;
-        return { runId: run.id, status: 'rolled_back', steps, errors: [{ code: 'rollback_dir', message }], ...warned };
+        return {
+          runId: run.id,
+          status: 'rolled_back',
+          steps,
+          errors: [{ code: 'rollback_dir', message }],
+          ...warned,
+          ...replicas,
+        };
       }
     } finally {
       await connections.close();

@@ -3,7 +3,7 @@ import { errorCodeOf } from '../errors.js';
 import { updateStep } from '../state/runs.js';
 import { checkDuplicateKeys, defaultDuplicateCheckTimeoutMs } from './duplicate-check.js';
 import { runStatements, type StatementContext, StatementFailure } from './statements.js';
-import type { ExecutionSink, ExecutionStep, RunProblem, StepOutcome } from './types.js';
+import type { ExecutionSink, ExecutionStep, RunProblem, StepGate, StepOutcome } from './types.js';
 
 /** True for a step that builds an index (its cost is reported). */
 function builds(step: ExecutionStep): boolean {
@@ -123,14 +123,18 @@ export async function runForward(
   runId: number,
   steps: readonly ExecutionStep[],
   recorder: RunRecorder = new RunRecorder(runId, context.sink),
+  gate?: StepGate,
 ): Promise<{ outcomes: StepOutcome[]; problem?: RunProblem }> {
   const outcomes: StepOutcome[] = steps.map((step) => ({ step, status: 'not_run', attempts: 0, durationMs: null }));
   for (const [ordinal, step] of steps.entries()) {
     const lost = recorder.problem();
     if (lost) return { outcomes, problem: lost };
     const outcome = outcomes[ordinal]!;
-    const started = Date.now();
     const label = stepLabel(step);
+    // replicas within max_replica_lag before the step starts (and so after the previous build)
+    const behind = await gate?.beforeStep(ordinal, label, { index: step.index, table: step.table.name });
+    if (behind) return { outcomes, problem: behind };
+    const started = Date.now();
     context.sink.log(`${label} ...`);
     await recorder.write(`the start of step ${ordinal}`, () =>
       updateStep(db, runId, ordinal, { status: 'running', startedAt: new Date(), connectionId: context.ddl.id }),
@@ -180,7 +184,11 @@ export async function runForward(
     }
   }
   const lost = recorder.problem();
-  return lost ? { outcomes, problem: lost } : { outcomes };
+  if (lost) return { outcomes, problem: lost };
+  // the run ends when the replicas have replayed its last step too
+  const last = steps.at(-1);
+  const behind = last ? await gate?.afterLast(stepLabel(last)) : undefined;
+  return behind ? { outcomes, problem: behind } : { outcomes };
 }
 
 /**
@@ -193,10 +201,14 @@ export async function runReverse(
   runId: number,
   applied: readonly { ordinal: number; step: ExecutionStep }[],
   recorder: RunRecorder = new RunRecorder(runId, context.sink),
+  gate?: StepGate,
 ): Promise<{ undone: number; problem?: RunProblem }> {
   let undone = 0;
+  let label = '';
   for (const { ordinal, step } of [...applied].reverse()) {
-    const label = stepLabel(step, 'reverse');
+    label = stepLabel(step, 'reverse');
+    const behind = await gate?.beforeStep(undone, label, { index: step.index, table: step.table.name });
+    if (behind) return { undone, problem: behind };
     context.sink.log(`${label} ...`);
     try {
       await runStatements(context, step.rollback, step.table, label, async () => {});
@@ -208,5 +220,6 @@ export async function runReverse(
       return { undone, problem: problemOf(step, error) };
     }
   }
-  return { undone };
+  const behind = undone > 0 ? await gate?.afterLast(label) : undefined;
+  return behind ? { undone, problem: behind } : { undone };
 }

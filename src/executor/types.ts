@@ -4,6 +4,7 @@ import type { ErrorCode } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import type { TableRef } from '../model/schema.js';
 import type { PlanFileInfo } from '../plan-file/types.js';
+import type { ReplicaLag } from '../replicas/gate.js';
 import type { StepStatus } from '../state/runs.js';
 
 /** One change as the executor runs it: forward statements and their reverse (a `PlanStep` fits). */
@@ -53,6 +54,14 @@ export interface StepOutcome {
   walBytes?: number;
   /** Size of the index the step built, as the server reports it. */
   indexBytes?: number;
+  /** The largest lag each replica showed from the start of the step until it had replayed it (lag gate). */
+  replicas?: ReplicaLag[];
+}
+
+/** Waits for replicas between steps (see replicas/gate.ts); a problem it returns ends the run, changing nothing more. */
+export interface StepGate {
+  beforeStep(ordinal: number, label: string, step: { index: string; table: string }): Promise<RunProblem | undefined>;
+  afterLast(label: string): Promise<RunProblem | undefined>;
 }
 
 /** One problem of a run, as reported in `errors`. */
@@ -102,4 +111,6 @@ export interface ApplyResult {
   rollbackFile: string | null;
   errors: RunProblem[];
   verify: VerifyEntry[];
+  /** The largest lag seen on each replica over the run (lag gate; empty when no replica was watched). */
+  replicas?: ReplicaLag[];
 }

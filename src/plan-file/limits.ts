@@ -10,13 +10,15 @@ export const limits = {
   lockTimeoutMs: 3_600_000,
   /** `snapshot_wait` / `--snapshot-wait`: one day. */
   snapshotWaitMs: 86_400_000,
+  /** `max_replica_lag` / `--max-replica-lag`: one day. */
+  maxReplicaLagMs: 86_400_000,
   /** `max_retries`. */
   maxRetries: 100,
   /** `explain_runs`: each run executes the verify query. */
   explainRuns: 100,
   /** `max_regression`: 1000 = 100,000 % slower, in effect "never fail on a regression". */
   maxRegression: 1000,
-  /** `--wait` (another run's lock) and `--duplicate-check-timeout`: one day. */
+  /** `--wait` (another run's lock), `--duplicate-check-timeout` and `--replica-wait`: one day. */
   waitMs: 86_400_000,
   /** `--max-plan-age` and `usage --window`: one year. */
   ageMs: 365 * 86_400_000,

@@ -191,6 +191,7 @@ export async function loadPlanFile(file: string): Promise<ParsedFile> {
   if (raw?.lock_timeout !== undefined) settings.lockTimeoutMs = parseDuration(raw.lock_timeout);
   if (raw?.max_retries !== undefined) settings.maxRetries = raw.max_retries;
   if (raw?.snapshot_wait !== undefined) settings.snapshotWaitMs = parseDuration(raw.snapshot_wait);
+  if (raw?.max_replica_lag !== undefined) settings.maxReplicaLagMs = parseDuration(raw.max_replica_lag);
   if (raw?.explain_runs !== undefined) settings.explainRuns = raw.explain_runs;
   if (raw?.max_regression !== undefined) settings.maxRegression = raw.max_regression;
   if (raw?.require_usage_evidence !== undefined) settings.requireUsageEvidence = raw.require_usage_evidence;

@@ -103,6 +103,11 @@ export const settingsSchema = z.strictObject({
   snapshot_wait: durationUpTo(limits.snapshotWaitMs)
     .optional()
     .describe('Longest wait of one step for old transactions it must outlive (--blockers wait), e.g. 10m.'),
+  max_replica_lag: durationUpTo(limits.maxReplicaLagMs)
+    .optional()
+    .describe(
+      'Before each step and after each build, apply waits until every replica is at most this far behind (default 10s).',
+    ),
   explain_runs: z
     .number()
     .int()

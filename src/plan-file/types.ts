@@ -30,6 +30,8 @@ export interface PlanSettings {
   requireUsageEvidence?: boolean;
   /** Longest wait of one step for old transactions under `--blockers wait`. */
   snapshotWaitMs?: number;
+  /** Lag gate: the most a replica may be behind before a step starts (`max_replica_lag`). */
+  maxReplicaLagMs?: number;
 }
 
 /** Defaults when neither plan nor flags say otherwise. */
@@ -40,6 +42,7 @@ export const defaultSettings: PlanSettings = {
   maxRegression: 0.05,
   requireUsageEvidence: false,
   snapshotWaitMs: 600_000,
+  maxReplicaLagMs: 10_000,
 };
 
 /** One index entry of a plan, validated for shape (not yet against the server). */

@@ -7,6 +7,7 @@ import type { PlanProblem } from '../errors.js';
 import type { PlannedChange } from '../model/change.js';
 import type { LiveSchema, TableRef } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
+import type { ReplicaStatus } from '../replicas/types.js';
 import type { ChangeUsage } from '../usage/evidence.js';
 
 /**
@@ -39,6 +40,8 @@ export interface PlanReport {
   blockers?: Blocker[];
   /** What the capability probe did (MySQL/MariaDB, when changes are pending). */
   probe?: { status: 'ran' | 'partial' | 'unavailable'; message: string };
+  /** The replicas' replication state and lag now (`--replica`, and PostgreSQL standbys found on the primary). */
+  replicas?: ReplicaStatus[];
 }
 
 /** An index left by a failed operation (see `LeftoverKind`), and whether a change of this plan repairs it. */

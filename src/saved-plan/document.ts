@@ -58,6 +58,7 @@ const savedPlanSchema = z.strictObject({
     explain_runs: z.number(),
     max_regression: z.number(),
     snapshot_wait_ms: z.number().optional(),
+    max_replica_lag_ms: z.number().optional(),
   }),
   fingerprints: z.array(
     z.strictObject({ schema: z.string(), table: z.string(), indexes: z.array(z.string()), sha256: z.string() }),
@@ -144,6 +145,7 @@ export function buildSavedPlan(source: SavedPlanSource, now: Date = new Date()):
       explain_runs: settings.explainRuns,
       max_regression: settings.maxRegression,
       ...(settings.snapshotWaitMs !== undefined ? { snapshot_wait_ms: settings.snapshotWaitMs } : {}),
+      ...(settings.maxReplicaLagMs !== undefined ? { max_replica_lag_ms: settings.maxReplicaLagMs } : {}),
     },
     fingerprints: fingerprintsOf(involvedTables(source.changes), source.live),
     changes: source.changes.map(savedChange),

@@ -72,6 +72,9 @@ export function savedPlanReport(
         explainRuns: plan.settings.explain_runs,
         maxRegression: plan.settings.max_regression,
         ...(plan.settings.snapshot_wait_ms !== undefined ? { snapshotWaitMs: plan.settings.snapshot_wait_ms } : {}),
+        ...(plan.settings.max_replica_lag_ms !== undefined
+          ? { maxReplicaLagMs: plan.settings.max_replica_lag_ms }
+          : {}),
       },
       indexes: changes.map((change) => change.spec),
     },

@@ -3,6 +3,7 @@ import { resolveTarget } from '../connection/target.js';
 import { createUsageDialect, type IndexCounter, type UsageReading } from '../dialects/usage-types.js';
 import { neededByForeignKeys, redundantTo } from '../diff/redundancy.js';
 import type { LiveSchema, TableRef } from '../model/schema.js';
+import { replicaConnectTimeoutMs, withConnectTimeout } from '../replicas/connection.js';
 import { counterKey, readSnapshots, recordSnapshot } from './history.js';
 import type { UsageVerdict } from './types.js';
 import { combineVerdicts, countersSince, judgeSource } from './verdict.js';
@@ -97,7 +98,7 @@ async function readSource(source: Database, primary: Database, tables: readonly 
 async function readReplica(url: string, primary: Database, tables: readonly TableRef[]): Promise<SourceReading> {
   let target = url;
   try {
-    const resolved = await resolveTarget({ url });
+    const resolved = withConnectTimeout(await resolveTarget({ url }), replicaConnectTimeoutMs);
     target = resolved.display;
     const replica = await openDatabase(resolved);
     try {

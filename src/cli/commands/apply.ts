@@ -24,11 +24,26 @@ export interface RunArgs extends TargetArgs {
   wait: number;
   blockers: BlockersPolicy;
   snapshotWait?: number;
+  maxReplicaLag?: number;
+  replicaWait: number;
+  replica: string[];
 }
 
 /** Declares the flags `apply` and `rollback` share. */
 export function runOptions(yargs: Argv): Argv {
-  return yargs
+  return replicaOption(yargs)
+    .option('max-replica-lag', {
+      type: 'string',
+      coerce: durationFlag('max-replica-lag', limits.maxReplicaLagMs),
+      describe:
+        'before each step and after each build, wait until every replica is at most this far behind, e.g. 10s (default: plan, else 10s)',
+    })
+    .option('replica-wait', {
+      type: 'string',
+      default: '10m',
+      coerce: durationFlag('replica-wait', limits.waitMs),
+      describe: 'the longest one wait for replicas lasts; then the run fails, changing nothing more',
+    })
     .option('yes', { type: 'boolean', default: false, describe: 'do not ask for confirmation (asked only on a TTY)' })
     .option('rollback-dir', {
       type: 'string',
@@ -75,13 +90,12 @@ interface ApplyArgs extends RunArgs, FleetArgs {
   maxPlanAge: number;
   allowUsed: boolean;
   requireUsageEvidence?: boolean;
-  replica: string[];
 }
 
 /** `safe-index apply`: run the plan online, record the run, write its rollback script. */
 export const applyCommand = defineCommand<ApplyArgs>({
   builder: (yargs) =>
-    fleetOptions(replicaOption(formatOption(runOptions(yargs), 'apply', reportFormats)))
+    fleetOptions(formatOption(runOptions(yargs), 'apply', reportFormats))
       .positional('paths', {
         type: 'string',
         array: true,
@@ -150,6 +164,8 @@ export const applyCommand = defineCommand<ApplyArgs>({
       allowUsed: args.allowUsed,
       ...(args.requireUsageEvidence !== undefined ? { requireUsageEvidence: args.requireUsageEvidence } : {}),
       replicas: args.replica,
+      ...(args.maxReplicaLag !== undefined ? { maxReplicaLagMs: args.maxReplicaLag } : {}),
+      replicaWaitMs: args.replicaWait,
       sink: sinkFor(io),
       confirm:
         args.yes || !io.isTTY

@@ -53,6 +53,9 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       blockers: args.blockers,
       snapshotWaitMs: args.snapshotWait,
       rollbackDir: args.rollbackDir,
+      replicas: args.replica,
+      ...(args.maxReplicaLag !== undefined ? { maxReplicaLagMs: args.maxReplicaLag } : {}),
+      replicaWaitMs: args.replicaWait,
       sink: sinkFor(io),
       confirm:
         args.yes || !io.isTTY

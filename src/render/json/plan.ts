@@ -56,6 +56,11 @@ export function planJson(report: PlanReportWithWhatIf) {
       managed: l.managed,
     })),
     ...(report.probe ? { probe: report.probe } : {}),
+    replicas: (report.replicas ?? []).map((r) => ({
+      target: r.target,
+      lag_ms: r.lagMs === null ? null : Math.round(r.lagMs),
+      state: r.state,
+    })),
     ...(report.whatIf ? { what_if: whatIfJson(report.whatIf) } : {}),
   };
 }

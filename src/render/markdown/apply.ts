@@ -1,5 +1,6 @@
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { StepOutcome, VerifyEntry } from '../../executor/types.js';
+import { replicaLagsText } from '../text/apply.js';
 import { fitComment, type MarkdownSection } from './comment-limit.js';
 import { renderJudgementsMarkdown } from './evidence.js';
 import { cell, fence } from './plan.js';
@@ -79,19 +80,26 @@ export function renderApplyMarkdown({ plan, result, judgements, savedPlan }: App
   const table = (rows: number) => {
     if (changes.length === 0) return [];
     const shown = changes.slice(0, rows);
-    const out = ['| change | index | table | result |', '|---|---|---|---|'];
+    const lagged = (result.replicas ?? []).length > 0;
+    const out = lagged
+      ? ['| change | index | table | result | replica lag (max) |', '|---|---|---|---|---|']
+      : ['| change | index | table | result |', '|---|---|---|---|'];
     for (const change of shown) {
       const outcome = statusOf.get(change);
       const timing = outcome?.durationMs != null ? ` in ${outcome.durationMs} ms` : '';
       const tries = outcome && outcome.attempts > 1 ? `, ${outcome.attempts} attempts` : '';
+      const lag = lagged ? ` ${cell(replicaLagsText(outcome?.replicas ?? [])) || '–'} |` : '';
       out.push(
-        `| ${change.action} | \`${cell(change.index)}\` | \`${cell(change.table.name)}\` | ${outcome?.status ?? 'not_run'}${timing}${tries} |`,
+        `| ${change.action} | \`${cell(change.index)}\` | \`${cell(change.table.name)}\` | ${outcome?.status ?? 'not_run'}${timing}${tries} |${lag}`,
       );
     }
     if (shown.length < changes.length) out.push('', `_${changes.length - shown.length} more change(s) not listed._`);
     return [...out, ''];
   };
   const errors = result.errors.map((error) => `- **error**: ${cell(error.message)}`);
+  const replicas = (result.replicas ?? []).length
+    ? [`Replicas, largest lag over the run: ${cell(replicaLagsText(result.replicas ?? []))}`, '']
+    : [];
   const rollback = result.rollbackFile
     ? `Rollback script: \`${result.rollbackFile}\` (also stored in the database: \`safe-index rollback\`)`
     : `Rollback script: not written; stored with run ${result.runId} in the database (\`safe-index rollback --run ${result.runId} --dry-run\`)`;
@@ -116,7 +124,7 @@ export function renderApplyMarkdown({ plan, result, judgements, savedPlan }: App
     { levels: [{ lines: stepTimelineChart(result.steps) }, { lines: [], leftOut: 'the step timeline' }] },
     { levels: [{ lines: verifyTimingsChart(result.verify) }, { lines: [], leftOut: 'the verify timings chart' }] },
     { levels: [{ lines: evidence }, { lines: [], leftOut: 'the verify query details' }] },
-    { fixed: [rollback] },
+    { fixed: [...replicas, rollback] },
   ];
   return fitComment(sections, {
     ...(limit !== undefined ? { limit } : {}),

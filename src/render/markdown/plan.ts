@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanStep } from '../../planner/types.js';
+import { formatLag, type ReplicaStatus } from '../../replicas/types.js';
 import { oneLine } from '../one-line.js';
 import { planSummary, savedPlanLine } from '../text/plan.js';
 import { fitComment, type MarkdownSection } from './comment-limit.js';
@@ -119,6 +120,21 @@ function definitionDiff(table: PlanMarkdownInput['definitions'][number]): string
   return details(`Indexes of <code>${name}</code> before → after`, [fence('diff', body), '']);
 }
 
+function replicaLines(replicas: readonly ReplicaStatus[]): string[] {
+  if (replicas.length === 0) return [];
+  return [
+    `### Replicas (${replicas.length})`,
+    '',
+    '| replica | state | lag |',
+    '|---|---|---|',
+    ...replicas.map(
+      (r) =>
+        `| \`${cell(r.target)}\` | ${cell(r.state)}${r.reason ? `: ${cell(r.reason)}` : ''} | ${r.lagMs === null ? 'unknown' : formatLag(r.lagMs)} |`,
+    ),
+    '',
+  ];
+}
+
 function blockerLines(blockers: readonly BlockerEvidence[]): string[] {
   if (blockers.length === 0) return [];
   return [
@@ -179,6 +195,7 @@ export function renderPlanMarkdown(report: PlanMarkdownInput, limit?: number): s
     },
     { fixed: blockerLines(report.blockers ?? []) },
     { fixed: report.probe ? [`_Online check: ${cell(report.probe.message)}._`, ''] : [] },
+    { fixed: replicaLines(report.replicas ?? []) },
     {
       levels: [
         { lines: sqlDetails(true) },

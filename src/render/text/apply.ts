@@ -1,6 +1,8 @@
 import pc from 'picocolors';
 import type { ApplyReport } from '../../executor/apply-plans.js';
 import type { RollbackResult, UndoStep } from '../../executor/rollback.js';
+import type { ReplicaLag } from '../../replicas/gate.js';
+import { formatLag } from '../../replicas/types.js';
 import { oneLine } from '../one-line.js';
 import { renderJudgementsText } from './evidence.js';
 
@@ -24,7 +26,8 @@ export function renderApplyText({ plan, result, judgements }: ApplyReport, color
     const painted = status === 'applied' ? c.green(status) : status === 'failed' ? c.red(status) : c.yellow(status);
     const timing = outcome?.durationMs != null ? ` in ${outcome.durationMs}ms` : '';
     const tries = outcome && outcome.attempts > 1 ? `, ${outcome.attempts} attempts` : '';
-    lines.push(`  ${change.action} ${change.index} on ${change.table.name}: ${painted}${timing}${tries}`);
+    const lag = outcome?.replicas?.length ? `; replica lag max ${replicaLagsText(outcome.replicas)}` : '';
+    lines.push(`  ${change.action} ${change.index} on ${change.table.name}: ${painted}${timing}${tries}${lag}`);
   }
   if (judgements.length > 0) lines.push('', renderJudgementsText(judgements, color), '');
   else {
@@ -35,12 +38,20 @@ export function renderApplyText({ plan, result, judgements }: ApplyReport, color
     }
   }
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
+  if (result.replicas?.length) lines.push(`replicas, largest lag over the run: ${replicaLagsText(result.replicas)}`);
   lines.push(
     result.rollbackFile
       ? `rollback script: ${result.rollbackFile}`
       : `rollback script: not written; stored with run ${result.runId} in the database`,
   );
   return lines.join('\n');
+}
+
+/** `3.2s on mysql://app@replica/db, 0ms on si_standby@10.0.0.5` (`unknown` where no lag was ever read). */
+export function replicaLagsText(lags: readonly ReplicaLag[]): string {
+  return lags
+    .map((lag) => `${lag.maxLagMs === null ? 'unknown' : formatLag(lag.maxLagMs)} on ${oneLine(lag.target)}`)
+    .join(', ');
 }
 
 /** The statements of undo steps as a commented script, in the order they run. */
@@ -74,6 +85,7 @@ export function renderRollbackText(result: RollbackResult, color: boolean): stri
   if (result.steps.length > 0) lines.push(renderUndoSql(result.steps));
   for (const warning of result.warnings ?? []) lines.push(c.yellow(`warning: ${warning}`));
   for (const error of result.errors) lines.push(c.red(`error: ${error.message}`));
+  if (result.replicas?.length) lines.push(`replicas, largest lag: ${replicaLagsText(result.replicas)}`);
   if (result.rolledBackFile) lines.push(`statements run: ${result.rolledBackFile}`);
   return lines.join('\n');
 }

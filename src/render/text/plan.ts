@@ -3,8 +3,16 @@ import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { describeBlocker } from '../../dialects/executor-types.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanReport, PlanStep } from '../../planner/types.js';
+import { defaultMaxReplicaLagMs } from '../../replicas/gate.js';
+import { formatLag, type ReplicaStatus, withinBound } from '../../replicas/types.js';
 import type { SavedPlan } from '../../saved-plan/document.js';
 import { renderWhatIfText } from './evidence.js';
+
+/** `running, lag 1.2s` or `stopped: SQL thread not running`. */
+export function replicaStatusText(replica: ReplicaStatus): string {
+  const lag = replica.lagMs === null ? 'lag unknown' : `lag ${formatLag(replica.lagMs)}`;
+  return `${replica.state}, ${lag}${replica.reason ? ` (${replica.reason})` : ''}`;
+}
 
 const symbols = { create: '+', drop: '-', replace: '~', disable: '◌', enable: '●', noop: '=' } as const;
 
@@ -82,6 +90,15 @@ export function renderPlanText(report: PlanReportWithWhatIf, color: boolean): st
     lines.push(c.yellow(`Sessions the changes would wait for now (apply waits for them per --blockers):`));
     for (const blocker of report.blockers ?? [])
       lines.push(c.yellow(`  ${blocker.kind.padEnd(8)} ${describeBlocker(blocker)}`));
+    lines.push('');
+  }
+  if (report.replicas?.length) {
+    const bound = report.plan.settings.maxReplicaLagMs ?? defaultMaxReplicaLagMs;
+    lines.push(`Replicas (apply waits before each step until each is within max_replica_lag ${formatLag(bound)}):`);
+    for (const replica of report.replicas) {
+      const line = `  ${replica.target}: ${replicaStatusText(replica)}`;
+      lines.push(withinBound(replica, bound) ? line : c.yellow(line));
+    }
     lines.push('');
   }
   lines.push(c.bold(`Plan: ${planSummary(report)}.`));

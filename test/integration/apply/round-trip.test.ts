@@ -64,7 +64,15 @@ describe.each(testServers())('apply and rollback through the CLI on $label', (se
     expect(applied.stderr).not.toMatch(/error/i);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const report = JSON.parse(applied.stdout);
-    expect(Object.keys(report).sort()).toEqual(['changes', 'errors', 'rollback_file', 'run', 'status', 'verify']);
+    expect(Object.keys(report).sort()).toEqual([
+      'changes',
+      'errors',
+      'replicas',
+      'rollback_file',
+      'run',
+      'status',
+      'verify',
+    ]);
     expect(report.status).toBe('applied');
     expect(report.changes.map((c: { action: string }) => c.action).sort()).toEqual(['create', 'drop', 'replace']);
     if (server.dialect === 'postgres') {

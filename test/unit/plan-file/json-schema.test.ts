@@ -18,6 +18,7 @@ describe('schema/index-plan.schema.json', () => {
       'lock_timeout',
       'max_retries',
       'snapshot_wait',
+      'max_replica_lag',
       'explain_runs',
       'max_regression',
       'require_usage_evidence',

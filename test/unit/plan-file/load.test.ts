@@ -25,6 +25,7 @@ describe('loadPlans', () => {
       'billing.yml': `settings:
   lock_timeout: 3s
   max_retries: 2
+  max_replica_lag: 1500ms
 indexes:
   - name: idx_customer_status_posting
     table: "tabSales Invoice"
@@ -43,6 +44,7 @@ indexes:
       maxRegression: 0.05,
       requireUsageEvidence: false,
       snapshotWaitMs: 600_000,
+      maxReplicaLagMs: 1500,
     });
     expect(plan.files).toHaveLength(1);
     expect(plan.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -55,9 +57,9 @@ indexes:
       include: [],
       columns: ['customer', 'status', { column: 'posting_date', order: 'desc' }],
     });
-    expect(index?.source).toMatchObject({ line: 5, column: 5 });
-    expect(index?.positions['columns.2']).toMatchObject({ line: 7, column: 33 });
-    expect(index?.verify[0]).toMatchObject({ name: 'unpaid', expect: 'uses_index', source: { line: 10 } });
+    expect(index?.source).toMatchObject({ line: 6, column: 5 });
+    expect(index?.positions['columns.2']).toMatchObject({ line: 8, column: 33 });
+    expect(index?.verify[0]).toMatchObject({ name: 'unpaid', expect: 'uses_index', source: { line: 11 } });
   });
 
   it('reports malformed YAML with file:line:col', async () => {

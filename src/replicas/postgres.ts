@@ -1,0 +1,88 @@
+import type { Row } from '../connection/drivers.js';
+
+/** A PostgreSQL LSN (`16/B374D848`) as a number of bytes. */
+export function parseLsn(lsn: string | null | undefined): bigint | null {
+  if (!lsn) return null;
+  const match = /^([0-9A-F]+)\/([0-9A-F]+)$/i.exec(lsn.trim());
+  if (!match) return null;
+  return (BigInt(`0x${match[1]}`) << 32n) + BigInt(`0x${match[2]}`);
+}
+
+/** An LSN as PostgreSQL prints it. */
+export function formatLsn(lsn: bigint): string {
+  return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
+}
+
+/**
+ * The primary's WAL position and its physical WAL senders (standbys; logical walsenders have a database
+ * and are left out). `replay_lag` is the server's own measure of how long recent WAL took to be replayed.
+ */
+export const primarySql = `select s.pid, s.application_name, host(s.client_addr) as client_addr, s.client_port, s.state,
+    s.replay_lsn::text as replay_lsn, (extract(epoch from s.replay_lag) * 1000)::float8 as replay_lag_ms,
+    case when pg_is_in_recovery() then null else pg_current_wal_lsn()::text end as current_lsn
+  from pg_stat_replication s join pg_stat_activity a on a.pid = s.pid
+  where a.datname is null`;
+
+/** The primary's WAL position alone (when it has no WAL sender, `primarySql` returns no row). */
+export const currentLsnSql = `select case when pg_is_in_recovery() then null else pg_current_wal_lsn()::text end as current_lsn`;
+
+/** What a standby says of itself: in recovery, replay paused, positions, its WAL receiver, the name it streams under. */
+export const standbySql = `select pg_is_in_recovery() as in_recovery,
+    case when pg_is_in_recovery() then pg_is_wal_replay_paused() end as paused,
+    pg_last_wal_receive_lsn()::text as receive_lsn, pg_last_wal_replay_lsn()::text as replay_lsn,
+    (select status from pg_stat_wal_receiver limit 1) as receiver_status,
+    (select conninfo from pg_stat_wal_receiver limit 1) as receiver_conninfo,
+    current_setting('cluster_name') as cluster_name`;
+
+/** A WAL sender on the primary, as read. */
+export interface WalSender {
+  applicationName: string;
+  clientAddr: string | null;
+  clientPort: number | null;
+  state: string;
+  replayLsn: bigint | null;
+  replayLagMs: number | null;
+}
+
+export function walSenderOf(row: Row): WalSender {
+  return {
+    applicationName: String(row.application_name ?? ''),
+    clientAddr: row.client_addr === null || row.client_addr === undefined ? null : String(row.client_addr),
+    clientPort: row.client_port === null || row.client_port === undefined ? null : Number(row.client_port),
+    state: String(row.state ?? ''),
+    replayLsn: parseLsn(row.replay_lsn as string | null),
+    replayLagMs: row.replay_lag_ms === null || row.replay_lag_ms === undefined ? null : Number(row.replay_lag_ms),
+  };
+}
+
+/** How a discovered standby is named: `<application_name>@<client address>` (the port too when two share that). */
+export function senderName(sender: WalSender, withPort: boolean): string {
+  const host = sender.clientAddr ?? 'local';
+  return `${sender.applicationName || 'walreceiver'}@${host}${withPort && sender.clientPort !== null ? `:${sender.clientPort}` : ''}`;
+}
+
+/** A standby's own view, as read. */
+export interface StandbySelf {
+  inRecovery: boolean;
+  paused: boolean;
+  receiveLsn: bigint | null;
+  replayLsn: bigint | null;
+  receiverStatus: string | null;
+  /** The application name its WAL receiver uses on the primary (conninfo, else cluster_name, else walreceiver). */
+  applicationName: string;
+}
+
+export function standbySelfOf(row: Row): StandbySelf {
+  const conninfo = String(row.receiver_conninfo ?? '');
+  const fromConninfo = /(?:^|\s)application_name=('(?:[^'\\]|\\.)*'|\S+)/.exec(conninfo)?.[1]?.replace(/^'|'$/g, '');
+  const cluster = String(row.cluster_name ?? '');
+  return {
+    inRecovery: row.in_recovery === true,
+    paused: row.paused === true,
+    receiveLsn: parseLsn(row.receive_lsn as string | null),
+    replayLsn: parseLsn(row.replay_lsn as string | null),
+    receiverStatus:
+      row.receiver_status === null || row.receiver_status === undefined ? null : String(row.receiver_status),
+    applicationName: fromConninfo || cluster || 'walreceiver',
+  };
+}

@@ -1,0 +1,339 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../../src/connection/database.js';
+import { targetFromUrl } from '../../../src/connection/target.js';
+import { runCli } from '../../support/cli.js';
+import { writePlan } from '../../support/plans.js';
+import { inDatabase, mariadbPair, mariadbPairMissing, until } from '../../support/replicas.js';
+
+/**
+ * The lag gate against a real MariaDB primary/replica pair (scripts/ensure-replicas.sh, 3316/3317):
+ * stopped replication is never within the bound, and a second build waits until the replica has
+ * replayed the first. One file: the tests stop and start the shared replica's threads, so they run in order.
+ */
+const missing = mariadbPairMissing();
+if (missing) console.warn(missing);
+
+const bin = new URL('../../../dist/cli/bin.js', import.meta.url).pathname;
+
+describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
+  const name = `si_repl_${randomBytes(4).toString('hex')}`;
+  const primaryUrl = inDatabase(mariadbPair.primaryUrl, name);
+  const replicaUrl = inDatabase(mariadbPair.replicaUrl, name);
+  let primary: Database;
+  let replica: Database;
+  let dir: string;
+
+  const replicaStatus = async () => (await replica.query<Record<string, unknown>>('SHOW SLAVE STATUS'))[0] ?? {};
+  const indexesOn = async (db: Database, table: string) =>
+    (
+      await db.query<{ n: string }>(
+        `select distinct index_name as n from information_schema.statistics where table_schema = '${name}' and table_name = '${table}' and index_name <> 'PRIMARY'`,
+      )
+    )
+      .map((r) => r.n)
+      .sort();
+  /** Waits until the replica has executed everything the primary has written so far. */
+  const caughtUp = async () => {
+    const [master] = await primary.query<{ File: string; Position: number }>('SHOW MASTER STATUS');
+    const status = await until(
+      replicaStatus,
+      (s) => s.Relay_Master_Log_File === master!.File && Number(s.Exec_Master_Log_Pos) >= Number(master!.Position),
+      60_000,
+    );
+    expect(Number(status.Exec_Master_Log_Pos)).toBeGreaterThanOrEqual(Number(master!.Position));
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'si-repl-'));
+    const admin = await openDatabase(targetFromUrl(mariadbPair.primaryUrl));
+    try {
+      await admin.query(`create database ${name}`);
+    } finally {
+      await admin.close();
+    }
+    primary = await openDatabase(targetFromUrl(primaryUrl));
+    replica = await openDatabase(targetFromUrl(mariadbPair.replicaUrl));
+    await caughtUp();
+  });
+
+  afterAll(async () => {
+    await replica?.query('START SLAVE').catch(() => {});
+    await primary?.query(`drop database if exists ${name}`);
+    await primary?.close();
+    await replica?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the pair replicates: binary log on the primary, threads running on the replica', async () => {
+    const [binlog] = await primary.query<{ v: number }>('select @@log_bin as v');
+    expect(Number(binlog!.v)).toBe(1);
+    await primary.query('create table probe (id int primary key)');
+    await primary.query('insert into probe values (1), (2), (3)');
+    await caughtUp();
+    const [count] = await replica.query<{ n: number }>(`select count(*) as n from ${name}.probe`);
+    expect(Number(count!.n)).toBe(3);
+    const status = await replicaStatus();
+    expect([status.Slave_IO_Running, status.Slave_SQL_Running]).toEqual(['Yes', 'Yes']);
+  });
+
+  it('plan shows the replica running with its lag, and a server that is not a replica as such', async () => {
+    const file = await writePlan('indexes:\n  - name: idx_probe\n    table: probe\n    columns: [id]\n');
+    const out = await runCli([
+      'plan',
+      file,
+      '--url',
+      primaryUrl,
+      '--replica',
+      replicaUrl,
+      '--replica',
+      mariadbPair.primaryUrl,
+      '--format',
+      'json',
+    ]);
+    const doc = JSON.parse(out.stdout) as { replicas: { target: string; lag_ms: number | null; state: string }[] };
+    expect(doc.replicas).toEqual([
+      { target: replicaUrl, lag_ms: 0, state: 'running' },
+      { target: mariadbPair.primaryUrl, lag_ms: null, state: 'not_a_replica' },
+    ]);
+    const text = await runCli(['plan', file, '--url', primaryUrl, '--replica', replicaUrl]);
+    expect(text.stdout).toContain(`${replicaUrl}: running, lag 0ms`);
+  });
+
+  it('with the SQL thread stopped, apply starts no build and fails after --replica-wait naming the replica', async () => {
+    await primary.query('create table items (id int primary key, a int)');
+    await primary.query('insert into items select seq, seq % 10 from seq_1_to_1000');
+    await caughtUp();
+    const file = await writePlan('indexes:\n  - name: idx_items_a\n    table: items\n    columns: [a]\n');
+    await replica.query('STOP SLAVE SQL_THREAD');
+    try {
+      const planned = await runCli(['plan', file, '--url', primaryUrl, '--replica', replicaUrl, '--format', 'json']);
+      expect(JSON.parse(planned.stdout).replicas).toEqual([{ target: replicaUrl, lag_ms: null, state: 'stopped' }]);
+      const started = Date.now();
+      const out = await runCli([
+        'apply',
+        file,
+        '--url',
+        primaryUrl,
+        '--replica',
+        replicaUrl,
+        '--yes',
+        '--rollback-dir',
+        dir,
+        '--max-replica-lag',
+        '1s',
+        '--replica-wait',
+        '3s',
+        '--format',
+        'json',
+      ]);
+      const took = Date.now() - started;
+      expect(out.exitCode).toBe(1);
+      const doc = JSON.parse(out.stdout) as {
+        status: string;
+        errors: { code: string; message: string }[];
+        changes: { index: string; status: string }[];
+        replicas: { target: string; max_lag_ms: number | null }[];
+      };
+      expect(doc.status).toBe('failed');
+      expect(doc.errors).toHaveLength(1);
+      expect(doc.errors[0]!.code).toBe('replica_lag');
+      expect(doc.errors[0]!.message).toContain(replicaUrl);
+      expect(doc.errors[0]!.message).toContain('SQL thread not running');
+      expect(doc.changes.map((c) => c.status)).toEqual(['not_run']);
+      expect(doc.replicas).toEqual([{ target: replicaUrl, max_lag_ms: null }]);
+      expect(out.stderr).toContain('waiting for replicas before create idx_items_a');
+      // it waited --replica-wait, and not much longer
+      expect(took).toBeGreaterThanOrEqual(3000);
+      expect(took).toBeLessThan(15_000);
+      expect(await indexesOn(primary, 'items')).toEqual([]);
+    } finally {
+      await replica.query('START SLAVE SQL_THREAD');
+    }
+    // replication running again: the same apply goes through
+    const again = await runCli([
+      'apply',
+      file,
+      '--url',
+      primaryUrl,
+      '--replica',
+      replicaUrl,
+      '--yes',
+      '--rollback-dir',
+      dir,
+      '--max-replica-lag',
+      '1s',
+      '--replica-wait',
+      '30s',
+    ]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(await indexesOn(primary, 'items')).toEqual(['idx_items_a']);
+  });
+
+  it('a replica that accepts connections but never answers fails the wait in bounded time, and the process exits', async () => {
+    const sockets: Socket[] = [];
+    const hole: Server = createServer((socket) => {
+      sockets.push(socket); // accept, never answer
+    });
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    const port = (hole.address() as { port: number }).port;
+    try {
+      const file = await writePlan('indexes:\n  - name: idx_probe_id\n    table: probe\n    columns: [id]\n');
+      const started = Date.now();
+      const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [
+            bin,
+            'apply',
+            file,
+            '--url',
+            primaryUrl,
+            '--replica',
+            `mysql://root:hole-secret@127.0.0.1:${port}/x`,
+            '--yes',
+            '--rollback-dir',
+            dir,
+            '--replica-wait',
+            '2s',
+            '--format',
+            'json',
+          ],
+          { timeout: 60_000 },
+          (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
+        );
+      });
+      const took = Date.now() - started;
+      expect(result.code).toBe(1);
+      const doc = JSON.parse(result.stdout) as { errors: { code: string; message: string }[] };
+      expect(doc.errors[0]!.code).toBe('replica_lag');
+      expect(doc.errors[0]!.message).toContain(`mysql://root:***@127.0.0.1:${port}/x`);
+      expect(doc.errors[0]!.message).toContain('unreachable');
+      expect(result.stdout).not.toContain('hole-secret');
+      expect(took).toBeLessThan(20_000);
+      expect(await indexesOn(primary, 'probe')).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      hole.close();
+    }
+  });
+
+  it('two builds on a 1M-row table: the second starts only once the replica has replayed the first', async () => {
+    await primary.query('create table big (id int primary key, a int, b int, c varchar(24))');
+    await primary.query(
+      "insert into big select seq, seq % 100000, (seq * 7919) % 1000003, concat('row-', seq) from seq_1_to_1000000",
+    );
+    await caughtUp();
+    const file = await writePlan(
+      'indexes:\n  - name: idx_big_a\n    table: big\n    columns: [a]\n  - name: idx_big_bc\n    table: big\n    columns: [b, c]\n',
+    );
+    /**
+     * Watches from the side, every 100 ms: when the primary first runs the second build, and when the
+     * replica first has the first index (it replays the build after the primary finished it).
+     */
+    const watch = () => {
+      let stop = false;
+      const seen = {
+        secondStarted: null as number | null,
+        replicaHasFirst: null as number | null,
+        lagAtSecond: null as number | null,
+      };
+      const done = (async () => {
+        while (!stop) {
+          const now = Date.now();
+          const running = await primary.query<{ info: string | null }>(
+            "select info from information_schema.processlist where info like 'ALTER TABLE%idx_big_bc%'",
+          );
+          if (seen.secondStarted === null && running.length > 0) {
+            seen.secondStarted = now;
+            const status = await replicaStatus();
+            seen.lagAtSecond = status.Seconds_Behind_Master === null ? null : Number(status.Seconds_Behind_Master);
+          }
+          if (seen.replicaHasFirst === null && (await indexesOn(replica, 'big')).includes('idx_big_a'))
+            seen.replicaHasFirst = now;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      return {
+        seen,
+        stop: async () => {
+          stop = true;
+          await done;
+        },
+      };
+    };
+
+    // without the gate (no --replica) the second build starts while the replica still replays the first:
+    // the watch can tell
+    const ungated = watch();
+    const plain = await runCli(['apply', file, '--url', primaryUrl, '--yes', '--rollback-dir', dir]);
+    await caughtUp();
+    await ungated.stop();
+    expect(plain.exitCode, plain.stderr).toBe(0);
+    expect(ungated.seen.secondStarted).not.toBeNull();
+    expect(ungated.seen.replicaHasFirst).not.toBeNull();
+    expect(ungated.seen.secondStarted!).toBeLessThan(ungated.seen.replicaHasFirst!);
+    const undo = await runCli([
+      'rollback',
+      '--url',
+      primaryUrl,
+      '--replica',
+      replicaUrl,
+      '--yes',
+      '--replica-wait',
+      '60s',
+    ]);
+    expect(undo.exitCode, undo.stderr).toBe(0);
+    await caughtUp();
+    expect(await indexesOn(replica, 'big')).toEqual([]);
+
+    // with the gate: the second build waits for the replica
+    const gated = watch();
+    const out = await runCli([
+      'apply',
+      file,
+      '--url',
+      primaryUrl,
+      '--replica',
+      replicaUrl,
+      '--yes',
+      '--rollback-dir',
+      dir,
+      '--max-replica-lag',
+      '1s',
+      '--replica-wait',
+      '2m',
+      '--format',
+      'json',
+    ]);
+    await gated.stop();
+    expect(out.exitCode, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout) as {
+      status: string;
+      changes: { index: string; status: string; replicas?: { target: string; max_lag_ms: number | null }[] }[];
+      replicas: { target: string; max_lag_ms: number | null }[];
+    };
+    expect(doc.status).toBe('applied');
+    expect(gated.seen.replicaHasFirst).not.toBeNull();
+    expect(gated.seen.secondStarted).not.toBeNull();
+    expect(gated.seen.replicaHasFirst!).toBeLessThan(gated.seen.secondStarted!);
+    expect(gated.seen.lagAtSecond).not.toBeNull();
+    expect(gated.seen.lagAtSecond!).toBeLessThanOrEqual(1);
+    expect(out.stderr).toMatch(
+      /waiting for replicas before create idx_big_bc on big .*still replaying the previous step/,
+    );
+    // the report: per step and over the run, the largest lag the replica showed while it replayed the builds
+    const first = doc.changes.find((c) => c.index === 'idx_big_a')!;
+    expect(first.replicas).toEqual([{ target: replicaUrl, max_lag_ms: expect.any(Number) }]);
+    expect(first.replicas![0]!.max_lag_ms!).toBeGreaterThanOrEqual(1000);
+    expect(doc.replicas).toEqual([{ target: replicaUrl, max_lag_ms: expect.any(Number) }]);
+    expect(doc.replicas[0]!.max_lag_ms!).toBeGreaterThanOrEqual(first.replicas![0]!.max_lag_ms!);
+    await caughtUp();
+    expect(await indexesOn(replica, 'big')).toEqual(['idx_big_a', 'idx_big_bc']);
+  });
+});
