@@ -1,6 +1,6 @@
 import { SafeIndexError } from '../errors.js';
 import { parseDuration } from '../plan-file/duration.js';
-import { formatLimit, maxRunId } from '../plan-file/limits.js';
+import { formatLimit, limits, maxRunId } from '../plan-file/limits.js';
 
 /** A yargs `coerce` for a duration flag: milliseconds, at most `maxMs`; anything else is a usage error. */
 export function durationFlag(flag: string, maxMs: number): (value: string) => number {
@@ -29,4 +29,17 @@ export function runIdFlag(value: unknown): number {
     );
   }
   return id;
+}
+
+/** A yargs `coerce` for `explain --runs`: a whole number from 1 to the `explain_runs` limit. */
+export function runsFlag(value: unknown): number {
+  const text = String(value).trim();
+  const runs = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(runs) || runs < 1 || runs > limits.explainRuns) {
+    throw new SafeIndexError(
+      'usage',
+      `--runs ${JSON.stringify(String(value))}: give a whole number of timed runs from 1 to ${limits.explainRuns}`,
+    );
+  }
+  return runs;
 }

@@ -4,6 +4,7 @@ import { renderExplainJson } from '../../render/json/explain.js';
 import { renderExplainReportMarkdown } from '../../render/markdown/explain.js';
 import { renderExplainText } from '../../render/text/evidence.js';
 import { defineCommand } from '../command.js';
+import { runsFlag } from '../flag-values.js';
 import { formatOption, reportFormats } from '../format-option.js';
 import { type TargetArgs, targetOptions } from '../target-options.js';
 
@@ -18,7 +19,11 @@ export const explainCommand = defineCommand<ExplainArgs>({
   builder: (yargs) =>
     formatOption(yargs, 'explain', reportFormats)
       .positional('paths', { type: 'string', array: true, default: ['index-plans'], describe: 'plan files or folders' })
-      .option('runs', { type: 'number', describe: "timed runs per query (default: the plans' explain_runs)" })
+      .option('runs', {
+        type: 'string',
+        coerce: runsFlag,
+        describe: "timed runs per query (default: the plans' explain_runs)",
+      })
       .example('$0 explain --url postgres://app@db/prod', 'time every verify query under index-plans/')
       .example('$0 explain index-plans/billing.yml --format markdown', 'a pull-request comment'),
   run: async (args, io) => {
