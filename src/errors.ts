@@ -212,14 +212,3 @@ export class NotOnlineError extends SafeIndexError {
  * readable saved plan (`saved_plan_invalid`), or computed from a live state that has changed (`saved_plan_drift`).
  */
 export class SavedPlanError extends SafeIndexError {}
-
-/** An error as SPEC's JSON shows it. */
-export function problemJson(problem: PlanProblem) {
-  return {
-    message: problem.message,
-    code: problem.code,
-    ...(problem.file ? { file: problem.file, line: problem.line, column: problem.column } : {}),
-    ...(problem.index ? { index: problem.index } : {}),
-    ...(problem.table ? { table: problem.table } : {}),
-  };
-}

@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
 import yargs from 'yargs';
 import { redact, secretsOfUrl } from '../connection/target.js';
-import { ExitCode, errorCodeOf, formatProblem, PlanError, problemJson, SafeIndexError } from '../errors.js';
+import { ExitCode, errorCodeOf, formatProblem, PlanError, SafeIndexError } from '../errors.js';
+import { problemJson } from '../render/json/errors.js';
 
 import { toolVersion } from '../version.js';
 import { commandTable } from './commands/index.js';

@@ -147,12 +147,3 @@ export function checkUsageEvidence(report: PlanReport, allowUsed: boolean, requi
     );
   }
 }
-
-/** The `usage` member of a change in plan and apply JSON (drops and disables). */
-export function changeUsageJson(usage: ChangeUsage) {
-  return {
-    verdict: usage.verdict,
-    scans: usage.scans,
-    last_scan: usage.lastScan ? usage.lastScan.toISOString() : null,
-  };
-}

@@ -1,5 +1,5 @@
-import { problemJson } from '../../errors.js';
 import type { FleetFailure, FleetOutcome } from '../../fleet/waves.js';
+import { problemJson } from './errors.js';
 
 /** What a target that failed before it had a report shows as its result: the error document of one target. */
 function failureJson(failure: FleetFailure) {

@@ -1,9 +1,18 @@
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import type { Blocker } from '../../dialects/executor-types.js';
-import { problemJson } from '../../errors.js';
 import type { PlanStep } from '../../planner/types.js';
-import { changeUsageJson } from '../../usage/evidence.js';
+import type { ChangeUsage } from '../../usage/evidence.js';
+import { problemJson } from './errors.js';
 import { whatIfJson } from './explain.js';
+
+/** The `usage` member of a change in plan and apply JSON (drops and disables). */
+export function changeUsageJson(usage: ChangeUsage) {
+  return {
+    verdict: usage.verdict,
+    scans: usage.scans,
+    last_scan: usage.lastScan ? usage.lastScan.toISOString() : null,
+  };
+}
 
 /** A change as SPEC's JSON shows it (plus a few descriptive keys). */
 export function changeJson(change: PlanStep) {
