@@ -1,4 +1,4 @@
-import { createDialect } from '../dialects/index.js';
+import { dialectOf } from '../dialects/index.js';
 import type { Dialect } from '../dialects/types.js';
 import { SafeIndexError } from '../errors.js';
 import { defaultSettings } from '../plan-file/types.js';
@@ -23,7 +23,7 @@ export async function withDatabase<T>(
   try {
     // a knexfile's connection function, or a URL parameter, may still leave the session without one
     if (db.server.dialect === 'mysql' && !db.server.database) throw noDatabase(target);
-    return await work(db, createDialect(db.server));
+    return await work(db, dialectOf(db));
   } finally {
     await db.close();
   }

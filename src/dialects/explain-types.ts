@@ -1,7 +1,5 @@
-import type { Database, ServerInfo, Session } from '../connection/database.js';
+import type { Database, Session } from '../connection/database.js';
 import type { TableRef } from '../model/schema.js';
-import { createMysqlExplain } from './mysql/explain.js';
-import { createPostgresExplain } from './postgres/explain.js';
 
 /** Buffer or page counts of one executed plan, where the server reports them. */
 export interface PlanBuffers {
@@ -98,9 +96,4 @@ export interface ExplainDialect {
   readonly hypothetical: HypotheticalIndexes | null;
   /** Estimates without an index through a query hint, where the server has one (else why not). */
   readonly ignoring: IndexIgnoring | string;
-}
-
-/** The EXPLAIN dialect of a connected server. */
-export function createExplainDialect(server: ServerInfo): ExplainDialect {
-  return server.dialect === 'postgres' ? createPostgresExplain() : createMysqlExplain(server);
 }

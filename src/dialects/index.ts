@@ -1,9 +1,25 @@
-import type { ServerInfo } from '../connection/database.js';
+import type { Database, ServerInfo } from '../connection/database.js';
 import { createMysqlDialect } from './mysql/dialect.js';
 import { createPostgresDialect } from './postgres/dialect.js';
 import type { Dialect } from './types.js';
 
-/** The dialect for a connected server (MariaDB is a flavor of mysql). */
+/** The dialect of a server (MariaDB is a flavor of mysql): the only place that picks one by name. */
 export function createDialect(server: ServerInfo): Dialect {
   return server.dialect === 'postgres' ? createPostgresDialect(server) : createMysqlDialect(server);
+}
+
+const dialects = new WeakMap<Database, Dialect>();
+
+/**
+ * The dialect of a connected database, made once per `Database`: everything that plans, applies or
+ * measures on it shares one object, and so what it learned from the server (PostgreSQL's keyword
+ * list, read at introspection).
+ */
+export function dialectOf(db: Database): Dialect {
+  let dialect = dialects.get(db);
+  if (!dialect) {
+    dialect = createDialect(db.server);
+    dialects.set(db, dialect);
+  }
+  return dialect;
 }

@@ -3,17 +3,14 @@ import type { ErrorCode, PlanProblem } from '../errors.js';
 import type { Change, PlannedChange, RenderedSql } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
 import type { IntrospectOptions, LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
+import type { DialectExecutor } from './executor-types.js';
+import type { ExplainDialect } from './explain-types.js';
+import type { UsageDialect } from './usage-types.js';
 
 /** What a server can do; core code asks these instead of testing dialect names. */
 export interface Capabilities {
-  /** CREATE/DROP INDEX CONCURRENTLY (PostgreSQL). */
-  concurrentIndex: boolean;
-  /** DDL can run inside a transaction and be rolled back. */
-  transactionalDdl: boolean;
   /** How an index is taken out of use without dropping it: MySQL INVISIBLE, MariaDB IGNORED. */
   invisibleIndex: 'invisible' | 'ignored' | null;
-  /** Online ALTER algorithms, cheapest first (MySQL/MariaDB), empty where not applicable. */
-  onlineAlgorithms: string[];
   /** Partial indexes (`where:`). */
   partialIndex: boolean;
   /** Covering columns (`include:`). */
@@ -83,10 +80,19 @@ export interface OnlineProbe {
   skipped: Map<PlannedChange, string>;
 }
 
-/** Everything that differs between PostgreSQL and MySQL/MariaDB, behind one interface. */
+/**
+ * Everything that differs between PostgreSQL and MySQL/MariaDB, behind one interface: one object per
+ * connected server (see `dialectOf`), carrying what it learns from the server.
+ */
 export interface Dialect {
   readonly server: ServerInfo;
   readonly capabilities: Capabilities;
+  /** Execution: session settings, the run lock, error classes, progress, blockers. */
+  readonly executor: DialectExecutor;
+  /** EXPLAIN: read-only timing, instrumented runs, statistics, what-if. */
+  readonly explain: ExplainDialect;
+  /** Index usage counters and foreign keys. */
+  readonly usage: UsageDialect;
   /** Quotes an identifier (always; never concatenate raw names). */
   quoteIdent(name: string): string;
   /** Quotes a string literal. */

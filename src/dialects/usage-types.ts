@@ -1,7 +1,5 @@
-import type { Database, ServerInfo } from '../connection/database.js';
+import type { Database } from '../connection/database.js';
 import type { TableRef } from '../model/schema.js';
-import { createMysqlUsage } from './mysql/usage.js';
-import { createPostgresUsage } from './postgres/usage.js';
 
 /** One index's usage counter as a statistics source reports it. */
 export interface IndexCounter {
@@ -55,9 +53,4 @@ export interface UsageDialect {
   readUsage(db: Database, tables: readonly TableRef[]): Promise<UsageReading>;
   /** The foreign keys declared on the tables (the referencing side), in one query. */
   foreignKeys(db: Database, tables: readonly TableRef[]): Promise<ForeignKey[]>;
-}
-
-/** The usage reader of a connected server. */
-export function createUsageDialect(server: ServerInfo): UsageDialect {
-  return server.dialect === 'postgres' ? createPostgresUsage(server) : createMysqlUsage(server);
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../connection/database.js';
-import { createExplainDialect } from '../dialects/explain-types.js';
+import { dialectOf } from '../dialects/index.js';
 import type { ErrorCode } from '../errors.js';
 import type { ExecutionStep, RunProblem, VerifyEntry, VerifyHook } from '../executor/types.js';
 import type { IndexPlan } from '../plan-file/types.js';
@@ -59,7 +59,7 @@ export function verifyEntries(judgements: readonly VerifyJudgement[]): VerifyEnt
  * fails the run (and makes the engine undo it unless told not to).
  */
 export function createEvidenceHook(db: Database, plan: IndexPlan, options: EvidenceOptions): EvidenceHook {
-  const explain = createExplainDialect(db.server);
+  const explain = dialectOf(db).explain;
   const grammar = db.server.flavor;
   let targets: VerifyTarget[] = [];
   let before: MeasuredQuery[] = [];

@@ -1,7 +1,7 @@
 import type { ServerInfo } from '../connection/database.js';
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
-import { createExplainDialect } from '../dialects/explain-types.js';
+import { dialectOf } from '../dialects/index.js';
 import { PlanError } from '../errors.js';
 import { loadPlans } from '../plan-file/load.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
@@ -50,7 +50,7 @@ export async function explainReport(request: ExplainRequest): Promise<ExplainRep
       const runs = request.runs ?? plan.settings.explainRuns;
       const measured = await measureQueries(
         db,
-        createExplainDialect(db.server),
+        dialectOf(db).explain,
         db.server.flavor,
         verifyTargets(plan, db.server),
         {

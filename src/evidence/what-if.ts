@@ -1,11 +1,6 @@
 import type { Database, Session } from '../connection/database.js';
-import {
-  createExplainDialect,
-  type ExplainDialect,
-  type HypotheticalIndexes,
-  type PlanEstimate,
-} from '../dialects/explain-types.js';
-import { createDialect } from '../dialects/index.js';
+import type { ExplainDialect, HypotheticalIndexes, PlanEstimate } from '../dialects/explain-types.js';
+import { dialectOf } from '../dialects/index.js';
 import { retiringActions } from '../model/change.js';
 import type { PlanReport } from '../planner/types.js';
 import { checkVerifySql, verifyRefusals } from '../verify-sql/check.js';
@@ -80,7 +75,7 @@ async function estimateTarget(
  * where the extension is already installed in the database: safe-index creates no objects.
  */
 export async function whatIfEstimates(db: Database, report: PlanReport): Promise<WhatIfReport> {
-  const explain = createExplainDialect(db.server);
+  const explain = dialectOf(db).explain;
   const hypothetical = explain.hypothetical;
   if (!hypothetical) return hintEstimates(db, report, explain);
   const session = await db.session('what-if');
@@ -119,7 +114,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
           plans.set(target, await hypothetical.estimate(session, statement));
         return plans;
       });
-      const dialect = createDialect(db.server);
+      const dialect = dialectOf(db);
       const names = new Map<string, string>();
       for (const change of built) {
         try {

@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Database } from '../connection/database.js';
-import { createDialectExecutor } from '../dialects/executor.js';
-import { createDialect } from '../dialects/index.js';
+import { dialectOf } from '../dialects/index.js';
 import { SafeIndexError } from '../errors.js';
 import { ReplicaGate, type ReplicaGateSettings, replicaLagCode } from '../replicas/gate.js';
 import { ensureStateTables } from '../state/migrate.js';
@@ -61,7 +60,7 @@ function whoAmI(): { clientUser: string; clientHost: string } {
  */
 export async function executeApply(db: Database, options: ApplyOptions): Promise<ApplyResult> {
   const sink = options.sink ?? silentSink;
-  const executor = createDialectExecutor(db.server);
+  const executor = dialectOf(db).executor;
   await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
     sink.log(`waiting for the run lock: ${holder}`),
@@ -73,7 +72,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
     const connections = await openExecution(db, executor, options.settings, sink, lock);
     try {
       if (stale.length > 0) {
-        const repaired = await repairInterruptedRuns(db, executor, createDialect(db.server), connections.ddl, stale);
+        const repaired = await repairInterruptedRuns(db, executor, dialectOf(db), connections.ddl, stale);
         for (const line of repaired) sink.log(line);
       }
       const prepared = await options.prepare();

@@ -1,7 +1,7 @@
 import type { Database } from '../connection/database.js';
 import { describeDuplicateKey } from '../dialects/duplicate-query.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
-import { createExplainDialect } from '../dialects/explain-types.js';
+import { dialectOf } from '../dialects/index.js';
 import { inReadOnlyTransaction } from '../evidence/measure.js';
 import { formatDuration } from '../plan-file/duration.js';
 import { StatementFailure } from './statements.js';
@@ -27,9 +27,7 @@ export async function checkDuplicateKeys(
   if (!check) return;
   const session = await db.session(sessionLabel);
   try {
-    const rows = await inReadOnlyTransaction(session, createExplainDialect(db.server), timeoutMs, () =>
-      session.query(check.sql),
-    );
+    const rows = await inReadOnlyTransaction(session, dialectOf(db).explain, timeoutMs, () => session.query(check.sql));
     if (rows.length === 0) return;
     const keys = rows.map((row) => describeDuplicateKey(check.keys, row));
     throw new StatementFailure(

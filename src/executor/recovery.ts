@@ -1,6 +1,6 @@
 import type { Database, Session } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
-import { createDialect } from '../dialects/index.js';
+import { dialectOf } from '../dialects/index.js';
 import type { Dialect } from '../dialects/types.js';
 import { findTable, tableKey } from '../model/schema.js';
 import { type RunRecord, runningRuns, runSteps, type StepRecord, updateRun, updateStep } from '../state/runs.js';
@@ -73,7 +73,7 @@ export async function dropTemporaryLeftovers(
 ): Promise<void> {
   const replaced = steps.filter((step) => step.action === 'replace');
   if (replaced.length === 0) return;
-  const dialect = createDialect(db.server);
+  const dialect = dialectOf(db);
   const tables = [...new Map(replaced.map((step) => [tableKey(step.table), step.table])).values()];
   const live = await dialect.introspect(db, tables);
   for (const ref of tables) {

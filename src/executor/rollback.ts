@@ -1,5 +1,5 @@
 import type { Database } from '../connection/database.js';
-import { createDialectExecutor } from '../dialects/executor.js';
+import { dialectOf } from '../dialects/index.js';
 import { errorCodeOf, SafeIndexError } from '../errors.js';
 import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
@@ -118,7 +118,7 @@ function undoSteps(applied: readonly StepRecord[]): UndoStep[] {
  * not index DDL of its step's kind, on its table and index, stops the rollback naming the step.
  */
 async function checkStoredRollbacks(db: Database, runId: number, applied: readonly StepRecord[]): Promise<void> {
-  const executor = createDialectExecutor(db.server);
+  const executor = dialectOf(db).executor;
   const refused: string[] = [];
   for (const step of applied) {
     for (const [n, statement] of step.rollback.entries()) {
@@ -192,7 +192,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
   // a database the tool never ran on has nothing to undo; its state tables are not created for that
   if (options.runId === undefined && !(await stateTablesExist(db)))
     return { runId: null, status: 'nothing_to_undo', steps: [], errors: [] };
-  const executor = createDialectExecutor(db.server);
+  const executor = dialectOf(db).executor;
   if (options.rollbackDir) await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
     sink.log(`waiting for the run lock: ${holder}`),

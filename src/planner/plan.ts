@@ -1,6 +1,5 @@
 import type { Database } from '../connection/database.js';
 import { describeDuplicateKey, renderDuplicateKeyQuery } from '../dialects/duplicate-query.js';
-import { createDialectExecutor } from '../dialects/executor.js';
 import type { Dialect } from '../dialects/types.js';
 import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
@@ -218,7 +217,7 @@ export async function buildPlan(
       ? undefined
       : await probeChanges(db, dialect, changes, live, options.lockTimeoutMs ?? plan.settings.lockTimeoutMs);
   const pending = distinctTables(changes.filter((change) => change.action !== 'noop').map((change) => change.table));
-  const blockers = pending.length > 0 ? await createDialectExecutor(server).blockers(db, pending, []) : [];
+  const blockers = pending.length > 0 ? await dialect.executor.blockers(db, pending, []) : [];
   return {
     ...(probe ? { probe } : {}),
     leftovers,

@@ -1,6 +1,7 @@
 import { type Database, openDatabase } from '../connection/database.js';
 import { resolveTarget } from '../connection/target.js';
-import { createUsageDialect, type IndexCounter, type UsageReading } from '../dialects/usage-types.js';
+import { dialectOf } from '../dialects/index.js';
+import type { IndexCounter, UsageReading } from '../dialects/usage-types.js';
 import { neededByForeignKeys, redundantTo } from '../diff/redundancy.js';
 import type { LiveSchema, TableRef } from '../model/schema.js';
 import { replicaConnectTimeoutMs, withConnectTimeout } from '../replicas/connection.js';
@@ -87,7 +88,7 @@ function tablesOn(source: Database, primary: Database, tables: readonly TableRef
 }
 
 async function readSource(source: Database, primary: Database, tables: readonly TableRef[]): Promise<UsageReading> {
-  const reading = await createUsageDialect(source.server).readUsage(source, tablesOn(source, primary, tables));
+  const reading = await dialectOf(source).usage.readUsage(source, tablesOn(source, primary, tables));
   const from = source.server.defaultSchema;
   const to = primary.server.defaultSchema;
   if (from === to) return reading;
@@ -156,7 +157,7 @@ export async function collectUsage(db: Database, live: LiveSchema, options: Usag
       if (reading) await recordSnapshot(db, target, reading, counters.get(target) ?? []);
     }
   }
-  const usageDialect = createUsageDialect(db.server);
+  const usageDialect = dialectOf(db).usage;
   const foreignKeys = await usageDialect.foreignKeys(db, tables);
   const resets = new Map<string, Set<string>>(readings.map((r) => [r.target, new Set<string>()]));
   const indexes: IndexUsage[] = [];

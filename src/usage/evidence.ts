@@ -1,5 +1,5 @@
 import type { Database } from '../connection/database.js';
-import { createDialect } from '../dialects/index.js';
+import { dialectOf } from '../dialects/index.js';
 import { SafeIndexError } from '../errors.js';
 import { retiringActions } from '../model/change.js';
 import { findTable, type LiveSchema, tableKey } from '../model/schema.js';
@@ -77,7 +77,7 @@ async function planTables(db: Database, report: PlanReport): Promise<LiveSchema>
   const refs = [...new Map(report.changes.map((change) => [tableKey(change.table), change.table])).values()];
   const missing = refs.filter((ref) => !findTable(report.live, ref));
   if (missing.length === 0) return { tables: report.live.tables };
-  const read = await createDialect(db.server).introspect(db, missing);
+  const read = await dialectOf(db).introspect(db, missing);
   return { tables: new Map([...report.live.tables, ...read.tables]) };
 }
 

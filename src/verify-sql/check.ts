@@ -1,5 +1,5 @@
 import type { Database } from '../connection/database.js';
-import { createExplainDialect } from '../dialects/explain-types.js';
+import { dialectOf } from '../dialects/index.js';
 import type { PlanProblem } from '../errors.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import type { VerifyGrammar, VerifySqlCheck } from './types.js';
@@ -47,7 +47,7 @@ export async function verifyRefusals(db: Database, sqls: readonly string[]): Pro
     check.ok ? [{ position: i, sql: check.statement, routines: check.routines }] : [],
   );
   if (passed.length === 0) return reasons;
-  const effects = await createExplainDialect(db.server).refusedForEffects(db, passed);
+  const effects = await dialectOf(db).explain.refusedForEffects(db, passed);
   passed.forEach((query, j) => {
     reasons[query.position] = effects[j];
   });

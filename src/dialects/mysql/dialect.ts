@@ -2,6 +2,8 @@ import type { ServerInfo } from '../../connection/database.js';
 import type { Dialect } from '../types.js';
 import { canonicalizeMysql } from './canonicalize.js';
 import { renderKeyLine } from './definition.js';
+import { createMysqlExecutor } from './execute.js';
+import { createMysqlExplain } from './explain.js';
 import { flavorFeatures, mysqlCapabilities } from './flavor.js';
 import { introspectMysql } from './introspect.js';
 import { tableAfterChange } from './key-order.js';
@@ -9,6 +11,7 @@ import { listMysqlIndexedTables } from './list-tables.js';
 import { probeMysqlOnline } from './probe.js';
 import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
 import { renderMysqlChange } from './render-change.js';
+import { createMysqlUsage } from './usage.js';
 import { validateMysqlIndex } from './validate.js';
 
 /** The MySQL/MariaDB dialect; the flavor and version of `server` decide what is legal. */
@@ -17,6 +20,9 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
   return {
     server,
     capabilities: mysqlCapabilities(features),
+    executor: createMysqlExecutor(server),
+    explain: createMysqlExplain(server),
+    usage: createMysqlUsage(server),
     quoteIdent: quoteMysqlIdent,
     quoteLiteral: quoteMysqlLiteral,
     introspect: (db, tables) => introspectMysql(db, tables, features),

@@ -183,10 +183,7 @@ export function flavorFeatures(server: ServerInfo): FlavorFeatures {
 /** Capabilities of a MySQL/MariaDB server for core code. */
 export function mysqlCapabilities(features: FlavorFeatures): Capabilities {
   return {
-    concurrentIndex: false,
-    transactionalDdl: false,
     invisibleIndex: features.invisibleIndex,
-    onlineAlgorithms: [...features.onlineAlgorithms],
     partialIndex: false,
     includeColumns: false,
     prefixLength: true,

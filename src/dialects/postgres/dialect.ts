@@ -4,6 +4,8 @@ import { LiveIndex } from '../../model/schema.js';
 import type { Capabilities, Dialect, LeftoverKind } from '../types.js';
 import { canonicalizeIndexes } from './canonicalize.js';
 import { formatDefinition, piecesOf } from './definition.js';
+import { createPostgresExecutor } from './execute.js';
+import { createPostgresExplain } from './explain.js';
 import {
   defaultQuotedKeywords,
   maxIdentifierBytes,
@@ -15,15 +17,13 @@ import { postgresIndexProperties } from './index-properties.js';
 import { introspectTables } from './introspect.js';
 import { listPostgresIndexedTables } from './list-tables.js';
 import { renderPostgresChange, temporaryName } from './render.js';
+import { createPostgresUsage } from './usage.js';
 import { maxIndexColumns, validatePostgresIndex } from './validate.js';
 import { postgresFeatures } from './version.js';
 
 /** What PostgreSQL 12+ can do with indexes. */
 const postgresCapabilities: Capabilities = {
-  concurrentIndex: true,
-  transactionalDdl: true,
   invisibleIndex: null,
-  onlineAlgorithms: [],
   partialIndex: true,
   includeColumns: true,
   prefixLength: false,
@@ -71,6 +71,9 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
   return {
     server,
     capabilities: postgresCapabilities,
+    executor: createPostgresExecutor(server),
+    explain: createPostgresExplain(),
+    usage: createPostgresUsage(server),
     quoteIdent,
     quoteLiteral,
     async introspect(db, tables, options) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExplainDialect } from '../../../src/dialects/explain-types.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { createEvidenceHook } from '../../../src/evidence/apply-hook.js';
 import { measureQueries } from '../../../src/evidence/measure.js';
 import type { VerifyTarget } from '../../../src/evidence/types.js';
@@ -95,13 +95,11 @@ describe.each(testServers())('EXPLAIN evidence on $label', (server) => {
       query: { name: 'slow', sql: slow, source },
     };
     const started = performance.now();
-    const [measured] = await measureQueries(
-      test.db,
-      createExplainDialect(test.db.server),
-      test.db.server.flavor,
-      [target],
-      { runs: 1, warmups: 0, statementTimeoutMs: 300 },
-    );
+    const [measured] = await measureQueries(test.db, dialectOf(test.db).explain, test.db.server.flavor, [target], {
+      runs: 1,
+      warmups: 0,
+      statementTimeoutMs: 300,
+    });
     const elapsed = performance.now() - started;
     expect(measured?.outcome).toEqual({
       ok: false,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExplainDialect } from '../../../src/dialects/explain-types.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { inReadOnlyTransaction, measureQueries } from '../../../src/evidence/measure.js';
 import { checkVerifySql } from '../../../src/verify-sql/check.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
@@ -85,7 +85,7 @@ describe.each(testServers())('verify queries never write on $label', (server) =>
     const check = await checkVerifySql(attempt.sql, test.db.server.flavor);
     expect(check.ok).toBe(attempt.parses === true);
 
-    const explain = createExplainDialect(test.db.server);
+    const explain = dialectOf(test.db).explain;
     const target = {
       index: 'victims_pkey',
       table: { schema: test.db.server.defaultSchema, name: 'victims' },

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDialect } from '../../../src/dialects/index.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { whatIfEstimates } from '../../../src/evidence/what-if.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { buildPlan } from '../../../src/planner/plan.js';
@@ -37,7 +37,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
     test = await createTestDatabase(server);
     await createEvents(test);
     dir = await planDir('events.yml', plan);
-    report = await buildPlan(test.db, createDialect(test.db.server), await loadPlans([path.join(dir, 'events.yml')]));
+    report = await buildPlan(test.db, dialectOf(test.db), await loadPlans([path.join(dir, 'events.yml')]));
   });
   afterAll(async () => {
     await test?.drop();

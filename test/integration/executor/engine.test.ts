@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDialectExecutor } from '../../../src/dialects/executor.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { executeApply } from '../../../src/executor/apply.js';
 import { readHistory } from '../../../src/executor/history.js';
 import { executeRollback } from '../../../src/executor/rollback.js';
@@ -151,7 +151,7 @@ describe.each(testServers())('apply engine on $label', (server) => {
   });
 
   it('lets one run at a time hold the run lock and names the holder', async () => {
-    const executor = createDialectExecutor(test.db.server);
+    const executor = dialectOf(test.db).executor;
     const lock = await acquireRunLock(test.db, executor, 0);
     const { create } = handSteps(test);
     const blocked = await apply([create('idx_x', 'status')], { waitMs: 400 }).catch((error: Error) => error);

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDialect } from '../../../src/dialects/index.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { executeApply } from '../../../src/executor/apply.js';
 import type { ExecutionStep } from '../../../src/executor/types.js';
 import { Index } from '../../../src/model/index-model.js';
@@ -21,7 +21,7 @@ describe.each(testServersOf('postgres'))('a multi-statement step that fails half
   });
 
   it('undoes the statements that ran: the replacement built under a temporary name is dropped', async () => {
-    const dialect = createDialect(test.db.server);
+    const dialect = dialectOf(test.db);
     const live = await dialect.introspect(test.db, [{ schema: 'public', name: 'orders' }]);
     const table = findTable(live, { schema: 'public', name: 'orders' })!;
     const old = table.indexes.find((index) => index.name === 'idx_orders_customer')!;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/connection/database.js';
 import { targetFromUrl } from '../../../src/connection/target.js';
-import { createDialectExecutor } from '../../../src/dialects/executor.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { acquireRunLock } from '../../../src/executor/run-lock.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
@@ -367,7 +367,7 @@ canary: canary
 
   it('a database whose run lock another apply holds fails the fleet there; nothing after it starts', async () => {
     const db = await openDatabase(targetFromUrl(tests[1]!.url));
-    const lock = await acquireRunLock(db, createDialectExecutor(db.server), 0);
+    const lock = await acquireRunLock(db, dialectOf(db).executor, 0);
     try {
       const applied = await runCli([
         'apply',

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/connection/database.js';
 import { targetFromKnexfile, targetFromUrl } from '../../../src/connection/target.js';
-import { createDialect } from '../../../src/dialects/index.js';
+import { dialectOf } from '../../../src/dialects/index.js';
 import { Index } from '../../../src/model/index-model.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
@@ -144,7 +144,7 @@ describe.each(testServers())('plan fields are one expression, checked before con
     'past the parser check, canonicalization still sends the predicate as one statement: the server refuses it',
     async () => {
       const before = await canary();
-      const dialect = createDialect(test.db.server);
+      const dialect = dialectOf(test.db);
       const index = new Index({
         schema: test.db.server.defaultSchema,
         table: 't',

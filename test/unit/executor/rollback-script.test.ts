@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerInfo } from '../../../src/connection/database.js';
-import { createDialectExecutor } from '../../../src/dialects/executor.js';
+import { createDialect } from '../../../src/dialects/index.js';
 import { renderRollbackScript, renderRolledBackScript } from '../../../src/executor/rollback-script.js';
 import { oneLine } from '../../../src/render/one-line.js';
 
@@ -23,7 +23,7 @@ describe('written scripts escape what they embed', () => {
     const script = renderRollbackScript(
       { runId: 5, date: new Date(0), target: `postgres://u@h/${evil}`, server },
       [{ action: 'create', table: { schema: evil, name: evil }, index: evil, sql: [], rollback: [], online: true }],
-      createDialectExecutor(server),
+      createDialect(server).executor,
       { lockTimeoutMs: 1000, maxRetries: 1, blockers: 'wait' },
     );
     const lines = script.split(/\r\n|\r|\n|\u0085|\u2028/);
