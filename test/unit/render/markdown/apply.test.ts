@@ -93,6 +93,22 @@ describe('apply --format markdown', () => {
     expect((markdown.match(/^```/gm)?.length ?? 0) % 2).toBe(0);
   });
 
+  it('with replicas watched: a replica-lag column per step and the largest lag over the run', () => {
+    const withReplicas = report(2);
+    const target = 'mysql://app:***@replica1:3306/app';
+    withReplicas.result.steps[0]!.replicas = [{ target, maxLagMs: 2400 }];
+    withReplicas.result.steps[1]!.replicas = [{ target, maxLagMs: null }];
+    withReplicas.result.replicas = [{ target, maxLagMs: 2400 }];
+    const markdown = renderApplyMarkdown(withReplicas);
+    expect(markdown).toContain('| change | index | table | result | replica lag (max) |');
+    expect(markdown).toContain(
+      `| create | \`idx_orders_0\` | \`orders\` | applied in 1200 ms, 3 attempts | 2.4s on ${target} |`,
+    );
+    expect(markdown).toContain(`| unknown on ${target} |`);
+    expect(markdown).toContain(`Replicas, largest lag over the run: 2.4s on ${target}`);
+    expect(renderApplyMarkdown(report(1))).not.toContain('replica lag');
+  });
+
   it('draws the steps one after the other, as long as each took, failed ones as critical', () => {
     const chart = stepTimelineChart(report(2, 'failed').result.steps).join('\n');
     expect(chart).toContain('gantt');
