@@ -156,3 +156,33 @@ describe.each(testServersOf('mysql'))('index names without case on $label', (ser
     }
   });
 });
+
+describe.each(testServersOf('postgres'))('index names keep their case on $label', (server) => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase(server);
+    await test.exec('create table t (id int primary key, a int, b int)');
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  it('two entries differing only by case are two indexes (quoted names are exact)', async () => {
+    const file = await writePlan(`indexes:
+  - name: idx_a
+    table: t
+    columns: [a]
+  - name: IDX_A
+    table: t
+    columns: [a, b]
+`);
+    const result = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+    expect(result.exitCode, result.stdout).toBe(2);
+    const document = JSON.parse(result.stdout);
+    expect(document.errors).toEqual([]);
+    expect(document.changes.map((change: { index: string; action: string }) => [change.index, change.action])).toEqual([
+      ['idx_a', 'create'],
+      ['IDX_A', 'create'],
+    ]);
+  });
+});
