@@ -3,9 +3,9 @@ import { drivers } from '../../connection/drivers.js';
 import { SafeIndexError } from '../../errors.js';
 import { Index } from '../../model/index-model.js';
 import type { CanonicalResult } from '../types.js';
-import { groupByIndex, indexFromParts, partFromRow } from './index-rows.js';
-import { qualifiedTable, quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
-import { renderAddClause } from './render-change.js';
+import { qualifiedTable, quoteMysqlIdent, quoteMysqlLiteral } from './identifiers.js';
+import { groupByIndex, indexFromParts, partFromRow } from './index-reader.js';
+import { renderAddClause } from './render.js';
 
 /** Server errors of CREATE TEMPORARY TABLE ... LIKE that a column-only copy avoids (FULLTEXT on a temporary InnoDB table). */
 const likeCopyErrors = new Set([1796]);

@@ -1,6 +1,6 @@
 import type { Index, KeyPart } from '../../model/index-model.js';
 import type { FlavorFeatures } from './flavor.js';
-import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
+import { quoteMysqlIdent, quoteMysqlLiteral } from './identifiers.js';
 
 /** The name MySQL and MariaDB reserve for the primary key. */
 export const primaryKeyName = 'PRIMARY';

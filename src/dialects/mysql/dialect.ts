@@ -5,12 +5,12 @@ import { renderKeyLine } from './definition.js';
 import { createMysqlExecutor } from './execute.js';
 import { createMysqlExplain } from './explain.js';
 import { flavorFeatures, mysqlCapabilities } from './flavor.js';
+import { quoteMysqlIdent, quoteMysqlLiteral } from './identifiers.js';
 import { introspectMysql } from './introspect.js';
 import { tableAfterChange } from './key-order.js';
 import { listMysqlIndexedTables } from './list-tables.js';
 import { probeMysqlOnline } from './probe.js';
-import { quoteMysqlIdent, quoteMysqlLiteral } from './quote.js';
-import { renderMysqlChange } from './render-change.js';
+import { renderMysqlChange } from './render.js';
 import { createMysqlUsage } from './usage.js';
 import { validateMysqlIndex } from './validate.js';
 

@@ -5,7 +5,7 @@ import type { TableRef } from '../../model/schema.js';
 import type { ExplainDialect } from '../explain-types.js';
 import { parseMariadbAnalyze, parseMysqlAnalyzeTree, parseMysqlExplainJson } from './explain-parse.js';
 import { flavorFeatures } from './flavor.js';
-import { qualifiedTable, quoteMysqlIdent } from './quote.js';
+import { qualifiedTable, quoteMysqlIdent } from './identifiers.js';
 import { mysqlRefusedForEffects } from './routine-effects.js';
 
 async function firstColumn(session: Session, sql: string): Promise<unknown> {

@@ -11,9 +11,9 @@ import {
 import { renderKeyLine } from './definition.js';
 import { isInnodb, storageEngine } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
-import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromRow } from './index-rows.js';
+import { qualifiedTable } from './identifiers.js';
+import { groupByIndex, type IndexPartRow, indexFromParts, isPrimaryKey, partFromRow } from './index-reader.js';
 import { inServerKeyOrder, shareAClass } from './key-order.js';
-import { qualifiedTable } from './quote.js';
 
 /** A `WHERE` filter for a list of tables: the schemas (so the server opens only their folders) and the pairs. */
 export interface TableFilter {

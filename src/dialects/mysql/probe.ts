@@ -4,8 +4,8 @@ import type { PlannedChange } from '../../model/change.js';
 import { findTable, type LiveSchema, tableKey } from '../../model/schema.js';
 import type { OnlineProbe, ProbedChange } from '../types.js';
 import type { FlavorFeatures } from './flavor.js';
-import { qualifiedTable, quoteMysqlIdent } from './quote.js';
-import { onlineImpact, sharedImpact } from './render-change.js';
+import { qualifiedTable, quoteMysqlIdent } from './identifiers.js';
+import { onlineImpact, sharedImpact } from './render.js';
 
 /** Scratch schemas are named `safe_index_probe_<ms since epoch, base 36>_<random>`: unique, and dated. */
 export const probeSchemaPrefix = 'safe_index_probe_';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { quoteMysqlIdent } from '../../../../src/dialects/mysql/quote.js';
+import { quoteMysqlIdent } from '../../../../src/dialects/mysql/identifiers.js';
 
 /** The Sakila schema file rewritten to load into `database` instead of creating `sakila`. */
 export function sakilaFor(database: string): string {

@@ -1,4 +1,4 @@
-import { qualifiedTable } from '../../../../src/dialects/mysql/quote.js';
+import { qualifiedTable } from '../../../../src/dialects/mysql/identifiers.js';
 import type { TestDatabase } from '../../../support/databases.js';
 
 /** SHOW CREATE TABLE text of one table. */

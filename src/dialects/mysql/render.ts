@@ -4,8 +4,8 @@ import type { LiveIndex, LiveTable } from '../../model/schema.js';
 import { renderKeyParts } from './definition.js';
 import { isInnodb } from './engine.js';
 import type { FlavorFeatures } from './flavor.js';
+import { qualifiedTable, quoteMysqlIdent } from './identifiers.js';
 import { followersInClass } from './key-order.js';
-import { qualifiedTable, quoteMysqlIdent } from './quote.js';
 import { namesVirtualColumn } from './virtual-columns.js';
 
 /** The ALGORITHM/LOCK clauses of one ALTER and, when they are not LOCK=NONE, why. */
