@@ -66,13 +66,14 @@ say "starting MySQL $(chroot "$CHROOT" mysqld --version | grep -o '[0-9][0-9.]*'
 mkdir -p "$CHROOT/run/mysqld" && chroot "$CHROOT" chown mysql:mysql /run/mysqld
 # events_stages_current: ALTER progress (off by default); log-bin-trust-function-creators: binary logging is
 # on by default in MySQL 8+, and the Sakila fixture creates functions without DETERMINISTIC.
-# setsid + nohup: out of this script's process group and session, so it outlives the caller. The log is
+# setsid + nohup: out of this script's process group and session, so it outlives the caller (9>&-: without
+# the provisioning lock, which a server holding it would keep taken for ever). The log is
 # written by this (root) shell, outside the chroot, so the chroot's mysql user need not own it.
 setsid nohup chroot "$CHROOT" /usr/sbin/mysqld --no-defaults --user=mysql --datadir="$DATADIR" \
   --port="$PORT" --bind-address="$HOST" --socket=/run/mysqld/mysqld-si.sock --secure-file-priv= \
   --mysqlx=OFF --performance-schema=ON --performance-schema-consumer-events-stages-current=ON \
   --log-bin-trust-function-creators=ON --max-connections=300 \
-  </dev/null >>"$CHROOT.log" 2>&1 &
+  </dev/null >>"$CHROOT.log" 2>&1 9>&- &
 
 for _ in $(seq 1 60); do up && break; sleep 1; done
 up || { say "MySQL did not come up on $HOST:$PORT; see $CHROOT.log"; exit 1; }
