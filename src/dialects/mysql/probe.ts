@@ -135,7 +135,7 @@ export async function probeMysqlOnline(
       await session.query(`use ${quoteMysqlIdent(scratch)}`);
     } catch (error) {
       return unavailable(
-        `this login may not create the scratch schema ${scratch} (${serverMessage(error)}); grant CREATE, DROP, ALTER, INDEX on \`safe\\_index\\_probe\\_%\`.* to let the server decide`,
+        `this login may not create a scratch schema (${serverMessage(error).replaceAll(scratch, 'safe_index_probe_*')}); grant CREATE, DROP, ALTER, INDEX on \`safe\\_index\\_probe\\_%\`.* to let the server decide`,
         verdicts,
         skipped,
       );
@@ -169,10 +169,11 @@ export async function probeMysqlOnline(
   }
   const left = probed.filter((change) => !verdicts.has(change));
   const status = left.length === 0 ? 'ran' : verdicts.size === 0 ? 'unavailable' : 'partial';
+  // the scratch name is random: left out, so the same plan prints the same document twice
   const message =
     status === 'ran'
-      ? `the server decided the online verdict of ${verdicts.size} change(s): each ALTER ran on an empty copy of its table in ${scratch} (dropped)`
-      : `${verdicts.size} of ${probed.length} change(s) checked on empty copies in ${scratch} (dropped); the others keep the rules' verdict`;
+      ? `the server decided the online verdict of ${verdicts.size} change(s): each ALTER ran on an empty copy of its table in a scratch schema (dropped)`
+      : `${verdicts.size} of ${probed.length} change(s) checked on empty copies in a scratch schema (dropped); the others keep the rules' verdict`;
   return { status, message, verdicts, skipped };
 }
 
