@@ -195,6 +195,7 @@ export async function rollbackFleet(
     const result = await rollbackRun({
       ...rest,
       url: target.url,
+      replicas: target.replicas,
       newestRunOnly: true,
       fleetDeploy,
       ...(request.rollbackDir ? { rollbackDir: path.join(request.rollbackDir, target.name) } : {}),
