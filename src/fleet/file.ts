@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { targetFromUrl } from '../connection/target.js';
 import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
+import { parseYamlSource, problemsFromZod, type SourceMap } from '../plan-file/yaml-source.js';
 
 /** One database of a fleet, resolved: its URL read (from the file or its environment variable) and checked. */
 export interface FleetTarget {
@@ -62,38 +62,6 @@ const fleetSchema = z
 
 type FleetFileShape = z.infer<typeof fleetSchema>;
 
-/** Turns YAML node offsets into file:line:col. */
-class Positions {
-  constructor(
-    private readonly file: string,
-    private readonly root: Node | null,
-    private readonly lines: LineCounter,
-  ) {}
-
-  at(offset: number): SourcePosition {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col };
-  }
-
-  /** Position of the value at `keys` (or its key with `atKey`), else of its nearest existing parent. */
-  of(keys: readonly PropertyKey[], atKey = false): SourcePosition {
-    let node: unknown = this.root;
-    let best = this.at(0);
-    for (const [i, key] of keys.entries()) {
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
-        if (!pair) break;
-        if (isNode(pair.key) && pair.key.range) best = this.at(pair.key.range[0]);
-        if (atKey && i === keys.length - 1) return best;
-        node = pair.value;
-      } else if (isSeq(node) && typeof key === 'number') node = node.items[key];
-      else break;
-      if (isNode(node) && node.range) best = this.at(node.range[0]);
-    }
-    return best;
-  }
-}
-
 /** The database a URL reaches, whatever the spelling: scheme family, loopback host, default port, no user or password. */
 function databaseKey(url: string): string {
   const target = targetFromUrl(url);
@@ -118,7 +86,7 @@ function urlProblem(url: string): string | undefined {
 function resolveFleet(
   file: string,
   data: FleetFileShape,
-  where: Positions,
+  where: SourceMap,
   env: NodeJS.ProcessEnv,
 ): { fleet?: Fleet; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
@@ -241,34 +209,13 @@ export async function loadFleet(file: string, env: NodeJS.ProcessEnv = process.e
       { code: 'fleet_not_found', message: `cannot read the fleet file ${file}: ${(error as Error).message}`, file },
     ]);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const where = new Positions(file, doc.contents as Node | null, lines);
-  if (doc.errors.length > 0) {
-    throw new PlanError(
-      doc.errors.map((error) => ({
-        code: 'fleet_yaml',
-        message: `invalid YAML: ${error.message.split('\n')[0]}`,
-        ...where.at(error.pos[0]),
-        file,
-      })),
-    );
-  }
-  const parsed = fleetSchema.safeParse(doc.toJS() ?? {});
+  const { value, map: where } = parseYamlSource(file, text, 'fleet_yaml');
+  const parsed = fleetSchema.safeParse(value);
   if (!parsed.success) {
     throw new PlanError(
-      parsed.error.issues.flatMap((issue): PlanProblem[] => {
-        const label = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
-        const prefix = label ? `${label.replace(/^\./, '')}: ` : '';
-        if (issue.code === 'unrecognized_keys') {
-          return issue.keys.map((key) => ({
-            code: 'fleet_unknown_key',
-            message: `${prefix}unknown key "${key}"`,
-            ...where.of([...issue.path, key], true),
-            file,
-          }));
-        }
-        return [{ code: 'fleet_invalid_value', message: `${prefix}${issue.message}`, ...where.of(issue.path), file }];
+      problemsFromZod(parsed.error, where, file, {
+        unknownKey: 'fleet_unknown_key',
+        invalidValue: 'fleet_invalid_value',
       }),
     );
   }

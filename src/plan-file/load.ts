@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { planFileSchema } from './schema.js';
@@ -14,8 +12,7 @@ import {
   type PlanSettings,
   type VerifyQuery,
 } from './types.js';
-
-type Path = readonly PropertyKey[];
+import { type Path, parseYamlSource, problemsFromZod, type SourceMap } from './yaml-source.js';
 
 /** Finds plan files (.yml/.yaml) under the given files or folders, sorted for a stable order. */
 export async function findPlanFiles(paths: readonly string[]): Promise<string[]> {
@@ -35,61 +32,6 @@ export async function findPlanFiles(paths: readonly string[]): Promise<string[]>
     found.push(...files);
   }
   return [...new Set(found)];
-}
-
-/** Locates YAML nodes by path and turns offsets into file:line:col. */
-class SourceMap {
-  constructor(
-    private readonly file: string,
-    private readonly root: Node | null,
-    private readonly lines: LineCounter,
-  ) {}
-
-  at(offset: number): SourcePosition {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col };
-  }
-
-  /** Position of the value at `keys` (or of its key with `atKey`), or of its nearest existing parent. */
-  of(keys: Path, atKey = false): SourcePosition {
-    let node: unknown = this.root;
-    let best: SourcePosition = this.at(0);
-    for (const key of keys) {
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
-        if (!pair) break;
-        if (isNode(pair.key) && pair.key.range) best = this.at(pair.key.range[0]);
-        node = pair.value;
-        if (atKey && key === keys.at(-1)) return best;
-      } else if (isSeq(node) && typeof key === 'number') {
-        node = node.items[key];
-      } else break;
-      if (isNode(node) && node.range) best = this.at(node.range[0]);
-    }
-    return best;
-  }
-
-  /** Position of a key inside the map at `keys` (for unknown keys). */
-  ofKey(keys: Path, key: string): SourcePosition {
-    return this.of([...keys, key], true);
-  }
-}
-
-function problemsFromZod(error: z.ZodError, map: SourceMap, file: string): PlanProblem[] {
-  const problems: PlanProblem[] = [];
-  for (const issue of error.issues) {
-    const where = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
-    const label = where ? `${where.replace(/^\./, '')}: ` : '';
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const at = map.ofKey(issue.path, key);
-        problems.push({ code: 'plan_unknown_key', message: `${label}unknown key "${key}"`, ...at, file });
-      }
-      continue;
-    }
-    problems.push({ code: 'plan_invalid_value', message: `${label}${issue.message}`, ...map.of(issue.path), file });
-  }
-  return problems;
 }
 
 interface ParsedFile {
@@ -171,21 +113,13 @@ async function readUtf8(file: string): Promise<string> {
 /** Reads and validates one plan file; throws PlanError with file:line:col for every problem. */
 export async function loadPlanFile(file: string): Promise<ParsedFile> {
   const text = await readUtf8(file);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const map = new SourceMap(file, doc.contents as Node | null, lines);
-  if (doc.errors.length > 0) {
+  const { value, map } = parseYamlSource(file, text, 'plan_yaml');
+  const parsed = planFileSchema.safeParse(value);
+  if (!parsed.success) {
     throw new PlanError(
-      doc.errors.map((error) => ({
-        code: 'plan_yaml',
-        message: `invalid YAML: ${error.message.split('\n')[0]}`,
-        ...map.at(error.pos[0]),
-        file,
-      })),
+      problemsFromZod(parsed.error, map, file, { unknownKey: 'plan_unknown_key', invalidValue: 'plan_invalid_value' }),
     );
   }
-  const parsed = planFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new PlanError(problemsFromZod(parsed.error, map, file));
   const settings: Partial<PlanSettings> = {};
   const raw = parsed.data.settings;
   if (raw?.lock_timeout !== undefined) settings.lockTimeoutMs = parseDuration(raw.lock_timeout);

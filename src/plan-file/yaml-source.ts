@@ -1,0 +1,87 @@
+import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
+
+/** A path into a YAML document: map keys and sequence indexes. */
+export type Path = readonly PropertyKey[];
+
+/** Locates YAML nodes by path and turns offsets into file:line:col. */
+export class SourceMap {
+  constructor(
+    private readonly file: string,
+    private readonly root: Node | null,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(offset: number): SourcePosition {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  /** Position of the value at `keys` (or of its key with `atKey`), or of its nearest existing parent. */
+  of(keys: Path, atKey = false): SourcePosition {
+    let node: unknown = this.root;
+    let best: SourcePosition = this.at(0);
+    for (const [i, key] of keys.entries()) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) best = this.at(pair.key.range[0]);
+        if (atKey && i === keys.length - 1) return best;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+      } else break;
+      if (isNode(node) && node.range) best = this.at(node.range[0]);
+    }
+    return best;
+  }
+
+  /** Position of a key inside the map at `keys` (for unknown keys). */
+  ofKey(keys: Path, key: string): SourcePosition {
+    return this.of([...keys, key], true);
+  }
+}
+
+/**
+ * Parses YAML text keeping source positions; a syntax error is a PlanError with `code` at file:line:col.
+ * Returns the plain value and the map that places any path of it in the file.
+ */
+export function parseYamlSource(file: string, text: string, code: ErrorCode): { value: unknown; map: SourceMap } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const map = new SourceMap(file, doc.contents as Node | null, lines);
+  if (doc.errors.length > 0) {
+    throw new PlanError(
+      doc.errors.map((error) => ({
+        code,
+        message: `invalid YAML: ${error.message.split('\n')[0]}`,
+        ...map.at(error.pos[0]),
+        file,
+      })),
+    );
+  }
+  return { value: doc.toJS() ?? {}, map };
+}
+
+/** zod's issues as problems at file:line:col: an unknown key at the key, any other issue at its value. */
+export function problemsFromZod(
+  error: z.ZodError,
+  map: SourceMap,
+  file: string,
+  codes: { unknownKey: ErrorCode; invalidValue: ErrorCode },
+): PlanProblem[] {
+  return error.issues.flatMap((issue): PlanProblem[] => {
+    const where = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+    const label = where ? `${where.replace(/^\./, '')}: ` : '';
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        code: codes.unknownKey,
+        message: `${label}unknown key "${key}"`,
+        ...map.ofKey(issue.path, key),
+        file,
+      }));
+    }
+    return [{ code: codes.invalidValue, message: `${label}${issue.message}`, ...map.of(issue.path), file }];
+  });
+}
