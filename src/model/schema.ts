@@ -59,6 +59,8 @@ export interface LiveIndexFacts {
   replicaIdentity?: boolean;
   /** PostgreSQL: the index `CLUSTER` uses by default (`pg_index.indisclustered`, `ALTER TABLE ... CLUSTER ON`). */
   clustered?: boolean;
+  /** PostgreSQL: the tablespace the index lives in, when not the database's default (`pg_class.reltablespace`). */
+  tablespace?: string;
   /** PostgreSQL: the index's COMMENT (`COMMENT ON INDEX`), when it has one. */
   comment?: string;
   /** PostgreSQL: per-column statistics targets set with `ALTER INDEX ... ALTER COLUMN n SET STATISTICS` (1-based). */

@@ -14,8 +14,8 @@ export interface TableFingerprint {
 
 /**
  * One index as a fingerprint line: `<definition> -- valid` (or `INVALID`, `invisible`), then what the
- * saved SQL also depends on when the server keeps it: `REPLICA IDENTITY`, `CLUSTER`, the comment and
- * statistics targets (PostgreSQL; a replace carries the first two, a rollback restores all four).
+ * saved SQL also depends on when the server keeps it: `REPLICA IDENTITY`, `CLUSTER`, the tablespace, the
+ * comment and statistics targets (PostgreSQL; a replace carries the first three, a rollback restores all five).
  */
 function indexLine(index: LiveTable['indexes'][number]): string {
   const { live } = index;
@@ -24,6 +24,7 @@ function indexLine(index: LiveTable['indexes'][number]): string {
     ...(live.visible ? [] : ['invisible']),
     ...(live.replicaIdentity ? ['REPLICA IDENTITY'] : []),
     ...(live.clustered ? ['CLUSTER'] : []),
+    ...(live.tablespace !== undefined ? [`tablespace ${JSON.stringify(live.tablespace)}`] : []),
     ...(live.comment !== undefined ? [`comment ${JSON.stringify(live.comment)}`] : []),
     ...(live.statisticsTargets?.length
       ? [`statistics ${live.statisticsTargets.map(({ column, target }) => `${column}:${target}`).join(' ')}`]

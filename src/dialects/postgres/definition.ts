@@ -14,14 +14,17 @@ export interface DefinitionPieces {
   method: string;
   keys: string[];
   include: string[];
+  /** `TABLESPACE name`, already quoted (the server's pg_get_indexdef never prints it). */
+  tablespace?: string;
   where?: string;
 }
 
-/** `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON [ONLY] table USING m (keys) [INCLUDE (..)] [WHERE ..]`. */
+/** `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON [ONLY] table USING m (keys) [INCLUDE (..)] [TABLESPACE t] [WHERE ..]`. */
 export function formatDefinition(pieces: DefinitionPieces): string {
   let sql = `CREATE ${pieces.unique ? 'UNIQUE ' : ''}INDEX ${pieces.concurrently ? 'CONCURRENTLY ' : ''}${pieces.name}`;
   sql += ` ON ${pieces.only ? 'ONLY ' : ''}${pieces.table} USING ${pieces.method} (${pieces.keys.join(', ')})`;
   if (pieces.include.length > 0) sql += ` INCLUDE (${pieces.include.join(', ')})`;
+  if (pieces.tablespace !== undefined) sql += ` TABLESPACE ${pieces.tablespace}`;
   if (pieces.where !== undefined) sql += ` WHERE ${pieces.where}`;
   return sql;
 }

@@ -37,6 +37,7 @@ interface CatalogIndex extends Row {
   children: { schema: string; table: string; name: string; replident: boolean }[] | null;
   is_replident: boolean;
   is_clustered: boolean;
+  tablespace: string | null;
   comment: string | null;
   statistics: { column: number; target: number }[] | null;
   keys: CatalogKey[];
@@ -63,6 +64,8 @@ select i.indrelid::bigint::text as table_oid, ic.relname as name, quote_ident(ic
      join pg_class ct on ct.oid = x.indrelid join pg_namespace cn on cn.oid = ct.relnamespace
     where h.inhparent = i.indexrelid) as children,
   i.indisreplident as is_replident, i.indisclustered as is_clustered, d.description as comment,
+  -- 0 (no row) is the database's default tablespace; pg_get_indexdef never prints the clause
+  ts.spcname as tablespace,
   -- a column's default target is -1 up to PostgreSQL 16 and NULL from 17
   (select json_agg(json_build_object('column', a.attnum, 'target', a.attstattarget) order by a.attnum)
      from pg_attribute a where a.attrelid = i.indexrelid and a.attnum > 0 and nullif(a.attstattarget, -1) is not null
@@ -76,6 +79,7 @@ join pg_namespace tn on tn.oid = tc.relnamespace
 join pg_am am on am.oid = ic.relam
 left join pg_constraint con
   on con.conindid = i.indexrelid and con.conrelid = i.indrelid and con.contype in ('p', 'u', 'x')
+left join pg_tablespace ts on ts.oid = ic.reltablespace
 left join pg_description d on d.objoid = i.indexrelid and d.classoid = 'pg_class'::regclass and d.objsubid = 0
 cross join lateral (
   select json_agg(json_build_object(
@@ -164,6 +168,7 @@ function liveIndexOf(row: CatalogIndex, ref: TableRef): LiveIndex {
     roundTrips: reprint(row, keyParts) === row.definition,
     ...(row.is_replident ? { replicaIdentity: true } : {}),
     ...(row.is_clustered ? { clustered: true } : {}),
+    ...(row.tablespace === null ? {} : { tablespace: row.tablespace }),
     ...(row.comment === null ? {} : { comment: row.comment }),
     ...(row.statistics === null ? {} : { statisticsTargets: row.statistics }),
     ...(row.parent_index === null ? {} : { parentIndex: row.parent_index }),

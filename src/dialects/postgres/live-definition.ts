@@ -16,7 +16,23 @@ function spellings(name: string): string[] {
   return [quoteIdent(name), name];
 }
 
-/** Cuts a live index's definition into head and tail, or undefined when it does not have the expected shape. */
+/**
+ * The tail with the live index's tablespace written in: `TABLESPACE` stands before `WHERE`, which ends
+ * the definition as the catalog prints the predicate; undefined when the tail does not end so.
+ */
+function withTablespace(tail: string, live: LiveIndex): string | undefined {
+  const { tablespace } = live.live;
+  if (tablespace === undefined) return tail;
+  const clause = ` TABLESPACE ${quoteIdent(tablespace)}`;
+  if (live.where === undefined) return tail + clause;
+  const where = ` WHERE ${live.where}`;
+  return tail.endsWith(where) ? tail.slice(0, -where.length) + clause + where : undefined;
+}
+
+/**
+ * Cuts a live index's definition into head and tail (with its tablespace, which pg_get_indexdef leaves
+ * out), or undefined when it does not have the expected shape.
+ */
 export function splitLiveDefinition(live: LiveIndex, table: TableRef): LiveDefinitionParts | undefined {
   const text = live.live.definition;
   const head = ['CREATE UNIQUE INDEX ', 'CREATE INDEX '].find((prefix) => text.startsWith(prefix));
@@ -26,7 +42,9 @@ export function splitLiveDefinition(live: LiveIndex, table: TableRef): LiveDefin
       for (const relation of spellings(table.name)) {
         for (const only of ['ONLY ', '']) {
           const prefix = `${head}${name} ON ${only}${schema}.${relation} USING `;
-          if (text.startsWith(prefix)) return { head, tail: text.slice(prefix.length - ' USING '.length) };
+          if (!text.startsWith(prefix)) continue;
+          const tail = withTablespace(text.slice(prefix.length - ' USING '.length), live);
+          return tail === undefined ? undefined : { head, tail };
         }
       }
     }

@@ -45,11 +45,13 @@ function indexBuilder(
   };
 }
 
-function builderOfDesired(index: Index): IndexBuilder {
+/** Builds the desired definition; `tablespace` keeps a replacement where the index it replaces lives. */
+function builderOfDesired(index: Index, tablespace?: string): IndexBuilder {
   return indexBuilder((name, on, concurrently, only) =>
     formatDefinition({
       ...piecesOf(index, quoteIdent, { concurrently, only, name, forDdl: true }),
       table: quoteQualified(on.schema, on.name),
+      ...(tablespace === undefined ? {} : { tablespace: quoteIdent(tablespace) }),
     }),
   );
 }
@@ -276,7 +278,7 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
   const lockImpact = partitioned ? `${lockOfPartitionedBuild}; then ${lockOfPartitionedDrop}` : lockOfBuild;
   if (!live.live.valid) {
     // the INVALID index is dropped first and not rebuilt by the reverse: the reverse only removes the new one
-    const build = buildSql(builderOfDesired(desired), desired.name, ref, table);
+    const build = buildSql(builderOfDesired(desired, live.live.tablespace), desired.name, ref, table);
     return {
       sql: [dropOld, ...build.sql],
       undo: [[], ...build.undo],
@@ -289,7 +291,7 @@ function renderReplace(desired: Index, live: LiveIndex, table: LiveTable | undef
     };
   }
   const temp = temporaryName(desired.name);
-  const build = buildSql(builderOfDesired(desired), temp, ref, table);
+  const build = buildSql(builderOfDesired(desired, live.live.tablespace), temp, ref, table);
   const liveBuilder = builderOfLive(live, ref);
   const children = live.live.partitionIndexes;
   const reverse = liveBuilder ? buildSql(liveBuilder, temp, ref, partitioned ? table : undefined, children) : undefined;

@@ -73,14 +73,16 @@ export async function schemaDump(test: TestDatabase): Promise<string> {
 }
 
 /**
- * Per index of the public schema: replica identity, CLUSTER mark, COMMENT and per-column statistics
+ * Per index of the public schema: replica identity, CLUSTER mark, tablespace, COMMENT and per-column statistics
  * targets (null when default: -1 before PostgreSQL 17, NULL from 17), and each table's REPLICA IDENTITY
  * setting; pg_dump prints these too, this also covers servers whose pg_dump the client cannot read.
  */
 export async function indexPropertiesDump(test: TestDatabase): Promise<string> {
   const rows = await test.exec(
-    `select format('index %s replident=%s clustered=%s comment=%s statistics=%s', c.relname, i.indisreplident,
-                   i.indisclustered, coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'null'),
+    `select format('index %s replident=%s clustered=%s tablespace=%s comment=%s statistics=%s', c.relname,
+                   i.indisreplident, i.indisclustered,
+                   coalesce((select quote_ident(s.spcname) from pg_tablespace s where s.oid = c.reltablespace), 'default'),
+                   coalesce(quote_literal(obj_description(c.oid, 'pg_class')), 'null'),
                    (select coalesce(string_agg(a.attnum || ':' || a.attstattarget, ',' order by a.attnum), '')
                       from pg_attribute a where a.attrelid = c.oid and nullif(a.attstattarget, -1) is not null)) as line
        from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
