@@ -26,7 +26,7 @@ export function renderDuplicateKeyQuery(index: Index, dialect: Dialect, limit = 
   const select = keys.map((key, i) => `${key} AS ${q(`k${i}`)}`).join(', ');
   return {
     sql: `SELECT ${select}, count(*) AS ${q('n')} FROM ${q(index.schema)}.${q(index.table)} WHERE ${where} GROUP BY ${keys.join(', ')} HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT ${limit}`,
-    keys: index.keyParts.map((part) => part.column ?? String(part.expression)),
+    keys: index.keyParts.map((part) => part.column ?? part.expression),
   };
 }
 

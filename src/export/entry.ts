@@ -40,9 +40,9 @@ export function unexportableReason(index: LiveIndex): string | undefined {
 
 function planKeyPart(part: KeyPart): PlanKeyPart {
   const plain = part.column !== undefined && part.order === 'asc' && !part.nulls && part.length === undefined;
-  if (plain) return part.column!;
+  if (plain) return part.column;
   return {
-    ...(part.column !== undefined ? { column: part.column } : { expression: part.expression! }),
+    ...(part.column !== undefined ? { column: part.column } : { expression: part.expression }),
     ...(part.order === 'desc' ? { order: 'desc' as const } : {}),
     ...(part.length !== undefined ? { length: part.length } : {}),
     ...(part.nulls ? { nulls: part.nulls } : {}),

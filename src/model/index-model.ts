@@ -1,12 +1,8 @@
 /** Sort direction of one key part. */
 export type SortOrder = 'asc' | 'desc';
 
-/** One part of an index key: a column or an expression, with its order and options. */
-export interface KeyPart {
-  /** Column name (exactly one of column/expression is set). */
-  column?: string;
-  /** Expression in the server's canonical form, e.g. `lower((email)::text)`. */
-  expression?: string;
+/** What one key part carries besides its column or expression: its order and options. */
+interface KeyPartOptions {
   order: SortOrder;
   /** PostgreSQL NULLS FIRST/LAST when it differs from the order's default. */
   nulls?: 'first' | 'last';
@@ -17,6 +13,21 @@ export interface KeyPart {
   /** Collation when it is not the column's default. */
   collation?: string;
 }
+
+/** One part of an index key: exactly one of a column or an expression, with its order and options. */
+export type KeyPart = KeyPartOptions &
+  (
+    | {
+        /** Column name. */
+        column: string;
+        expression?: undefined;
+      }
+    | {
+        column?: undefined;
+        /** Expression in the server's canonical form, e.g. `lower((email)::text)`. */
+        expression: string;
+      }
+  );
 
 /** The parts of an index definition that decide what the server builds. */
 export interface IndexDefinition {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { formatLimit, limits } from './limits.js';
+import type { PlanKeyPart } from './types.js';
 
 const durationPattern = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
@@ -44,9 +45,12 @@ export const keyPartSchema = z.union([
       length: z.number().int().positive().optional().describe('Prefix length in characters (MySQL/MariaDB).'),
       nulls: z.enum(['first', 'last']).optional().describe('NULLS FIRST/LAST (PostgreSQL).'),
     })
-    .refine((part) => (part.column === undefined) !== (part.expression === undefined), {
-      message: 'a key part needs exactly one of `column` or `expression`',
-    }),
+    .refine(
+      (part): part is Exclude<PlanKeyPart, string> => (part.column === undefined) !== (part.expression === undefined),
+      {
+        message: 'a key part needs exactly one of `column` or `expression`',
+      },
+    ),
 ]);
 
 /** A read-only query timed with EXPLAIN before and after the change. */

@@ -1,15 +1,13 @@
 import type { SourcePosition } from '../errors.js';
 
-/** One key part as written in a plan. */
+/** One key part as written in a plan: a column name, or exactly one of column/expression with options. */
 export type PlanKeyPart =
   | string
-  | {
-      column?: string;
-      expression?: string;
+  | ({
       order?: 'asc' | 'desc';
       length?: number;
       nulls?: 'first' | 'last';
-    };
+    } & ({ column: string; expression?: undefined } | { column?: undefined; expression: string }));
 
 /** A read-only query timed with EXPLAIN before and after a change. */
 export interface VerifyQuery {

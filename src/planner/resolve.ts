@@ -10,9 +10,9 @@ export function tableOf(spec: PlanIndexSpec, server: ServerInfo): TableRef {
 
 function keyPartOf(part: PlanKeyPart): KeyPart {
   if (typeof part === 'string') return { column: part, order: 'asc' };
-  const keyPart: KeyPart = { order: part.order ?? 'asc' };
-  if (part.column !== undefined) keyPart.column = part.column;
-  if (part.expression !== undefined) keyPart.expression = part.expression;
+  const order = part.order ?? 'asc';
+  const keyPart: KeyPart =
+    part.column !== undefined ? { column: part.column, order } : { expression: part.expression, order };
   if (part.length !== undefined) keyPart.length = part.length;
   if (part.nulls !== undefined) keyPart.nulls = part.nulls;
   return keyPart;

@@ -14,7 +14,7 @@ export interface KeyLineOptions {
 
 /** One key part as SHOW CREATE TABLE prints it: `a`, `a`(10), `a` DESC, (lower(`a`)). */
 function renderKeyPart(part: KeyPart): string {
-  let text = part.expression !== undefined ? `(${part.expression})` : quoteMysqlIdent(part.column ?? '');
+  let text = part.expression !== undefined ? `(${part.expression})` : quoteMysqlIdent(part.column);
   if (part.length !== undefined) text += `(${part.length})`;
   if (part.order === 'desc') text += ' DESC';
   return text;

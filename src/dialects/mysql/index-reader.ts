@@ -53,9 +53,11 @@ function methodOf(indexType: string): string {
 }
 
 function keyPartOf(row: IndexPartRow, method: string): KeyPart {
-  const part: KeyPart = { order: row.collation === 'D' ? 'desc' : 'asc' };
-  if (row.expression !== null && row.column === null) part.expression = row.expression;
-  else part.column = row.column ?? '';
+  const order = row.collation === 'D' ? 'desc' : 'asc';
+  const part: KeyPart =
+    row.expression !== null && row.column === null
+      ? { expression: row.expression, order }
+      : { column: row.column ?? '', order };
   // SPATIAL reports a sub-part of 32 that is not a declared prefix and is never printed
   if (row.subPart !== null && method !== 'spatial') part.length = row.subPart;
   return part;

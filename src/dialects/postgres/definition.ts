@@ -75,8 +75,8 @@ export function keyPartOptions(part: KeyPart): string {
 function formatKeyPart(part: KeyPart, quote: IdentQuoter, forDdl: boolean): string {
   let text: string;
   if (part.column !== undefined) text = quote(part.column);
-  else if (forDdl) text = `(${part.expression ?? ''})`;
-  else text = expressionInDefinition(part.expression ?? '');
+  else if (forDdl) text = `(${part.expression})`;
+  else text = expressionInDefinition(part.expression);
   return text + keyPartOptions(part);
 }
 
