@@ -65,6 +65,8 @@ export interface PlanFilesOptions extends TargetOptions {
 export interface PlanApiOptions extends PlanFilesOptions {
   /** Look for rows that would violate a new unique index. */
   checkDuplicates?: boolean;
+  /** Statement timeout of each of those queries in milliseconds (default 1 minute); a timeout is a warning. */
+  duplicateCheckTimeoutMs?: number;
   /** Add HypoPG estimates (`what_if`) where HypoPG is installed (PostgreSQL). */
   whatIf?: boolean;
   /** Also write the plan as a saved plan to this file (`plan --out`); not written when the plan has errors. */

@@ -1,6 +1,9 @@
 import type { Index } from '../model/index-model.js';
 import type { Dialect } from './types.js';
 
+/** Default statement timeout of a duplicate-rows query (`--duplicate-check-timeout`, plan and apply). */
+export const defaultDuplicateCheckTimeoutMs = 60_000;
+
 /** A bounded query for the keys a unique index would reject today, and how to name its columns. */
 export interface DuplicateKeyQuery {
   /** Returns up to `limit` rows: the key parts as `k0..kN` and the number of rows sharing them as `n`. */

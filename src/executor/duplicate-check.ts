@@ -7,9 +7,6 @@ import { formatDuration } from '../plan-file/duration.js';
 import { StatementFailure } from './statements.js';
 import type { ExecutionStep } from './types.js';
 
-/** Default statement timeout of the check (`--duplicate-check-timeout`). */
-export const defaultDuplicateCheckTimeoutMs = 60_000;
-
 /**
  * Before a unique build: one bounded read-only query for keys the index would reject. Throws a
  * `StatementFailure` (nothing was sent yet) naming up to five duplicated keys, or saying that the

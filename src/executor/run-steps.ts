@@ -1,7 +1,8 @@
 import type { Database } from '../connection/database.js';
+import { defaultDuplicateCheckTimeoutMs } from '../dialects/duplicate-query.js';
 import { errorCodeOf } from '../errors.js';
 import { updateStep } from '../state/runs.js';
-import { checkDuplicateKeys, defaultDuplicateCheckTimeoutMs } from './duplicate-check.js';
+import { checkDuplicateKeys } from './duplicate-check.js';
 import { runStatements, type StatementContext, StatementFailure } from './statements.js';
 import type { ExecutionSink, ExecutionStep, RunProblem, StepGate, StepOutcome } from './types.js';
 

@@ -1,9 +1,14 @@
 import type { Database } from '../connection/database.js';
-import { describeDuplicateKey, renderDuplicateKeyQuery } from '../dialects/duplicate-query.js';
+import {
+  defaultDuplicateCheckTimeoutMs,
+  describeDuplicateKey,
+  renderDuplicateKeyQuery,
+} from '../dialects/duplicate-query.js';
 import type { Dialect } from '../dialects/types.js';
 import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
 import type { PlanProblem } from '../errors.js';
+import { inReadOnlyTransaction } from '../evidence/measure.js';
 import { Index } from '../model/index-model.js';
 import {
   findTable,
@@ -57,9 +62,28 @@ async function canonicalDesired(
 /** Keys a unique build checks before it starts (apply), and how many it names. */
 const duplicateKeysNamed = 5;
 
-async function duplicateWarning(db: Database, dialect: Dialect, index: Index): Promise<string | undefined> {
+/**
+ * The duplicate-rows warning of one unique index: the keys that repeat, or that the check could not
+ * finish (a read-only query under a statement timeout, which also bounds its wait for a table lock).
+ */
+async function duplicateWarning(
+  db: Database,
+  dialect: Dialect,
+  index: Index,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const query = renderDuplicateKeyQuery(index, dialect, duplicateKeysNamed);
-  const rows = await db.query(query.sql);
+  const session = await db.session('plan duplicate check');
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await inReadOnlyTransaction(session, dialect.explain, timeoutMs, () => session.query(query.sql));
+  } catch (error) {
+    const failure = dialect.executor.classify(error);
+    if (failure.kind !== 'canceled' && failure.kind !== 'lock_timeout') throw error;
+    return `could not check for duplicate rows: the query did not finish within ${formatDuration(timeoutMs)} (--duplicate-check-timeout; the table is large or locked: ${failure.message}); apply checks again before the build`;
+  } finally {
+    await session.release();
+  }
   if (rows.length === 0) return undefined;
   const keys = rows.map((row) => describeDuplicateKey(query.keys, row));
   return `unique index over duplicate rows: ${keys.join(', ')} (rows per key); the build would fail`;
@@ -115,7 +139,14 @@ async function planEntry(
   if (desired && (change.action === 'create' || change.action === 'replace')) {
     change.warnings.push(...redundancyWarnings(desired, table, context.dropped.get(tableKey(table))));
     const duplicate =
-      options.checkDuplicates && desired.unique ? await duplicateWarning(db, dialect, desired) : undefined;
+      options.checkDuplicates && desired.unique
+        ? await duplicateWarning(
+            db,
+            dialect,
+            desired,
+            options.duplicateCheckTimeoutMs ?? defaultDuplicateCheckTimeoutMs,
+          )
+        : undefined;
     if (duplicate) change.warnings.push(duplicate);
   }
   const asLeft = context.asLeft.get(tableKey(table)) ?? table;

@@ -67,6 +67,8 @@ export interface TableDefinitions {
 export interface PlanOptions {
   /** Look for rows that would violate a new unique index (one bounded query each). */
   checkDuplicates?: boolean;
+  /** Statement timeout of each duplicate-rows query (default 1 minute); one that times out is a warning. */
+  duplicateCheckTimeoutMs?: number;
   /** Longest wait for a lock of any statement planning sends (default: the plan's `lock_timeout`). */
   lockTimeoutMs?: number;
   /** Run the capability probe where the dialect has one (default true). */

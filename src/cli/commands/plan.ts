@@ -1,11 +1,13 @@
 import { planReport } from '../../api/plan.js';
 import { ExitCode } from '../../errors.js';
+import { limits } from '../../plan-file/limits.js';
 import { loadPlans } from '../../plan-file/load.js';
 import { inSync } from '../../planner/plan.js';
 import { planJson, renderPlanJson } from '../../render/json/plan.js';
 import { renderPlanMarkdown } from '../../render/markdown/plan.js';
 import { renderPlanText } from '../../render/text/plan.js';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flag-values.js';
 import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, reportFormats } from '../format-option.js';
 import { replicaOption, type TargetArgs, targetOptions } from '../target-options.js';
@@ -14,6 +16,7 @@ interface PlanArgs extends TargetArgs, FleetArgs {
   paths: string[];
   format: (typeof reportFormats)[number];
   checkDuplicates: boolean;
+  duplicateCheckTimeout: number;
   whatIf: boolean;
   out?: string;
   replica: string[];
@@ -28,6 +31,13 @@ export const planCommand = defineCommand<PlanArgs>({
         type: 'boolean',
         default: false,
         describe: 'look for rows a new unique index would reject',
+      })
+      .option('duplicate-check-timeout', {
+        type: 'string',
+        default: '1m',
+        coerce: durationFlag('duplicate-check-timeout', limits.waitMs),
+        describe:
+          'statement timeout of each --check-duplicates query; one that times out is a "could not check" warning',
       })
       .option('what-if', {
         type: 'boolean',
@@ -52,7 +62,11 @@ export const planCommand = defineCommand<PlanArgs>({
     if (fleet) {
       const { planFleet } = await import('../../fleet/run-fleet.js');
       const plan = await loadPlans(args.paths);
-      const outcomes = await planFleet(fleet, plan, { checkDuplicates: args.checkDuplicates, whatIf: args.whatIf });
+      const outcomes = await planFleet(fleet, plan, {
+        checkDuplicates: args.checkDuplicates,
+        duplicateCheckTimeoutMs: args.duplicateCheckTimeout,
+        whatIf: args.whatIf,
+      });
       return fleetOutcome(
         outcomes,
         args.format,
@@ -70,6 +84,7 @@ export const planCommand = defineCommand<PlanArgs>({
       ...targetOptions(args),
       paths: args.paths,
       checkDuplicates: args.checkDuplicates,
+      duplicateCheckTimeoutMs: args.duplicateCheckTimeout,
       whatIf: args.whatIf,
       ...(args.out ? { out: args.out } : {}),
       replicas: args.replica,
