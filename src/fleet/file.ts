@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { targetFromUrl } from '../connection/target.js';
 import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
 import { parseYamlSource, problemsFromZod, type SourceMap } from '../plan-file/yaml-source.js';

@@ -2,7 +2,6 @@ import { SafeIndexError } from '../errors.js';
 import { loadLintConfig } from './config.js';
 import { resolveLintDialect } from './dialect.js';
 import { builtinFinding, knownRuleIds, type LintOptions, lintFiles, lintSql, sortFindings } from './engine.js';
-import { capturedScript, captureKnexMigrations } from './knex-capture.js';
 import { namingPatternFromConfig, namingPatternFromPlans } from './naming.js';
 import { builtinChecks } from './rules/index.js';
 import type { Finding, LintReport, NamingPattern } from './types.js';
@@ -41,6 +40,8 @@ export async function runLint(request: LintRequest): Promise<LintReport & { note
   };
   const report = await lintFiles(request.files, options);
   if (request.knex) {
+    // knex (with lodash, ~560 KB bundled) loads only to capture knex migrations
+    const { capturedScript, captureKnexMigrations } = await import('./knex-capture.js');
     for (const migration of await captureKnexMigrations(request.knex, dialect)) {
       report.files.push(migration.file);
       const { sql, origins } = capturedScript(migration);

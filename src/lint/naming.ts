@@ -1,4 +1,3 @@
-import { loadPlans } from '../plan-file/load.js';
 import type { NamingPattern } from './types.js';
 
 /** The naming convention of a list of index names: the first `_`-separated word they all share. */
@@ -16,6 +15,8 @@ export function namingPatternFromNames(names: readonly string[]): NamingPattern 
 
 /** The naming convention of the index plans in a folder (undefined when the names share no prefix). */
 export async function namingPatternFromPlans(folder: string): Promise<NamingPattern | undefined> {
+  // the plan reader (yaml, zod) loads only for --plans
+  const { loadPlans } = await import('../plan-file/load.js');
   const plan = await loadPlans([folder]);
   return namingPatternFromNames(plan.indexes.map((index) => index.name));
 }

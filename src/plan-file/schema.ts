@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration.js';
 import { formatLimit, limits } from './limits.js';
 import type { PlanKeyPart } from './types.js';
@@ -141,11 +141,3 @@ export const planFileSchema = z
 
 /** The plan file as parsed. */
 export type PlanFileInput = z.infer<typeof planFileSchema>;
-
-/** JSON Schema of the plan format, for editors. */
-export function planJsonSchema(): unknown {
-  return {
-    title: 'safe-index plan',
-    ...(z.toJSONSchema(planFileSchema, { io: 'input' }) as object),
-  };
-}

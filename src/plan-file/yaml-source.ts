@@ -1,5 +1,5 @@
 import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
 
 /** A path into a YAML document: map keys and sequence indexes. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ServerInfo } from '../connection/database.js';
 import { findTable, type LiveSchema, type TableRef, tableKey } from '../model/schema.js';
 import type { PlanSettings } from '../plan-file/types.js';

