@@ -59,6 +59,7 @@ export const errorCodes = [
   'fleet_flag',
   'fleet_not_found',
   'fleet_yaml',
+  'fleet_encoding',
   'fleet_unknown_key',
   'fleet_invalid_value',
   'fleet_invalid_url',

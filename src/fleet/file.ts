@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { targetFromUrl } from '../connection/target.js';
 import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
-import { parseYamlSource, problemsFromZod, type SourceMap } from '../plan-file/yaml-source.js';
+import { decodeUtf8, parseYamlSource, problemsFromZod, type SourceMap } from '../plan-file/yaml-source.js';
 
 /** One database of a fleet, resolved: its URL read (from the file or its environment variable) and checked. */
 export interface FleetTarget {
@@ -201,14 +201,15 @@ function resolveFleet(
  * and their environment variables, the same database twice, waves. Throws PlanError with file:line:col.
  */
 export async function loadFleet(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Fleet> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw new PlanError([
       { code: 'fleet_not_found', message: `cannot read the fleet file ${file}: ${(error as Error).message}`, file },
     ]);
   }
+  const text = decodeUtf8(file, bytes, 'fleet_encoding', 'fleet file');
   const { value, map: where } = parseYamlSource(file, text, 'fleet_yaml');
   const parsed = fleetSchema.safeParse(value);
   if (!parsed.success) {

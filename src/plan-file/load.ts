@@ -12,7 +12,7 @@ import {
   type PlanSettings,
   type VerifyQuery,
 } from './types.js';
-import { type Path, parseYamlSource, problemsFromZod, type SourceMap } from './yaml-source.js';
+import { decodeUtf8, type Path, parseYamlSource, problemsFromZod, type SourceMap } from './yaml-source.js';
 
 /** Finds plan files (.yml/.yaml) under the given files or folders, sorted for a stable order. */
 export async function findPlanFiles(paths: readonly string[]): Promise<string[]> {
@@ -52,62 +52,9 @@ function positionsOf(map: SourceMap, base: Path, value: object): Record<string, 
   return positions;
 }
 
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or the length. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i]!;
-    if (lead < 0x80) {
-      i += 1;
-      continue;
-    }
-    const length =
-      lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length) return i;
-    // the second byte's range is narrower after E0, ED, F0 and F4 (no overlong forms, surrogates, > U+10FFFF)
-    const [low, high] =
-      lead === 0xe0
-        ? [0xa0, 0xbf]
-        : lead === 0xed
-          ? [0x80, 0x9f]
-          : lead === 0xf0
-            ? [0x90, 0xbf]
-            : lead === 0xf4
-              ? [0x80, 0x8f]
-              : [0x80, 0xbf];
-    const second = bytes[i + 1]!;
-    if (second < low || second > high) return i;
-    for (let k = 2; k < length; k += 1) if (bytes[i + k]! < 0x80 || bytes[i + k]! > 0xbf) return i;
-    i += length;
-  }
-  return i;
-}
-
-/**
- * The file's text; bytes that are not UTF-8 are an error at their line and (byte) column, never
- * U+FFFD in a created name.
- */
+/** The plan file's text; bytes that are not UTF-8 are a `plan_encoding` error at their line and column. */
 async function readUtf8(file: string): Promise<string> {
-  const bytes = await readFile(file);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8(bytes);
-    const before = bytes.subarray(0, offset);
-    const line = before.filter((byte) => byte === 0x0a).length + 1;
-    const column = offset - (before.lastIndexOf(0x0a) + 1) + 1;
-    const found =
-      offset < bytes.length ? `byte 0x${bytes[offset]!.toString(16).padStart(2, '0')}` : 'the end of the file';
-    throw new PlanError([
-      {
-        code: 'plan_encoding',
-        message: `the file is not UTF-8: invalid byte sequence at ${found} (offset ${offset}); save the plan as UTF-8`,
-        file,
-        line,
-        column,
-      },
-    ]);
-  }
+  return decodeUtf8(file, await readFile(file), 'plan_encoding', 'plan');
 }
 
 /** Reads and validates one plan file; throws PlanError with file:line:col for every problem. */

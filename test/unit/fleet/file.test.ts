@@ -1,6 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanError } from '../../../src/errors.js';
 import { loadFleet } from '../../../src/fleet/file.js';
+import { loadPlans } from '../../../src/plan-file/load.js';
+import { runCli } from '../../support/cli.js';
 import { writePlan } from '../../support/plans.js';
 
 const env = {
@@ -165,5 +170,56 @@ waves: [[a]]
   - {name: ../up, url: "postgres://h1/db"}
 `);
     expect(found).toEqual([expect.objectContaining({ code: 'fleet_invalid_value', line: 2 })]);
+  });
+});
+
+describe('fleet file encoding', () => {
+  /** The same bytes as a plan file and as a fleet file: `0xff 0xfe` at line 3, column 11 (byte). */
+  async function write(name: string, yaml: [string, string]): Promise<string> {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'si-fleet-encoding-')), name);
+    await writeFile(file, Buffer.concat([Buffer.from(yaml[0]), Buffer.from([0xff, 0xfe]), Buffer.from(yaml[1])]));
+    return file;
+  }
+  async function problemOf(load: Promise<unknown>) {
+    const error = await load.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PlanError);
+    return (error as PlanError).problems;
+  }
+
+  it('invalid UTF-8 is an error at its line and column, as in a plan file, not U+FFFD in a name', async () => {
+    const fleetFile = await write('fleet.yml', [
+      'targets:\n  - name: a\n    url: postgres://h1/db\n  - name: b_',
+      '\n    url: postgres://h2/db\n',
+    ]);
+    const planFile = await write('plan.yml', [
+      'indexes:\n  - name: a\n    table: t\n    columns: [x]\n  - name: b_',
+      '\n    table: t\n    columns: [y]\n',
+    ]);
+    const fleetProblems = await problemOf(loadFleet(fleetFile, {}));
+    const planProblems = await problemOf(loadPlans([planFile]));
+    expect(fleetProblems).toEqual([
+      expect.objectContaining({ code: 'fleet_encoding', file: fleetFile, line: 4, column: 13 }),
+    ]);
+    expect(planProblems).toEqual([
+      expect.objectContaining({ code: 'plan_encoding', file: planFile, line: 5, column: 13 }),
+    ]);
+    const fleetMessage = fleetProblems[0]?.message ?? '';
+    expect(fleetMessage).toBe(
+      'the file is not UTF-8: invalid byte sequence at byte 0xff (offset 59); save the fleet file as UTF-8',
+    );
+    expect(planProblems[0]?.message).toMatch(
+      /^the file is not UTF-8: invalid byte sequence at byte 0xff \(offset \d+\); save the plan as UTF-8$/,
+    );
+  });
+
+  it('the CLI reports it at file:line:col and exits 1 before connecting anywhere', async () => {
+    const fleetFile = await write('fleet.yml', ['targets:\n  - name: a', '\n    url: postgres://h1/db\n']);
+    const result = await runCli(['plan', '--targets', fleetFile]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${fleetFile}:2:12`);
+    expect(result.stderr).toContain('not UTF-8');
   });
 });
