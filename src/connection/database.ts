@@ -31,6 +31,12 @@ export interface Database {
    * named `safe-index <label>` where the server allows.
    */
   session(label?: string): Promise<Session>;
+  /**
+   * Runs `work` on one pooled connection held for it alone, for statements that leave nothing behind
+   * on the connection (one transaction that `work` ends itself); a connection whose `work` threw is
+   * closed instead of given back. Cheaper than `session`: no new connection, no set-up statements.
+   */
+  borrow<T>(work: (query: Session['query']) => Promise<T>): Promise<T>;
   /** Number of statements sent so far through this object (for the no-N+1 checks). */
   readonly queryCount: number;
   close(): Promise<void>;
@@ -118,6 +124,19 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       release();
     }
   };
+  const borrow = async <T>(work: (query: Session['query']) => Promise<T>): Promise<T> => {
+    const { connection, release } = await pool.acquire();
+    let failed = true;
+    try {
+      const query = <R extends Row = Row>(sql: string, bindings?: readonly unknown[]) =>
+        send(connection, sql, bindings) as Promise<R[]>;
+      const result = await work(query);
+      failed = false;
+      return result;
+    } finally {
+      release(failed);
+    }
+  };
   const close = async () => {
     if (knexLoading) await (await knexLoading).destroy();
     await pool.end();
@@ -160,6 +179,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     server,
     query: run,
     session,
+    borrow,
     get queryCount() {
       return count;
     },

@@ -48,8 +48,8 @@ export interface DriverConnection {
 export interface DriverPool {
   /** The driver's pool object, as knex's public `connectionPool` option takes it. */
   readonly native: unknown;
-  /** Borrows one connection; `release` gives it back. */
-  acquire(): Promise<{ connection: unknown; release(): void }>;
+  /** Borrows one connection; `release` gives it back, or closes it when `discard` is true. */
+  acquire(): Promise<{ connection: unknown; release(discard?: boolean): void }>;
   end(): Promise<void>;
 }
 
@@ -156,7 +156,8 @@ const postgres: Driver = {
       native: pool,
       async acquire() {
         const client = await pool.connect();
-        return { connection: client, release: () => client.release() };
+        // pg-pool closes a client released with `true` instead of keeping it
+        return { connection: client, release: (discard) => client.release(discard === true) };
       },
       end: () => pool.end(),
     };
@@ -245,7 +246,9 @@ const mysql: Driver = {
       acquire: () =>
         new Promise((resolve, reject) =>
           pool.getConnection((error, connection) =>
-            error ? reject(error) : resolve({ connection, release: () => connection.release() }),
+            error
+              ? reject(error)
+              : resolve({ connection, release: (discard) => (discard ? connection.destroy() : connection.release()) }),
           ),
         ),
       end: () => new Promise<void>((resolve) => pool.end(() => resolve())),

@@ -5,7 +5,7 @@ import { SafeIndexError } from '../errors.js';
 import { ReplicaGate, type ReplicaGateSettings, replicaLagCode } from '../replicas/gate.js';
 import { ensureStateTables } from '../state/migrate.js';
 import { createRun, updateRun } from '../state/runs.js';
-import { openExecution } from './connections.js';
+import { type ExecutionConnections, openExecution } from './connections.js';
 import { markInterruptedRuns, repairInterruptedRuns } from './recovery.js';
 import { renderRollbackScript } from './rollback-script.js';
 import { checkWritableDir, createRunFile, type RunFile, runFileBase } from './run-files.js';
@@ -61,21 +61,29 @@ function whoAmI(): { clientUser: string; clientHost: string } {
 export async function executeApply(db: Database, options: ApplyOptions): Promise<ApplyResult> {
   const sink = options.sink ?? silentSink;
   const executor = dialectOf(db).executor;
+  // the run record goes through knex: its module loads while the run lock's connection opens (awaited where used)
+  db.knex().catch(() => {});
   await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
     sink.log(`waiting for the run lock: ${holder}`),
   );
   try {
-    await ensureStateTables(db);
-    const stale = await markInterruptedRuns(db);
-    for (const run of stale) sink.log(`run ${run.id} was interrupted; marked interrupted`);
-    const connections = await openExecution(db, executor, options.settings, sink, lock);
+    // the DDL and monitor connections open while the state tables are checked and the steps planned
+    const opening = openExecution(db, executor, options.settings, sink, lock);
+    // awaited below (where a failure to open is thrown); this only keeps it from counting as unhandled meanwhile
+    opening.catch(() => {});
+    let connections: ExecutionConnections | undefined;
     try {
+      await ensureStateTables(db);
+      const stale = await markInterruptedRuns(db);
+      for (const run of stale) sink.log(`run ${run.id} was interrupted; marked interrupted`);
       if (stale.length > 0) {
+        connections = await opening;
         const repaired = await repairInterruptedRuns(db, executor, dialectOf(db), connections.ddl, stale);
         for (const line of repaired) sink.log(line);
       }
       const prepared = await options.prepare();
+      connections = await opening;
       const steps = prepared.steps.filter((step) => step.action !== 'noop');
       if (steps.length > 0 && options.confirm && !(await options.confirm(steps))) {
         throw new SafeIndexError('aborted', 'apply aborted: not confirmed (use --yes to skip the question)');
@@ -196,7 +204,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
         replicas,
       };
     } finally {
-      await connections.close();
+      await (connections ?? (await opening.catch(() => undefined)))?.close();
     }
   } finally {
     await lock.release();

@@ -1,4 +1,4 @@
-import type { Database, Session } from '../connection/database.js';
+import type { Database } from '../connection/database.js';
 import type { DialectExecutor } from '../dialects/executor-types.js';
 import type { RunLock } from './run-lock.js';
 import type { StatementContext } from './statements.js';
@@ -33,14 +33,15 @@ export async function openExecution(
     }
     return session;
   };
-  let ddl = await openDdl();
-  let monitor: Session;
-  try {
-    monitor = await db.session(`${runLabel}monitor`);
-  } catch (error) {
-    await ddl.release();
-    throw error;
+  // both at once: each open is a connect, an authentication and the session's settings, one after another
+  const [opened, openedMonitor] = await Promise.allSettled([openDdl(), db.session(`${runLabel}monitor`)]);
+  if (opened.status === 'rejected' || openedMonitor.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.release();
+    if (openedMonitor.status === 'fulfilled') await openedMonitor.value.release();
+    throw opened.status === 'rejected' ? opened.reason : (openedMonitor as PromiseRejectedResult).reason;
   }
+  let ddl = opened.value;
+  let monitor = openedMonitor.value;
   return {
     executor,
     get ddl() {
@@ -73,12 +74,10 @@ export async function openExecution(
     abandonDdl: () => ddl.release(),
     identify: async (runId) => {
       runLabel = `run ${runId} `;
-      await ddl.identify(`${runLabel}ddl`);
-      await monitor.identify(`${runLabel}monitor`);
+      await Promise.all([ddl.identify(`${runLabel}ddl`), monitor.identify(`${runLabel}monitor`)]);
     },
     close: async () => {
-      await ddl.release();
-      await monitor.release();
+      await Promise.all([ddl.release(), monitor.release()]);
     },
   };
 }

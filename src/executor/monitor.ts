@@ -1,5 +1,6 @@
 import type { DialectExecutor, LockWait } from '../dialects/executor-types.js';
 import { formatDuration } from '../plan-file/duration.js';
+import { startPollLoop } from './poll-loop.js';
 import type { StatementContext } from './statements.js';
 
 /** Why the watch cancelled the statement it watched. */
@@ -47,7 +48,6 @@ export function watchStatement(context: StatementContext, label: string, bounds:
   const ddlId = context.ddl.id;
   const started = Date.now();
   const enforce = executor.monitorEnforcesLockTimeout(settings);
-  let running = true;
   let canceled: WatchCancel | null = null;
   let lastWait: LockWait | null = null;
   let tableWaitSince: number | null = null;
@@ -120,13 +120,8 @@ export function watchStatement(context: StatementContext, label: string, bounds:
       }
     }
   };
-  const loop = (async () => {
-    while (running) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      if (!running) break;
-      await poll().catch(recover);
-    }
-  })();
+  // stopped as soon as the statement returns: the step goes on without waiting out the poll interval
+  const loop = startPollLoop(pollMs, () => poll().catch(recover));
   return {
     get canceled() {
       return canceled;
@@ -134,10 +129,7 @@ export function watchStatement(context: StatementContext, label: string, bounds:
     get lastWait() {
       return lastWait;
     },
-    async stop() {
-      running = false;
-      await loop;
-    },
+    stop: () => loop.stop(),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '../connection/database.js';
+import { startPollLoop } from '../executor/poll-loop.js';
 import type { ExecutionSink, RunProblem } from '../executor/types.js';
 import { defaultReadTimeoutMs, ReplicaMonitor } from './monitor.js';
 import { formatLag, outsideReason, type ReplicaStatus, withinBound } from './types.js';
@@ -110,18 +111,15 @@ export class ReplicaGate {
     if (this.monitor.idle) return;
     let running = true;
     const poll = this.settings.pollMs ?? 500;
-    const loop = (async () => {
-      while (running) {
-        await sleep(Math.max(poll, 1000));
-        if (!running) break;
-        const statuses = await this.monitor.read(defaultReadTimeoutMs);
-        if (running) this.record(statuses);
-      }
-    })();
+    // woken when the step ends: the wait after it starts at once instead of after the rest of the interval
+    const loop = startPollLoop(Math.max(poll, 1000), async () => {
+      const statuses = await this.monitor.read(defaultReadTimeoutMs);
+      if (running) this.record(statuses);
+    });
     this.sampler = {
       stop: async () => {
         running = false;
-        await loop.catch(() => {});
+        await loop.stop().catch(() => {});
       },
     };
   }

@@ -20,7 +20,10 @@ const lockNotAvailable = '55P03';
  * Runs `sql` under a savepoint, each statement in its own round trip (the session's extended
  * protocol refuses a second statement); on failure rolls back to it and returns the server's message.
  */
-async function tryStatement(session: Session, sql: string): Promise<{ error: string; lockTimeout?: true } | undefined> {
+async function tryStatement(
+  session: Pick<Session, 'query'>,
+  sql: string,
+): Promise<{ error: string; lockTimeout?: true } | undefined> {
   await session.query('SAVEPOINT si_canon');
   try {
     await session.query(sql);
@@ -46,8 +49,19 @@ export async function canonicalizeIndexes(
   lockTimeoutMs: number,
 ): Promise<CanonicalResult[]> {
   if (indexes.length === 0) return [];
-  const session = await db.session('plan');
+  // a pooled connection: everything below happens in one transaction that is rolled back
+  return db.borrow((query) => canonicalizeOn(query, indexes, lockTimeoutMs));
+}
+
+/** `canonicalizeIndexes` on one connection; throws when the transaction could not be rolled back. */
+async function canonicalizeOn(
+  query: Session['query'],
+  indexes: readonly Index[],
+  lockTimeoutMs: number,
+): Promise<CanonicalResult[]> {
+  const session = { query };
   const results: CanonicalResult[] = indexes.map(() => ({ error: 'not built' }));
+  let rolledBack = false;
   try {
     await session.query('BEGIN');
     await session.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
@@ -96,8 +110,12 @@ export async function canonicalizeIndexes(
       }
     }
   } finally {
-    await session.query('ROLLBACK').catch(() => {});
-    await session.release();
+    rolledBack = await session.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
   }
+  // the connection goes back to the pool only without the transaction (and its temporary tables)
+  if (!rolledBack) throw new Error('the canonicalization transaction could not be rolled back');
   return results;
 }

@@ -6,10 +6,11 @@ import { buildPlan } from '../../../src/planner/plan.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 
-/** The database, with every statement it sends and every dedicated session it opens counted. */
+/** The database, with every statement it sends, every dedicated session it opens and every pooled connection it borrows counted. */
 function recording(db: Database) {
   const statements: string[] = [];
   let sessions = 0;
+  let borrowed = 0;
   const wrapped: Database = {
     ...db,
     server: db.server,
@@ -32,8 +33,17 @@ function recording(db: Database) {
         },
       };
     },
+    borrow: (work) => {
+      borrowed += 1;
+      return db.borrow((query) =>
+        work((sql, bindings) => {
+          statements.push(sql);
+          return query(sql, bindings);
+        }),
+      );
+    },
   };
-  return { db: wrapped, statements, sessions: () => sessions };
+  return { db: wrapped, statements, sessions: () => sessions, borrowed: () => borrowed };
 }
 
 describe.each(testServers())('what an in-sync plan sends on $label', (server) => {
@@ -53,37 +63,47 @@ describe.each(testServers())('what an in-sync plan sends on $label', (server) =>
   const plan = async (yaml: string) => {
     const rec = recording(test.db);
     const report = await buildPlan(rec.db, createDialect(test.db.server), await loadPlans([await writePlan(yaml)]));
-    return { report, statements: rec.statements, sessions: rec.sessions() };
+    return { report, statements: rec.statements, sessions: rec.sessions(), borrowed: rec.borrowed() };
   };
 
   it('builds no scratch copy for an entry written exactly as its live index reads', async () => {
-    const { report, statements, sessions } = await plan(
+    const { report, statements, sessions, borrowed } = await plan(
       'indexes:\n  - name: t_a\n    table: t\n    columns: [a]\n  - name: t_b\n    table: t\n    columns: [b]\n',
     );
     expect(report.errors).toEqual([]);
     expect(report.changes.map((change) => change.action)).toEqual(['noop', 'noop']);
     expect(sessions).toBe(0);
+    expect(borrowed).toBe(0);
     expect(statements.filter((sql) => /temp/i.test(sql))).toEqual([]);
   });
 
   it('still asks the server for an entry that differs from its live index', async () => {
-    const { report, sessions } = await plan('indexes:\n  - name: t_a\n    table: t\n    columns: [a, b]\n');
+    const { report, sessions, borrowed, statements } = await plan(
+      'indexes:\n  - name: t_a\n    table: t\n    columns: [a, b]\n',
+    );
     expect(report.errors).toEqual([]);
     expect(report.changes.map((change) => change.action)).toEqual(['replace']);
-    // the canonicalization session, and on MySQL/MariaDB the capability probe's for the pending change
-    expect(sessions).toBe(server.dialect === 'mysql' ? 2 : 1);
+    // MySQL/MariaDB: the canonicalization session (its temporary tables outlive a rollback) and the
+    // capability probe's for the pending change; PostgreSQL canonicalizes in one rolled-back
+    // transaction on a pooled connection, no new connection
+    expect(sessions).toBe(server.dialect === 'mysql' ? 2 : 0);
+    expect(borrowed).toBe(server.dialect === 'mysql' ? 0 : 1);
+    if (server.dialect === 'postgres') {
+      expect(statements.filter((sql) => /^(BEGIN|ROLLBACK)$/.test(sql))).toEqual(['BEGIN', 'ROLLBACK']);
+    }
     expect(report.probe?.status).toBe(server.dialect === 'mysql' ? 'ran' : undefined);
   });
 
   it.runIf(server.dialect === 'postgres')(
     'an entry written otherwise than the server prints it is canonicalized, and in sync',
     async () => {
-      const { report, sessions } = await plan(
+      const { report, sessions, borrowed } = await plan(
         'indexes:\n  - name: t_lower_b\n    table: t\n    columns: [{expression: "LOWER(b)"}]\n',
       );
       expect(report.errors).toEqual([]);
       expect(report.changes.map((change) => change.action)).toEqual(['noop']);
-      expect(sessions).toBe(1);
+      expect(sessions).toBe(0);
+      expect(borrowed).toBe(1);
     },
   );
 });
