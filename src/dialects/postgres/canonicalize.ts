@@ -1,4 +1,5 @@
 import type { Database, Session } from '../../connection/database.js';
+import { SafeIndexError } from '../../errors.js';
 import { Index } from '../../model/index-model.js';
 import { type TableRef, tableKey } from '../../model/schema.js';
 import type { CanonicalResult } from '../types.js';
@@ -61,7 +62,7 @@ async function canonicalizeOn(
 ): Promise<CanonicalResult[]> {
   const session = { query };
   const results: CanonicalResult[] = indexes.map(() => ({ error: 'not built' }));
-  let rolledBack = false;
+  let rollbackError: unknown = null;
   try {
     await session.query('BEGIN');
     await session.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
@@ -110,12 +111,17 @@ async function canonicalizeOn(
       }
     }
   } finally {
-    rolledBack = await session.query('ROLLBACK').then(
-      () => true,
-      () => false,
-    );
+    await session.query('ROLLBACK').catch((error: unknown) => {
+      rollbackError = error;
+    });
   }
   // the connection goes back to the pool only without the transaction (and its temporary tables)
-  if (!rolledBack) throw new Error('the canonicalization transaction could not be rolled back');
+  if (rollbackError !== null) {
+    throw new SafeIndexError(
+      'connection_lost',
+      `the canonicalization transaction could not be rolled back: ${(rollbackError as Error).message}`,
+      { cause: rollbackError },
+    );
+  }
   return results;
 }
