@@ -25,3 +25,8 @@ export async function runCli(argv: string[], options: { tty?: boolean } = {}): P
   const exitCode = await main(argv, term);
   return { exitCode, stdout, stderr };
 }
+
+/** `apply <plan> --url <url> --yes --rollback-dir <rollbackDir>` followed by `extra`, in-process. */
+export function applyPlan(plan: string, url: string, rollbackDir: string, ...extra: string[]): Promise<CliResult> {
+  return runCli(['apply', plan, '--url', url, '--yes', '--rollback-dir', rollbackDir, ...extra]);
+}

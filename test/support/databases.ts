@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/connection/database.js';
 import { targetFromUrl } from '../../src/connection/target.js';
 
@@ -66,8 +66,12 @@ function withDatabaseName(adminUrl: string, name: string): string {
 }
 
 /** Creates a new, empty database named after the test and returns a connection to it. */
-export async function createTestDatabase(server: TestServer, prefix = 'si'): Promise<TestDatabase> {
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+export function createTestDatabase(server: TestServer, prefix = 'si'): Promise<TestDatabase> {
+  return createNamedDatabase(server, `${prefix}_${randomBytes(5).toString('hex')}`);
+}
+
+/** Creates a new, empty database spelled exactly `name` (quoted) and returns a connection to it. */
+export async function createNamedDatabase(server: TestServer, name: string): Promise<TestDatabase> {
   const admin = await openDatabase(targetFromUrl(server.adminUrl));
   try {
     await admin.query(server.dialect === 'postgres' ? `create database "${name}"` : `create database \`${name}\``);
@@ -95,5 +99,30 @@ export async function createTestDatabase(server: TestServer, prefix = 'si'): Pro
         await again.close();
       }
     },
+  };
+}
+
+/**
+ * A database for the tests of the enclosing `describe` on `server`: created (then `setUp` run on it) before
+ * them and dropped after them; with `each`, a new one for every test. Read it through the returned function.
+ */
+export function useTestDatabase(
+  server: TestServer,
+  setUp: (test: TestDatabase) => Promise<void> = async () => {},
+  options: { each?: boolean } = {},
+): () => TestDatabase {
+  let test: TestDatabase | undefined;
+  const [before, after] = options.each ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    test = await createTestDatabase(server);
+    await setUp(test);
+  });
+  after(async () => {
+    await test?.drop();
+    test = undefined;
+  });
+  return () => {
+    if (!test) throw new Error('the test database is made in a before hook: read it inside a test or hook');
+    return test;
   };
 }

@@ -9,3 +9,10 @@ export async function writePlan(yaml: string, name = 'plan.yml'): Promise<string
   await writeFile(file, yaml);
   return file;
 }
+
+/** Writes plan files (name → YAML) into one new temporary folder and returns the folder. */
+export async function writePlans(files: Record<string, string>, prefix = 'si-plans-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  for (const [name, yaml] of Object.entries(files)) await writeFile(path.join(dir, name), yaml);
+  return dir;
+}

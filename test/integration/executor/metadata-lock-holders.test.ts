@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/connection/database.js';
-import { runCli } from '../../support/cli.js';
+import { applyPlan } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 
@@ -42,21 +42,17 @@ describe.each(testServersOf('mysql'))('metadata-lock holders named from performa
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const file = await writePlan(plan);
     const started = Date.now();
-    const result = await runCli([
-      'apply',
+    const result = await applyPlan(
       file,
-      '--url',
       test.url,
-      '--yes',
+      dir,
       '--format',
       'json',
       '--lock-timeout',
       '1s',
       '--blockers',
       'abort',
-      '--rollback-dir',
-      dir,
-    ]);
+    );
     const elapsed = Date.now() - started;
     await holder.query('rollback');
     await bystander.query('rollback');

@@ -7,8 +7,9 @@ import { openDatabase } from '../../../src/connection/database.js';
 import { targetFromUrl } from '../../../src/connection/target.js';
 import { dialectOf } from '../../../src/dialects/index.js';
 import { acquireRunLock } from '../../../src/executor/run-lock.js';
-import { runCli } from '../../support/cli.js';
+import { type CliResult, runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { stateTables } from '../../support/state.js';
 import { schemaDump } from '../apply/cli.js';
 
 const pg = testServers().find((server) => server.label === 'pg15');
@@ -35,14 +36,17 @@ interface ApplyDocument {
   changes: { index: string; status: string }[];
 }
 
-/** Tables of the tool's own state in a database. */
-async function stateTables(test: TestDatabase): Promise<string[]> {
-  const rows = await test.exec(
-    test.server.dialect === 'postgres'
-      ? "select table_name as t from information_schema.tables where table_schema = 'public' and table_name like 'safe_index%'"
-      : "select table_name as t from information_schema.tables where table_schema = database() and table_name like 'safe_index%'",
-  );
-  return rows.map((row) => String(row.t ?? row.T ?? row.TABLE_NAME));
+/** The status of each target in a fleet command's JSON document, in the fleet's order. */
+function statuses(run: CliResult): string[] {
+  return (JSON.parse(run.stdout) as { targets: { status: string }[] }).targets.map((t) => t.status);
+}
+
+/** `[name, status]` of each target in a fleet command's JSON document, in the document's order. */
+function namedStatuses(run: CliResult): [string, string][] {
+  return (JSON.parse(run.stdout) as { targets: { name: string; status: string }[] }).targets.map((t) => [
+    t.name,
+    t.status,
+  ]);
 }
 
 /** A listener that counts the connections it is offered: proof that a command opened none. */
@@ -67,6 +71,11 @@ describe.skipIf(!pg || !mariadb)('fleet (--targets) on three PostgreSQL database
   let planFile: string;
   let fleetFile: string;
   const password = 'fleet-s3cret-pw';
+  /** `apply <plan> --targets <the fleet> --format json --yes`, then `extra`. */
+  const applyFleet = (plan: string, ...extra: string[]) =>
+    runCli(['apply', plan, '--targets', fleetFile, '--format', 'json', '--yes', ...extra]);
+  /** `rollback --targets <the fleet> --format json --yes`. */
+  const rollbackFleet = () => runCli(['rollback', '--targets', fleetFile, '--format', 'json', '--yes']);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'si-fleet-'));
@@ -208,24 +217,9 @@ canary: canary
 
     const planned = await runCli(['plan', planFile, '--targets', fleetFile, '--format', 'json']);
     expect(planned.exitCode).toBe(2);
-    expect(JSON.parse(planned.stdout).targets.map((t: { status: string }) => t.status)).toEqual([
-      'pending',
-      'pending',
-      'pending',
-      'pending',
-    ]);
+    expect(statuses(planned)).toEqual(['pending', 'pending', 'pending', 'pending']);
 
-    const applied = await runCli([
-      'apply',
-      planFile,
-      '--targets',
-      fleetFile,
-      '--format',
-      'json',
-      '--yes',
-      '--rollback-dir',
-      rollbackDir,
-    ]);
+    const applied = await applyFleet(planFile, '--rollback-dir', rollbackDir);
     expect(applied.exitCode).toBe(1);
     const fleet = JSON.parse(applied.stdout) as {
       targets: {
@@ -237,7 +231,7 @@ canary: canary
         result: ApplyDocument;
       }[];
     };
-    expect(fleet.targets.map((t) => [t.name, t.status])).toEqual([
+    expect(namedStatuses(applied)).toEqual([
       ['canary', 'applied'],
       ['second', 'applied'],
       ['third', 'failed'],
@@ -278,11 +272,11 @@ canary: canary
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/== canary postgres:\/\/.*: noop \(run \d+\)/);
 
-    const undone = await runCli(['rollback', '--targets', fleetFile, '--format', 'json', '--yes']);
+    const undone = await rollbackFleet();
     expect(undone.exitCode).toBe(0);
     const rolled = JSON.parse(undone.stdout) as { targets: { name: string; status: string; run: number | null }[] };
     // last wave first, each wave back to front
-    expect(rolled.targets.map((t) => [t.name, t.status])).toEqual([
+    expect(namedStatuses(undone)).toEqual([
       ['fourth', 'noop'],
       ['third', 'noop'],
       ['second', 'rolled_back'],
@@ -293,62 +287,27 @@ canary: canary
     expect(await stateTables(tests[3]!)).toEqual([]);
 
     // a second fleet rollback finds each newest run already undone: nothing more is undone anywhere
-    const again = await runCli(['rollback', '--targets', fleetFile, '--format', 'json', '--yes']);
+    const again = await rollbackFleet();
     expect(again.exitCode).toBe(0);
-    expect(JSON.parse(again.stdout).targets.map((t: { status: string }) => t.status)).toEqual([
-      'noop',
-      'noop',
-      'noop',
-      'noop',
-    ]);
+    expect(statuses(again)).toEqual(['noop', 'noop', 'noop', 'noop']);
   });
 
   it('rollback --targets undoes only the latest fleet apply: an earlier apply on a target it skipped stays', async () => {
     const rollbackDir = path.join(dir, 'rollbacks-2');
     const plainPlan = path.join(dir, 'customer.yml');
     await writeFile(plainPlan, plan.slice(0, plan.indexOf('  - name: uq_orders_code')));
-    const first = await runCli([
-      'apply',
-      plainPlan,
-      '--targets',
-      fleetFile,
-      '--format',
-      'json',
-      '--yes',
-      '--rollback-dir',
-      rollbackDir,
-    ]);
+    const first = await applyFleet(plainPlan, '--rollback-dir', rollbackDir);
     expect(first.exitCode).toBe(0);
-    expect(JSON.parse(first.stdout).targets.map((t: { status: string }) => t.status)).toEqual([
-      'applied',
-      'applied',
-      'applied',
-      'applied',
-    ]);
+    expect(statuses(first)).toEqual(['applied', 'applied', 'applied', 'applied']);
     const afterFirst = await Promise.all(tests.map((test) => schemaDump(test)));
 
-    const second = await runCli([
-      'apply',
-      planFile,
-      '--targets',
-      fleetFile,
-      '--format',
-      'json',
-      '--yes',
-      '--rollback-dir',
-      rollbackDir,
-    ]);
+    const second = await applyFleet(planFile, '--rollback-dir', rollbackDir);
     expect(second.exitCode).toBe(1);
-    expect(JSON.parse(second.stdout).targets.map((t: { status: string }) => t.status)).toEqual([
-      'applied',
-      'applied',
-      'failed',
-      'skipped',
-    ]);
+    expect(statuses(second)).toEqual(['applied', 'applied', 'failed', 'skipped']);
 
-    const undone = await runCli(['rollback', '--targets', fleetFile, '--format', 'json', '--yes']);
+    const undone = await rollbackFleet();
     expect(undone.exitCode).toBe(0);
-    expect(JSON.parse(undone.stdout).targets.map((t: { name: string; status: string }) => [t.name, t.status])).toEqual([
+    expect(namedStatuses(undone)).toEqual([
       ['fourth', 'noop'],
       ['third', 'noop'],
       ['second', 'rolled_back'],
@@ -369,24 +328,12 @@ canary: canary
     const db = await openDatabase(targetFromUrl(tests[1]!.url));
     const lock = await acquireRunLock(db, dialectOf(db).executor, 0);
     try {
-      const applied = await runCli([
-        'apply',
-        planFile,
-        '--targets',
-        fleetFile,
-        '--format',
-        'json',
-        '--yes',
-        '--wait',
-        '0s',
-        '--rollback-dir',
-        path.join(dir, 'rollbacks-3'),
-      ]);
+      const applied = await applyFleet(planFile, '--wait', '0s', '--rollback-dir', path.join(dir, 'rollbacks-3'));
       expect(applied.exitCode).toBe(1);
       const fleet = JSON.parse(applied.stdout) as {
         targets: { name: string; status: string; result: { errors: { code: string }[] } | null }[];
       };
-      expect(fleet.targets.map((t) => [t.name, t.status])).toEqual([
+      expect(namedStatuses(applied)).toEqual([
         ['canary', 'applied'],
         ['second', 'failed'],
         ['third', 'skipped'],

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
+import { applyPlan } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 
@@ -45,7 +45,7 @@ describe.each(testServers())('unique pre-check on $label', (server) => {
 
   it('fails the step before any build is sent, naming the duplicated keys with their counts', async () => {
     const file = await writePlan(plan);
-    const result = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir, '--format', 'json']);
+    const result = await applyPlan(file, test.url, dir, '--format', 'json');
     expect(result.exitCode, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.status).toBe('failed');
@@ -61,18 +61,7 @@ describe.each(testServers())('unique pre-check on $label', (server) => {
 
   it('--no-duplicate-check sends the build, which the server fails as before', async () => {
     const file = await writePlan(plan);
-    const result = await runCli([
-      'apply',
-      file,
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--format',
-      'json',
-      '--no-duplicate-check',
-    ]);
+    const result = await applyPlan(file, test.url, dir, '--format', 'json', '--no-duplicate-check');
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.errors[0].code).toBe('duplicate_key');
@@ -89,7 +78,7 @@ describe.each(testServers())('unique pre-check on $label', (server) => {
   it('unique data passes the check and the index is built', async () => {
     await test.exec("delete from accounts where email in ('a@x', 'b@x')");
     const file = await writePlan(plan);
-    const result = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    const result = await applyPlan(file, test.url, dir);
     expect(result.exitCode, result.stderr).toBe(0);
   });
 
@@ -101,19 +90,7 @@ describe.each(testServers())('unique pre-check on $label', (server) => {
         : "insert into accounts with recursive s(n) as (select 0 union all select n + 1 from s where n < 999) select a.n * 1000 + b.n + 100, concat('e', a.n * 1000 + b.n) from s a, s b where a.n < 60",
     );
     const file = await writePlan(plan);
-    const result = await runCli([
-      'apply',
-      file,
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--format',
-      'json',
-      '--duplicate-check-timeout',
-      '1ms',
-    ]);
+    const result = await applyPlan(file, test.url, dir, '--format', 'json', '--duplicate-check-timeout', '1ms');
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.errors[0].code).toBe('duplicate_check_timeout');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
+import { applyPlan } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 import { createOrders } from '../executor/steps.js';
@@ -33,17 +33,7 @@ describe.each(testServersOf('postgres'))('every connection of a running apply na
     await blocker.query('lock table orders in share mode');
     const file = await writePlan('indexes:\n  - name: idx_orders_status\n    table: orders\n    columns: [status]\n');
     const dir = await mkdtemp(path.join(tmpdir(), 'si-identity-'));
-    const applying = runCli([
-      'apply',
-      file,
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--lock-timeout',
-      '20s',
-    ]);
+    const applying = applyPlan(file, test.url, dir, '--lock-timeout', '20s');
     const seen = new Set<string>();
     for (let i = 0; i < 30; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/connection/database.js';
-import { runCli } from '../../support/cli.js';
+import { applyPlan, runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
+import { writePlans } from '../../support/plans.js';
+import { waitForRow } from '../../support/sessions.js';
 import { spawnCli } from '../apply/cli.js';
 
 /**
@@ -26,9 +26,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     await test.exec('create table t (id int primary key, a int not null, b int not null)');
     await test.exec('insert into t select g, g % 50, g % 7 from generate_series(1, 2000) g');
     await test.exec('create index idx_s on t (a)');
-    dir = await mkdtemp(path.join(tmpdir(), 'si-partial-replace-'));
-    await writeFile(path.join(dir, 'ab.yml'), planOf('a, b'));
-    await writeFile(path.join(dir, 'a.yml'), planOf('a'));
+    dir = await writePlans({ 'ab.yml': planOf('a, b'), 'a.yml': planOf('a') }, 'si-partial-replace-');
   });
   afterEach(async () => {
     await reader?.release();
@@ -63,19 +61,20 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
 
   /** The pid of the tool's DDL connection once its DROP INDEX CONCURRENTLY waits. */
   async function dropWaiting(): Promise<number> {
-    for (let i = 0; i < 300; i += 1) {
-      const [row] = await test.exec(
-        `select pid from pg_stat_activity where datname = current_database()
-            and application_name like 'safe-index%ddl' and query like 'DROP INDEX CONCURRENTLY%'
-            and wait_event_type = 'Lock'`,
-      );
-      if (row) return Number(row.pid);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const activity = await test.exec(
-      'select application_name, state, wait_event_type, wait_event, backend_xmin, left(query, 80) as q from pg_stat_activity where datname = current_database()',
+    const row = await waitForRow(
+      test,
+      `select pid from pg_stat_activity where datname = current_database()
+          and application_name like 'safe-index%ddl' and query like 'DROP INDEX CONCURRENTLY%'
+          and wait_event_type = 'Lock'`,
+      async () => {
+        const activity = await test.exec(
+          'select application_name, state, wait_event_type, wait_event, backend_xmin, left(query, 80) as q from pg_stat_activity where datname = current_database()',
+        );
+        return `the drop of the old index never waited: ${JSON.stringify(activity)}`;
+      },
+      300,
     );
-    throw new Error(`the drop of the old index never waited: ${JSON.stringify(activity)}`);
+    return Number(row.pid);
   }
 
   /** The state both interruptions leave: the new index built, the old one INVALID. */
@@ -109,15 +108,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     ]);
     const text = await runCli(['plan', path.join(dir, 'ab.yml'), '--url', test.url]);
     expect(text.stdout).toMatch(/leftover: si_new index idx_s_si_new .*apply repairs it/);
-    const applied = await runCli([
-      'apply',
-      path.join(dir, 'ab.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(path.join(dir, 'ab.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect(await indexes()).toEqual([{ name: 'idx_s', valid: true, definition: expect.stringMatching(/\(a, b\)$/) }]);
     const again = await runCli(['plan', path.join(dir, 'ab.yml'), '--url', test.url, '--format', 'json']);
@@ -127,19 +118,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
 
   it('its DDL connection terminated: the error says so, naming the step; plan and apply finish the swap', async () => {
     await openReader();
-    const applying = runCli([
-      'apply',
-      path.join(dir, 'ab.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--format',
-      'json',
-      '--lock-timeout',
-      '1s',
-    ]);
+    const applying = applyPlan(path.join(dir, 'ab.yml'), test.url, dir, '--format', 'json', '--lock-timeout', '1s');
     await test.exec('select pg_terminate_backend(?)', [await dropWaiting()]);
     const result = await applying;
     expect(result.exitCode).toBe(1);
@@ -193,7 +172,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
       'replace idx_s',
     ]);
     expect(report.changes[0]).toMatchObject({ online: true, sql: ['DROP INDEX CONCURRENTLY "public"."idx_s_si_new"'] });
-    const applied = await runCli(['apply', path.join(dir, 'a.yml'), '--url', test.url, '--yes', '--rollback-dir', dir]);
+    const applied = await applyPlan(path.join(dir, 'a.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect(await indexes()).toEqual([{ name: 'idx_s', valid: true, definition: expect.stringMatching(/\(a\)$/) }]);
     expect((await runCli(['plan', path.join(dir, 'a.yml'), '--url', test.url])).exitCode).toBe(0);
@@ -210,15 +189,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     ]);
     // the old index was valid: its rollback builds it again, exactly
     expect(change.rollback[0]).toMatch(/^CREATE INDEX CONCURRENTLY "idx_s_si_new" ON "public"."t" .*\(a\)$/);
-    const applied = await runCli([
-      'apply',
-      path.join(dir, 'ab.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(path.join(dir, 'ab.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect(await indexes()).toEqual([{ name: 'idx_s', valid: true, definition: expect.stringMatching(/\(a, b\)$/) }]);
     const rolledBack = await runCli(['rollback', '--url', test.url, '--yes']);
@@ -227,15 +198,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
   });
 
   it('a rollback of the replace killed while it drops: plan reports it, and rollback again finishes the undo', async () => {
-    const applied = await runCli([
-      'apply',
-      path.join(dir, 'ab.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(path.join(dir, 'ab.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     await killDuringDrop(['rollback']);
     // the undo built the old definition under the temporary name; the (a, b) index is INVALID

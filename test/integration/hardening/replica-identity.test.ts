@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
+import { applyPlan, runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 import { schemaDump } from '../apply/cli.js';
@@ -50,6 +50,26 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     await test?.drop();
   });
 
+  /**
+   * Applies the replace of `idx_accounts_email` into (email, region) and rolls it back: the replica
+   * identity follows the index both ways, the table takes writes after each, and the schema ends as `before`.
+   */
+  async function expectIdentityCarried(file: string, before: string): Promise<void> {
+    const applied = await applyPlan(file, test.url, dir);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    expect((await marked(test)).replident).toEqual([
+      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email, region)',
+    ]);
+    await writeRows(test);
+    const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
+    expect(rolled.exitCode, rolled.stderr).toBe(0);
+    expect((await marked(test)).replident).toEqual([
+      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email)',
+    ]);
+    await writeRows(test);
+    expect(await schemaDump(test)).toBe(before);
+  }
+
   it('plan and apply refuse to drop the replica-identity index, naming it and the publications', async () => {
     const file = await writePlan(entry('  - name: idx_accounts_email\n    table: accounts\n    state: absent\n'));
     const planned = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
@@ -58,7 +78,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(error).toMatchObject({ code: 'replica_identity_index', index: 'idx_accounts_email', file, line: 5 });
     expect(error.message).toMatch(/idx_accounts_email/);
     expect(error.message).toMatch(/pub_accounts, pub_all_accounts/);
-    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    const applied = await applyPlan(file, test.url, dir);
     expect(applied.exitCode).toBe(1);
     expect(applied.stderr).toMatch(/replica identity/);
     expect((await marked(test)).replident).toEqual([
@@ -83,17 +103,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     const planned = await runCli(['plan', file, '--url', test.url, '--out', saved]);
     expect(planned.exitCode, planned.stderr).toBe(2);
     await test.exec('alter table accounts replica identity using index idx_accounts_code');
-    const applied = await runCli([
-      'apply',
-      saved,
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--format',
-      'json',
-    ]);
+    const applied = await applyPlan(saved, test.url, dir, '--format', 'json');
     expect(applied.exitCode).toBe(1);
     expect(JSON.stringify(JSON.parse(applied.stdout).errors)).toMatch(/saved_plan_drift/);
     expect(applied.stdout).toMatch(/REPLICA IDENTITY/);
@@ -118,20 +128,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
       'ALTER TABLE "public"."accounts" REPLICA IDENTITY USING INDEX "idx_accounts_email_si_new"',
     );
 
-    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
-    expect(applied.exitCode, applied.stderr).toBe(0);
-    expect((await marked(test)).replident).toEqual([
-      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email, region)',
-    ]);
-    await writeRows(test);
-
-    const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
-    expect(rolled.exitCode, rolled.stderr).toBe(0);
-    expect((await marked(test)).replident).toEqual([
-      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email)',
-    ]);
-    await writeRows(test);
-    expect(await schemaDump(test)).toBe(before);
+    await expectIdentityCarried(file, before);
   });
 
   it('finishing a replace interrupted before the identity moved carries it, and rollback carries it back', async () => {
@@ -141,19 +138,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     const file = await writePlan(
       entry('  - name: idx_accounts_email\n    table: accounts\n    columns: [email, region]\n    unique: true\n'),
     );
-    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
-    expect(applied.exitCode, applied.stderr).toBe(0);
-    expect((await marked(test)).replident).toEqual([
-      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email, region)',
-    ]);
-    await writeRows(test);
-    const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
-    expect(rolled.exitCode, rolled.stderr).toBe(0);
-    expect((await marked(test)).replident).toEqual([
-      'CREATE UNIQUE INDEX idx_accounts_email ON public.accounts USING btree (email)',
-    ]);
-    await writeRows(test);
-    expect(await schemaDump(test)).toBe(before);
+    await expectIdentityCarried(file, before);
   });
 
   it('a leftover replacement that holds the replica identity is not dropped: plan says how to move it', async () => {
@@ -172,7 +157,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(error).toMatchObject({ code: 'replica_identity_index', index: 'idx_accounts_email' });
     expect(error.message).toMatch(/"idx_accounts_email_si_new" is the REPLICA IDENTITY/);
     expect(error.message).toMatch(/pub_accounts/);
-    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    const applied = await applyPlan(file, test.url, dir);
     expect(applied.exitCode).toBe(1);
     expect((await marked(test)).replident).toEqual([
       'CREATE UNIQUE INDEX idx_accounts_email_si_new ON public.accounts USING btree (email)',
@@ -202,7 +187,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     expect(change.warnings.join('\n')).toMatch(/CLUSTER/);
     expect(change.rollback).toContain('ALTER TABLE "public"."accounts" CLUSTER ON "idx_accounts_region"');
 
-    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    const applied = await applyPlan(file, test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect((await marked(test)).clustered).toEqual([]);
     const rolled = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
@@ -218,7 +203,7 @@ describe.each(testServersOf('postgres'))('replica identity and CLUSTER indexes o
     const file = await writePlan(
       entry('  - name: idx_accounts_region\n    table: accounts\n    columns: [region, id]\n'),
     );
-    const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir]);
+    const applied = await applyPlan(file, test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect((await marked(test)).clustered).toEqual([
       'CREATE INDEX idx_accounts_region ON public.accounts USING btree (region, id)',
@@ -266,16 +251,7 @@ describe.each(testServersOf('postgres'))('replica identity on a partitioned tabl
     const file = await writePlan(
       entry('  - name: idx_events_id\n    table: events\n    columns: [id, kind]\n    unique: true\n'),
     );
-    const applied = await runCli([
-      'apply',
-      file,
-      '--url',
-      test.url,
-      '--yes',
-      '--allow-blocking',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(file, test.url, dir, '--allow-blocking');
     expect(applied.exitCode, applied.stderr).toBe(0);
     expect(await identities()).toEqual([
       'CREATE UNIQUE INDEX idx_events_id ON ONLY public.events USING btree (id, kind)',

@@ -1,10 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/connection/database.js';
-import { runCli } from '../../support/cli.js';
+import { applyPlan } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
+import { writePlans } from '../../support/plans.js';
+import { waitForRow } from '../../support/sessions.js';
 
 const plan = `indexes:
   - name: idx_a
@@ -30,8 +31,7 @@ describe.each(testServersOf('mysql'))('the DDL connection killed in step 2 on $l
     await test.exec('create table second_t (id int primary key, b int not null) engine=InnoDB');
     await test.exec('insert into first_t values (1, 1), (2, 2), (3, 3)');
     await test.exec('insert into second_t values (1, 1), (2, 2), (3, 3)');
-    dir = await mkdtemp(path.join(tmpdir(), 'si-undo-lost-'));
-    await writeFile(path.join(dir, 'plan.yml'), plan);
+    dir = await writePlans({ 'plan.yml': plan }, 'si-undo-lost-');
   });
   afterEach(async () => {
     await writer?.release();
@@ -39,45 +39,22 @@ describe.each(testServersOf('mysql'))('the DDL connection killed in step 2 on $l
     await test?.drop();
   });
 
-  async function keysOf(table: string): Promise<string[]> {
-    const rows = await test.exec(
-      `select distinct index_name as name from information_schema.statistics
-        where table_schema = database() and table_name = ? and index_name <> 'PRIMARY' order by 1`,
-      [table],
-    );
-    return rows.map((row) => String(row.name));
-  }
-
   /** The connection id of the tool's ALTER once it waits for the metadata lock of `second_t`. */
   async function alterWaiting(): Promise<number> {
-    for (let i = 0; i < 200; i += 1) {
-      const [row] = await test.exec(
-        `select id from information_schema.processlist where db = database()
-            and state like '%metadata lock%' and info like 'ALTER TABLE%second_t%'`,
-      );
-      if (row) return Number(row.id);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the ALTER of step 2 never waited');
+    const row = await waitForRow(
+      test,
+      `select id from information_schema.processlist where db = database()
+          and state like '%metadata lock%' and info like 'ALTER TABLE%second_t%'`,
+      'the ALTER of step 2 never waited',
+    );
+    return Number(row.id);
   }
 
   it('undoes step 1 on a new connection and says the connection was lost', async () => {
     writer = await test.db.session('test writer');
     await writer.query('start transaction');
     await writer.query('insert into second_t values (4, 4)');
-    const applying = runCli([
-      'apply',
-      path.join(dir, 'plan.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--format',
-      'json',
-      '--lock-timeout',
-      '20s',
-    ]);
+    const applying = applyPlan(path.join(dir, 'plan.yml'), test.url, dir, '--format', 'json', '--lock-timeout', '20s');
     await test.exec(`kill ${await alterWaiting()}`);
     const result = await applying;
     await writer.query('rollback');
@@ -89,8 +66,8 @@ describe.each(testServersOf('mysql'))('the DDL connection killed in step 2 on $l
     expect(JSON.stringify(report.errors)).not.toMatch(/closed state/);
     expect(report.errors).toHaveLength(1);
     // step 1 is undone: neither key is left
-    expect(await keysOf('first_t')).toEqual([]);
-    expect(await keysOf('second_t')).toEqual([]);
+    expect(await indexNames(test.db, 'first_t')).toEqual([]);
+    expect(await indexNames(test.db, 'second_t')).toEqual([]);
     const steps = await test.exec('select status from safe_index_steps order by ordinal');
     expect(steps.map((step) => step.status)).toEqual(['rolled_back', 'failed']);
   });

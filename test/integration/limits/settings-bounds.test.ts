@@ -2,32 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers, testServersOf } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
 import { writePlan } from '../../support/plans.js';
+import { stateTables } from '../../support/state.js';
 
 const entry = `indexes:
   - name: idx_a
     table: t
     columns: [a]
 `;
-
-/** The tool's tables in the test database (none means nothing was recorded or created). */
-async function stateTables(test: TestDatabase): Promise<string[]> {
-  const rows = await test.exec(
-    test.server.dialect === 'postgres'
-      ? "select tablename as name from pg_tables where tablename like 'safe_index%'"
-      : "select table_name as name from information_schema.tables where table_schema = database() and table_name like 'safe_index%'",
-  );
-  return rows.map((row) => String(row.name));
-}
-
-async function indexNames(test: TestDatabase): Promise<string[]> {
-  const rows = await test.exec(
-    test.server.dialect === 'postgres'
-      ? "select indexname as name from pg_indexes where tablename = 't' order by 1"
-      : "select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = 't' order by 1",
-  );
-  return rows.map((row) => String(row.name));
-}
 
 describe.each(testServers())('settings and flags at their limits on $label', (server) => {
   let test: TestDatabase;
@@ -55,7 +38,7 @@ describe.each(testServers())('settings and flags at their limits on $label', (se
     expect(applied.stderr).toMatch(/plan\.yml:2:\d+: settings\.lock_timeout: must be at most 1h/);
     expect(applied.stderr).not.toContain('out of range');
     expect(await stateTables(test)).toEqual([]);
-    expect(await indexNames(test)).not.toContain('idx_a');
+    expect(await indexNames(test.db, 't')).not.toContain('idx_a');
   });
 
   it('--lock-timeout and --snapshot-wait beyond their limits are usage errors before connecting', async () => {
@@ -97,7 +80,7 @@ describe.each(testServers())('settings and flags at their limits on $label', (se
       expect(error.message).toContain('is not a run id');
     }
     // the run is still there, untouched
-    expect(await indexNames(test)).toContain('idx_a');
+    expect(await indexNames(test.db, 't')).toContain('idx_a');
     const rolledBack = await runCli([
       'rollback',
       '--run',
@@ -109,7 +92,7 @@ describe.each(testServers())('settings and flags at their limits on $label', (se
       `${file}.rb`,
     ]);
     expect(rolledBack.exitCode, rolledBack.stderr).toBe(0);
-    expect(await indexNames(test)).not.toContain('idx_a');
+    expect(await indexNames(test.db, 't')).not.toContain('idx_a');
   });
 
   it('a plan file that is not UTF-8 is a file error, and no name with U+FFFD is created', async () => {
@@ -129,7 +112,9 @@ describe.each(testServers())('settings and flags at their limits on $label', (se
     const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', `${file}.rb`]);
     expect(applied.exitCode).toBe(1);
     expect(applied.stderr).toContain('not UTF-8');
-    expect((await indexNames(test)).filter((name) => name.includes('\uFFFD') || name.endsWith('t'))).toEqual([]);
+    expect((await indexNames(test.db, 't')).filter((name) => name.includes('\uFFFD') || name.endsWith('t'))).toEqual(
+      [],
+    );
   });
 });
 

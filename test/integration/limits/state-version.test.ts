@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
 import { writePlan } from '../../support/plans.js';
 
 const created = `indexes:
@@ -12,15 +13,6 @@ const pending = `${created}  - name: idx_b
     table: t
     columns: [b]
 `;
-
-async function indexNames(test: TestDatabase): Promise<string[]> {
-  const rows = await test.exec(
-    test.server.dialect === 'postgres'
-      ? "select indexname as name from pg_indexes where tablename = 't' order by 1"
-      : "select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = 't' order by 1",
-  );
-  return rows.map((row) => String(row.name));
-}
 
 describe.each(testServers())('state tables migrated by a newer safe-index on $label', (server) => {
   let test: TestDatabase;
@@ -54,7 +46,7 @@ describe.each(testServers())('state tables migrated by a newer safe-index on $la
     expect(error.message).toContain(future);
     expect(error.message).toContain('Upgrade safe-index');
     expect(error.message).not.toContain('corrupt');
-    expect(await indexNames(test)).not.toContain('idx_b');
+    expect(await indexNames(test.db, 't')).not.toContain('idx_b');
     const runs = await test.exec('select count(*) as n from safe_index_runs');
     expect(Number(runs[0]?.n)).toBe(1);
   });
@@ -63,7 +55,7 @@ describe.each(testServers())('state tables migrated by a newer safe-index on $la
     const result = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir, '--format', 'json']);
     expect(result.exitCode).toBe(1);
     expect(JSON.parse(result.stdout).errors[0].code).toBe('state_newer');
-    expect(await indexNames(test)).toContain('idx_a');
+    expect(await indexNames(test.db, 't')).toContain('idx_a');
   });
 
   it('history, plan and rollback --dry-run still read the newer tables', async () => {

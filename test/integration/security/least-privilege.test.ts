@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
+import { applyPlan, runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { writePlans } from '../../support/plans.js';
 import { createTestUser, type TestUser } from '../../support/roles.js';
 
 const plans = {
@@ -29,32 +29,26 @@ async function stateRows(test: TestDatabase): Promise<string> {
   return JSON.stringify([runs, steps]);
 }
 
+/** `orders(id, customer, status)` with three rows, two of them `new`. */
+async function createOrders(test: TestDatabase): Promise<void> {
+  await test.exec(
+    test.server.dialect === 'postgres'
+      ? 'create table orders (id serial primary key, customer int not null, status text not null)'
+      : 'create table orders (id int auto_increment primary key, customer int not null, status varchar(20) not null)',
+  );
+  await test.exec(`insert into orders (customer, status) values (1, 'new'), (2, 'paid'), (3, 'new')`);
+}
+
 describe.each(testServers())('read commands for a read-only login on $label', (server) => {
   let test: TestDatabase;
   let user: TestUser;
   let dir: string;
   beforeAll(async () => {
     test = await createTestDatabase(server);
-    dir = await mkdtemp(path.join(tmpdir(), 'safe-index-ro-'));
-    const pg = server.dialect === 'postgres';
-    await test.exec(
-      pg
-        ? 'create table orders (id serial primary key, customer int not null, status text not null)'
-        : 'create table orders (id int auto_increment primary key, customer int not null, status varchar(20) not null)',
-    );
-    await test.exec(`insert into orders (customer, status) values (1, 'new'), (2, 'paid'), (3, 'new')`);
-    await writeFile(path.join(dir, 'pending.yml'), plans.pending);
-    await writeFile(path.join(dir, 'in-sync.yml'), plans.inSync);
+    await createOrders(test);
+    dir = await writePlans({ 'pending.yml': plans.pending, 'in-sync.yml': plans.inSync }, 'safe-index-ro-');
     // an apply by the deploy login creates the state tables and one run
-    const applied = await runCli([
-      'apply',
-      path.join(dir, 'in-sync.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(path.join(dir, 'in-sync.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     user = await createTestUser(test, 'read-only');
   });
@@ -93,15 +87,7 @@ describe.each(testServers())('read commands for a read-only login on $label', (s
     const plan = await runCli(['plan', path.join(dir, 'in-sync.yml'), '--url', user.url]);
     expect(plan.exitCode).toBe(0);
     expect(await stateRows(test)).toBe(before);
-    const apply = await runCli([
-      'apply',
-      path.join(dir, 'in-sync.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const apply = await applyPlan(path.join(dir, 'in-sync.yml'), test.url, dir);
     expect(apply.exitCode, apply.stderr).toBe(0);
     const history = JSON.parse((await runCli(['history', '--url', user.url, '--format', 'json'])).stdout);
     expect(history.map((run: { status: string }) => run.status)).toEqual(['noop', 'interrupted']);
@@ -114,14 +100,8 @@ describe.each(testServers())('apply and rollback for the documented deploy login
   let dir: string;
   beforeAll(async () => {
     test = await createTestDatabase(server);
-    dir = await mkdtemp(path.join(tmpdir(), 'safe-index-deploy-'));
-    await test.exec(
-      server.dialect === 'postgres'
-        ? 'create table orders (id serial primary key, customer int not null, status text not null)'
-        : 'create table orders (id int auto_increment primary key, customer int not null, status varchar(20) not null)',
-    );
-    await test.exec(`insert into orders (customer, status) values (1, 'new'), (2, 'paid'), (3, 'new')`);
-    await writeFile(path.join(dir, 'pending.yml'), plans.pending);
+    await createOrders(test);
+    dir = await writePlans({ 'pending.yml': plans.pending }, 'safe-index-deploy-');
     deploy = await createTestUser(test, 'deploy', ['orders']);
   });
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
+import { applyPlan, runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { writePlans } from '../../support/plans.js';
 
 const plan = `indexes:
   - name: idx_orders_customer
@@ -23,8 +23,7 @@ describe.each(testServers())('stored rollback SQL on $label', (server) => {
         ? 'create table orders (id serial primary key, customer int not null)'
         : 'create table orders (id int auto_increment primary key, customer int not null)',
     );
-    dir = await mkdtemp(path.join(tmpdir(), 'safe-index-stored-'));
-    await writeFile(path.join(dir, 'plan.yml'), plan);
+    dir = await writePlans({ 'plan.yml': plan }, 'safe-index-stored-');
   });
   afterEach(async () => {
     await test?.drop();
@@ -32,15 +31,7 @@ describe.each(testServers())('stored rollback SQL on $label', (server) => {
   });
 
   it('a reverse statement edited to grant a privilege stops the rollback, running nothing', async () => {
-    const applied = await runCli([
-      'apply',
-      path.join(dir, 'plan.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(path.join(dir, 'plan.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     // a victim login whose privileges the edited SQL would raise
     const victim = `si_victim_${randomBytes(5).toString('hex')}`;
@@ -81,15 +72,7 @@ describe.each(testServers())('stored rollback SQL on $label', (server) => {
   });
 
   it('the SQL a rollback runs is shown in its output', async () => {
-    const applied = await runCli([
-      'apply',
-      path.join(dir, 'plan.yml'),
-      '--url',
-      test.url,
-      '--yes',
-      '--rollback-dir',
-      dir,
-    ]);
+    const applied = await applyPlan(path.join(dir, 'plan.yml'), test.url, dir);
     expect(applied.exitCode, applied.stderr).toBe(0);
     const undone = await runCli(['rollback', '--url', test.url, '--yes', '--rollback-dir', dir]);
     expect(undone.exitCode, undone.stderr).toBe(0);
