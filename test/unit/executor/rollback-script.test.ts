@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerInfo } from '../../../src/connection/database.js';
 import { createDialect } from '../../../src/dialects/index.js';
 import { renderRollbackScript, renderRolledBackScript } from '../../../src/executor/rollback-script.js';
 import { oneLine } from '../../../src/render/one-line.js';
+import { postgresServer } from '../dialects/postgres/fixtures.js';
 
-const server: ServerInfo = {
-  dialect: 'postgres',
-  flavor: 'postgres',
-  version: '15.20',
-  major: 15,
-  minor: 20,
-  patch: 0,
-  database: 'app',
-  defaultSchema: 'public',
-};
+const server = postgresServer();
 
 /** Names as a server or a knexfile could hand them over: the plan refuses these, other sources may not. */
 const evil = 'ix_c\nDROP TABLE public.t1;\r\n\u0085\u2028--';

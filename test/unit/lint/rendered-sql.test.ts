@@ -6,9 +6,10 @@ import type { Dialect } from '../../../src/dialects/types.js';
 import { lintSql } from '../../../src/lint/engine.js';
 import type { LintDialect } from '../../../src/lint/types.js';
 import type { Change, ChangeAction } from '../../../src/model/change.js';
-import { Index, type IndexDefinition, type KeyPart } from '../../../src/model/index-model.js';
+import { Index, type IndexDefinition } from '../../../src/model/index-model.js';
 import { LiveIndex, type LiveTable } from '../../../src/model/schema.js';
-import { column, mariadb1011, mysql8036, serverInfo } from '../dialects/mysql/fixtures.js';
+import { asc, column, invoiceColumns, mariadb1011, mysql8036, serverInfo, table } from '../dialects/mysql/fixtures.js';
+import { postgresServer } from '../dialects/postgres/fixtures.js';
 
 /**
  * Lint reads what the tool itself writes: every statement the renderers emit (forward SQL, rollback
@@ -17,20 +18,6 @@ import { column, mariadb1011, mysql8036, serverInfo } from '../dialects/mysql/fi
  */
 
 type Kind = Exclude<ChangeAction, 'noop'>;
-
-function postgresServer(version: string): ServerInfo {
-  const [major, minor] = version.split('.').map(Number) as [number, number];
-  return {
-    dialect: 'postgres',
-    flavor: 'postgres',
-    version,
-    major,
-    minor,
-    patch: 0,
-    database: 'app',
-    defaultSchema: 'public',
-  };
-}
 
 const flavors: Array<{ label: string; server: ServerInfo; lint: LintDialect }> = [
   { label: 'PostgreSQL 15', server: postgresServer('15.20'), lint: 'postgres' },
@@ -64,30 +51,8 @@ function live(index: Index, definition: string, valid = true): LiveIndex {
 }
 
 function liveTable(server: ServerInfo, name: string, extra: Partial<LiveTable> = {}): LiveTable {
-  return {
-    schema: schemaOf(server),
-    name,
-    columns: [
-      column('customer', 'varchar(140)'),
-      column('status', 'varchar(20)'),
-      column('posting_date', 'date'),
-      column('remarks', 'text'),
-      column('location', 'geometry', { nullable: false }),
-      column('email', 'varchar(255)'),
-      column('status_upper', 'varchar(20)', { generated: 'virtual' }),
-    ],
-    indexes: [],
-    estimatedRows: 1000,
-    totalBytes: 65536,
-    partitioned: false,
-    engine: 'InnoDB',
-    cascadingForeignKeys: false,
-    ...extra,
-  };
+  return table(name, invoiceColumns, { schema: schemaOf(server), ...extra });
 }
-
-const asc = (name: string, length?: number): KeyPart =>
-  length === undefined ? { column: name, order: 'asc' } : { column: name, order: 'asc', length };
 
 /** The changes of one kind on one flavor, each with the table it renders against. */
 function changesOf(server: ServerInfo): Record<Kind, Array<[label: string, change: Change, table: LiveTable]>> {

@@ -8,17 +8,9 @@ import { loadPlans } from '../../../src/plan-file/load.js';
 import { indexOf } from '../../../src/planner/resolve.js';
 import { validateEntry } from '../../../src/planner/validate.js';
 import { column, mariadb1011, mysql8036, table } from '../dialects/mysql/fixtures.js';
+import { postgresServer } from '../dialects/postgres/fixtures.js';
 
-const postgres15: ServerInfo = {
-  dialect: 'postgres',
-  flavor: 'postgres',
-  version: '15.20',
-  major: 15,
-  minor: 20,
-  patch: 0,
-  database: 'shop',
-  defaultSchema: 'shop',
-};
+const postgres15 = postgresServer('15.20', { database: 'shop', defaultSchema: 'shop' });
 
 /** The problem codes of one entry on `orders (id, Status)`, as the plan writes its column. */
 async function problemCodes(server: ServerInfo, written: string): Promise<string[]> {

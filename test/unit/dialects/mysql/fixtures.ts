@@ -28,6 +28,17 @@ export function column(name: string, type: string, extra: Partial<LiveColumn> = 
   };
 }
 
+/** The columns of `tabSales Invoice` (after its primary key) the render and lint tests index. */
+export const invoiceColumns: LiveColumn[] = [
+  column('customer', 'varchar(140)'),
+  column('status', 'varchar(20)'),
+  column('posting_date', 'date'),
+  column('remarks', 'text'),
+  column('location', 'geometry', { nullable: false }),
+  column('email', 'varchar(255)'),
+  column('status_upper', 'varchar(20)', { generated: 'virtual' }),
+];
+
 /** A desired btree index on `shop`.`table`. */
 export function index(table: string, name: string, keyParts: KeyPart[], extra: Partial<IndexDefinition> = {}): Index {
   return new Index({ schema: 'shop', table, name, unique: false, method: 'btree', keyParts, include: [], ...extra });

@@ -3,18 +3,9 @@ import { createMysqlDialect } from '../../../../src/dialects/mysql/dialect.js';
 import type { Change } from '../../../../src/model/change.js';
 import type { Index } from '../../../../src/model/index-model.js';
 import type { LiveIndex, LiveTable } from '../../../../src/model/schema.js';
-import { asc, column, desc, index, liveIndex, mariadb1011, mysql8036, table } from './fixtures.js';
+import { asc, column, desc, index, invoiceColumns, liveIndex, mariadb1011, mysql8036, table } from './fixtures.js';
 
-const invoice = table('tabSales Invoice', [
-  column('name', 'varchar(140)', { nullable: false }),
-  column('customer', 'varchar(140)'),
-  column('status', 'varchar(20)'),
-  column('posting_date', 'date'),
-  column('remarks', 'text'),
-  column('location', 'geometry', { nullable: false }),
-  column('email', 'varchar(255)'),
-  column('status_upper', 'varchar(20)', { generated: 'virtual' }),
-]);
+const invoice = table('tabSales Invoice', [column('name', 'varchar(140)', { nullable: false }), ...invoiceColumns]);
 const payment = table('payment', [column('customer_id', 'int'), column('amount', 'decimal(5,2)')], {
   cascadingForeignKeys: true,
 });

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerInfo } from '../../../../src/connection/database.js';
 import { createPostgresDialect } from '../../../../src/dialects/postgres/dialect.js';
 import type { Change } from '../../../../src/model/change.js';
-import { Index, type IndexDefinition } from '../../../../src/model/index-model.js';
+import { Index, type IndexDefinition, type KeyPart } from '../../../../src/model/index-model.js';
 import { LiveIndex, type LiveIndexFacts, type LiveTable } from '../../../../src/model/schema.js';
+import { postgresServer } from './fixtures.js';
 
-const server: ServerInfo = {
-  dialect: 'postgres',
-  flavor: 'postgres',
-  version: '15.20',
-  major: 15,
-  minor: 20,
-  patch: 0,
-  database: 'app',
-  defaultSchema: 'public',
-};
+const server = postgresServer();
 const dialect = createPostgresDialect(server);
 
 function table(name: string, extra: Partial<LiveTable> = {}): LiveTable {
@@ -57,6 +48,19 @@ function live(
 }
 
 const invoice = table('tabSales Invoice');
+
+/** The key of the replacement index in the replace tests. */
+const customerThenDate: KeyPart[] = [
+  { column: 'customer', order: 'asc' },
+  { column: 'posting_date', order: 'asc' },
+];
+
+/** Renders the replace of `idx_customer` on the invoice table from `live` into `desired`. */
+const renderReplace = (desired: Index, live: LiveIndex) =>
+  dialect.renderChange(
+    { action: 'replace', table: invoice, index: 'idx_customer', desired, live, warnings: [] },
+    invoice,
+  );
 const payment = table('payment', {
   partitioned: true,
   partitions: [
@@ -185,15 +189,9 @@ describe('postgres renderChange: drop and replace', () => {
 
   it('replaces under a temporary name, drops the old one, renames; the reverse does the same with the live definition', () => {
     const desired = index({
-      keyParts: [
-        { column: 'customer', order: 'asc' },
-        { column: 'posting_date', order: 'asc' },
-      ],
+      keyParts: customerThenDate,
     });
-    const rendered = dialect.renderChange(
-      { action: 'replace', table: invoice, index: 'idx_customer', desired, live: plain, warnings: [] },
-      invoice,
-    );
+    const rendered = renderReplace(desired, plain);
     expect(rendered.sql).toEqual([
       'CREATE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree ("customer", "posting_date")',
       'DROP INDEX CONCURRENTLY "public"."idx_customer"',
@@ -235,15 +233,9 @@ describe('postgres renderChange: drop and replace', () => {
   it('a replace moves REPLICA IDENTITY and CLUSTER to the new index before the old one goes; the reverse restores all', () => {
     const desired = index({
       unique: true,
-      keyParts: [
-        { column: 'customer', order: 'asc' },
-        { column: 'posting_date', order: 'asc' },
-      ],
+      keyParts: customerThenDate,
     });
-    const rendered = dialect.renderChange(
-      { action: 'replace', table: invoice, index: 'idx_customer', desired, live: marked, warnings: [] },
-      invoice,
-    );
+    const rendered = renderReplace(desired, marked);
     expect(rendered.sql).toEqual([
       'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree ("customer", "posting_date")',
       'ALTER TABLE "public"."tabSales Invoice" REPLICA IDENTITY USING INDEX "idx_customer_si_new"',
@@ -306,10 +298,7 @@ describe('postgres renderChange: drop and replace', () => {
 
   describe('finishing an interrupted replace from the index built under the temporary name', () => {
     const desired = index({
-      keyParts: [
-        { column: 'customer', order: 'asc' },
-        { column: 'posting_date', order: 'asc' },
-      ],
+      keyParts: customerThenDate,
     });
     const prebuilt = live(
       { ...desired, name: 'idx_customer_si_new' },
