@@ -4,10 +4,11 @@
 // index is dropped between runs.
 // Usage: npm run build && node bench/pt-osc.mjs [--rows 1000000] [--runs 3]
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createOrdersSql, startOrdersWriter, writeOrdersPlan } from './orders.mjs';
 import { arg, bin, machine, ms } from './process.mjs';
 import { createScratchDatabase, median } from './scratch.mjs';
 
@@ -15,8 +16,7 @@ const rows = arg('--rows', 1_000_000);
 const runs = arg('--runs', 3);
 const name = 'si_bench_ptosc';
 const dir = await mkdtemp(path.join(tmpdir(), 'safe-index-bench-ptosc-'));
-const plan = path.join(dir, 'plan.yml');
-await writeFile(plan, 'indexes:\n  - name: idx_bench\n    table: orders\n    columns: [customer, status]\n');
+const plan = await writeOrdersPlan(dir);
 
 /** Runs a process to completion; resolves with its wall time, rejects on a non-zero exit. */
 function runProcess(command, args) {
@@ -34,47 +34,11 @@ function runProcess(command, args) {
   });
 }
 
-/** One connection inserting and updating as fast as it can, timing every statement. */
-async function startWriter(db) {
-  const session = await db.session('bench writer');
-  let running = true;
-  let worst = 0;
-  let failed = 0;
-  const loop = (async () => {
-    while (running) {
-      for (const sql of [
-        "insert into orders (customer, status, total) values (42, 'new', 1)",
-        `update orders set total = total + 1 where id = ${1 + Math.floor(Math.random() * 1000)}`,
-      ]) {
-        const started = performance.now();
-        // a failed write (pt-osc's triggers and chunk copy can deadlock with it) is counted, and the loop goes on
-        await session.query(sql).catch(() => {
-          failed += 1;
-        });
-        worst = Math.max(worst, performance.now() - started);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
-    await session.release();
-    return { worst, failed };
-  };
-}
-
 let scratch;
 try {
   scratch = await createScratchDatabase('mysql://root@127.0.0.1:3306/', (n) => `\`${n}\``, name);
   const { db } = scratch;
-  await db.query(
-    'create table orders (id bigint auto_increment primary key, customer int not null, status varchar(16) not null, total decimal(12,2) not null) engine=InnoDB',
-  );
-  await db.query(
-    `insert into orders (customer, status, total) select seq % 5000, elt(1 + seq % 3, 'new', 'paid', 'sent'), seq % 997 from seq_1_to_${rows}`,
-  );
-  await db.query('analyze table orders');
+  for (const sql of createOrdersSql('mysql', rows)) await db.query(sql);
   const tools = {
     'safe-index apply': () => runProcess(process.execPath, [bin, 'apply', plan, '--url', scratch.url]),
     'pt-online-schema-change': () =>
@@ -90,7 +54,7 @@ try {
   const results = new Map(Object.keys(tools).map((label) => [label, { walls: [], worsts: [], failed: 0 }]));
   for (let round = 0; round < runs; round += 1) {
     for (const [label, run] of Object.entries(tools)) {
-      const stop = await startWriter(db);
+      const stop = await startOrdersWriter(db);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const wall = await run();
       await new Promise((resolve) => setTimeout(resolve, 200));
