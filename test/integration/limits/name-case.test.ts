@@ -1,56 +1,46 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../src/connection/database.js';
 import { targetFromUrl } from '../../../src/connection/target.js';
 import { createMysqlExecutor } from '../../../src/dialects/mysql/execute.js';
 import { acquireRunLock } from '../../../src/executor/run-lock.js';
 import { runCli } from '../../support/cli.js';
-import { createTestDatabase, type TestDatabase, type TestServer, testServersOf } from '../../support/databases.js';
+import { createNamedDatabase, type TestDatabase, testServersOf, useTestDatabase } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
 import { writePlan } from '../../support/plans.js';
 
-/** A database with exactly this name on the server, and its URL. */
-async function namedDatabase(server: TestServer, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = await openDatabase(targetFromUrl(server.adminUrl));
-  try {
-    await admin.query(`create database \`${name}\``);
-  } finally {
-    await admin.close();
-  }
-  const url = new URL(server.adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const again = await openDatabase(targetFromUrl(server.adminUrl));
-      try {
-        await again.query(`drop database if exists \`${name}\``);
-      } finally {
-        await again.close();
-      }
-    },
-  };
-}
-
-describe.each(testServersOf('mysql'))('index names without case on $label', (server) => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase(server);
-    await test.exec('create table t (id int primary key, a int, b int)');
-    await test.exec('alter table t add index idx_live (b)');
-  });
-  afterAll(async () => {
-    await test?.drop();
-  });
-
-  it('two entries differing only by case are a plan error at the second name', async () => {
-    const file = await writePlan(`indexes:
+/** Two entries whose names differ only by case: one index on MySQL/MariaDB, two on PostgreSQL. */
+const caseTwins = `indexes:
   - name: idx_a
     table: t
     columns: [a]
   - name: IDX_A
     table: t
     columns: [a, b]
-`);
+`;
+
+/** One index on `t (a)`. */
+const oneIndex = `indexes:
+  - name: idx_a
+    table: t
+    columns: [a]
+`;
+
+/** `t (id, a, b)`, the table of every test here. */
+const createT = async (test: TestDatabase) => {
+  await test.exec('create table t (id int primary key, a int, b int)');
+};
+
+describe.each(testServersOf('mysql'))('index names without case on $label', (server) => {
+  const database = useTestDatabase(server, createT);
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = database();
+    await test.exec('alter table t add index idx_live (b)');
+  });
+
+  it('two entries differing only by case are a plan error at the second name', async () => {
+    const file = await writePlan(caseTwins);
     const result = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
     expect(result.exitCode, result.stderr).toBe(1);
     const errors = JSON.parse(result.stdout).errors as { code: string; line: number; file: string; message: string }[];
@@ -63,10 +53,7 @@ describe.each(testServersOf('mysql'))('index names without case on $label', (ser
     const applied = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', `${file}.rb`]);
     expect(applied.exitCode).toBe(1);
     expect(applied.stderr).toContain('differ only by case');
-    const keys = await test.exec(
-      "select distinct index_name as k from information_schema.statistics where table_schema = database() and table_name = 't' order by 1",
-    );
-    expect(keys.map((row) => row.k)).toEqual(['idx_live', 'PRIMARY']);
+    expect(await indexNames(test.db, 't', { primary: true })).toEqual(['idx_live', 'PRIMARY']);
   });
 
   it('a name matching a live index only ignoring case is a plan error naming the live spelling', async () => {
@@ -88,24 +75,15 @@ describe.each(testServersOf('mysql'))('index names without case on $label', (ser
 
   it('databases whose names differ only by case have separate run locks', async () => {
     const base = `si_${randomBytes(4).toString('hex')}`;
-    const upper = await namedDatabase(server, `${base}_CS`);
-    const lower = await namedDatabase(server, `${base}_cs`);
+    const upper = await createNamedDatabase(server, `${base}_CS`);
+    const lower = await createNamedDatabase(server, `${base}_cs`);
     let db: Database | undefined;
     let lock: Awaited<ReturnType<typeof acquireRunLock>> | undefined;
     try {
       db = await openDatabase(targetFromUrl(upper.url));
       lock = await acquireRunLock(db, createMysqlExecutor(db.server), 0);
-      const other = await openDatabase(targetFromUrl(lower.url));
-      try {
-        await other.query('create table t (id int primary key, a int)');
-      } finally {
-        await other.close();
-      }
-      const file = await writePlan(`indexes:
-  - name: idx_a
-    table: t
-    columns: [a]
-`);
+      await lower.exec('create table t (id int primary key, a int)');
+      const file = await writePlan(oneIndex);
       const applied = await runCli([
         'apply',
         file,
@@ -132,19 +110,10 @@ describe.each(testServersOf('mysql'))('index names without case on $label', (ser
   it('a database name of 64 characters gets a run lock and applies', async () => {
     const name = `si_${randomBytes(4).toString('hex')}_`.padEnd(64, 'x');
     expect(name).toHaveLength(64);
-    const database = await namedDatabase(server, name);
+    const database = await createNamedDatabase(server, name);
     try {
-      const db = await openDatabase(targetFromUrl(database.url));
-      try {
-        await db.query('create table t (id int primary key, a int)');
-      } finally {
-        await db.close();
-      }
-      const file = await writePlan(`indexes:
-  - name: idx_a
-    table: t
-    columns: [a]
-`);
+      await database.exec('create table t (id int primary key, a int)');
+      const file = await writePlan(oneIndex);
       const args = ['--url', database.url, '--yes', '--rollback-dir', `${file}.rb`, '--format', 'json'];
       const applied = await runCli(['apply', file, ...args]);
       expect(applied.exitCode, applied.stderr).toBe(0);
@@ -158,25 +127,11 @@ describe.each(testServersOf('mysql'))('index names without case on $label', (ser
 });
 
 describe.each(testServersOf('postgres'))('index names keep their case on $label', (server) => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase(server);
-    await test.exec('create table t (id int primary key, a int, b int)');
-  });
-  afterAll(async () => {
-    await test?.drop();
-  });
+  const database = useTestDatabase(server, createT);
 
   it('two entries differing only by case are two indexes (quoted names are exact)', async () => {
-    const file = await writePlan(`indexes:
-  - name: idx_a
-    table: t
-    columns: [a]
-  - name: IDX_A
-    table: t
-    columns: [a, b]
-`);
-    const result = await runCli(['plan', file, '--url', test.url, '--format', 'json']);
+    const file = await writePlan(caseTwins);
+    const result = await runCli(['plan', file, '--url', database().url, '--format', 'json']);
     expect(result.exitCode, result.stdout).toBe(2);
     const document = JSON.parse(result.stdout);
     expect(document.errors).toEqual([]);

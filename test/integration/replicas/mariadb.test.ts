@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../src/connection/database.js';
 import { targetFromUrl } from '../../../src/connection/target.js';
-import { runCli } from '../../support/cli.js';
+import { applyPlan, runCli } from '../../support/cli.js';
+import { indexNames } from '../../support/indexes.js';
 import { writePlan } from '../../support/plans.js';
 import { inDatabase, mariadbPair, mariadbPairMissing, until } from '../../support/replicas.js';
 
@@ -29,15 +30,11 @@ describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
   let replica: Database;
   let dir: string;
 
+  /** `apply <plan> --url <primary> --replica <replica> --yes --rollback-dir <dir> --max-replica-lag 1s`, then `extra`. */
+  const applyGated = (plan: string, ...extra: string[]) =>
+    applyPlan(plan, primaryUrl, dir, '--replica', replicaUrl, '--max-replica-lag', '1s', ...extra);
   const replicaStatus = async () => (await replica.query<Record<string, unknown>>('SHOW SLAVE STATUS'))[0] ?? {};
-  const indexesOn = async (db: Database, table: string) =>
-    (
-      await db.query<{ n: string }>(
-        `select distinct index_name as n from information_schema.statistics where table_schema = '${name}' and table_name = '${table}' and index_name <> 'PRIMARY'`,
-      )
-    )
-      .map((r) => r.n)
-      .sort();
+  const indexesOn = (db: Database, table: string) => indexNames(db, table, { schema: name });
   /** Waits until the replica has executed everything the primary has written so far. */
   const caughtUp = async () => {
     const [master] = await primary.query<{ File: string; Position: number }>('SHOW MASTER STATUS');
@@ -115,23 +112,7 @@ describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
       const planned = await runCli(['plan', file, '--url', primaryUrl, '--replica', replicaUrl, '--format', 'json']);
       expect(JSON.parse(planned.stdout).replicas).toEqual([{ target: replicaUrl, lag_ms: null, state: 'stopped' }]);
       const started = Date.now();
-      const out = await runCli([
-        'apply',
-        file,
-        '--url',
-        primaryUrl,
-        '--replica',
-        replicaUrl,
-        '--yes',
-        '--rollback-dir',
-        dir,
-        '--max-replica-lag',
-        '1s',
-        '--replica-wait',
-        '3s',
-        '--format',
-        'json',
-      ]);
+      const out = await applyGated(file, '--replica-wait', '3s', '--format', 'json');
       const took = Date.now() - started;
       expect(out.exitCode).toBe(1);
       const doc = JSON.parse(out.stdout) as {
@@ -156,21 +137,7 @@ describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
       await replica.query('START SLAVE SQL_THREAD');
     }
     // replication running again: the same apply goes through
-    const again = await runCli([
-      'apply',
-      file,
-      '--url',
-      primaryUrl,
-      '--replica',
-      replicaUrl,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--max-replica-lag',
-      '1s',
-      '--replica-wait',
-      '30s',
-    ]);
+    const again = await applyGated(file, '--replica-wait', '30s');
     expect(again.exitCode, again.stderr).toBe(0);
     expect(await indexesOn(primary, 'items')).toEqual(['idx_items_a']);
   });
@@ -273,7 +240,7 @@ describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
     // without the gate (no --replica) the second build starts while the replica still replays the first:
     // the watch can tell
     const ungated = watch();
-    const plain = await runCli(['apply', file, '--url', primaryUrl, '--yes', '--rollback-dir', dir]);
+    const plain = await applyPlan(file, primaryUrl, dir);
     await caughtUp();
     await ungated.stop();
     expect(plain.exitCode, plain.stderr).toBe(0);
@@ -296,23 +263,7 @@ describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
 
     // with the gate: the second build waits for the replica
     const gated = watch();
-    const out = await runCli([
-      'apply',
-      file,
-      '--url',
-      primaryUrl,
-      '--replica',
-      replicaUrl,
-      '--yes',
-      '--rollback-dir',
-      dir,
-      '--max-replica-lag',
-      '1s',
-      '--replica-wait',
-      '2m',
-      '--format',
-      'json',
-    ]);
+    const out = await applyGated(file, '--replica-wait', '2m', '--format', 'json');
     await gated.stop();
     expect(out.exitCode, out.stderr).toBe(0);
     const doc = JSON.parse(out.stdout) as {

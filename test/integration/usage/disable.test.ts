@@ -4,13 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMysqlExplainJson } from '../../../src/dialects/mysql/explain-parse.js';
 import { flavorFeatures } from '../../../src/dialects/mysql/flavor.js';
-import { runCli } from '../../support/cli.js';
+import { applyPlan, runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
-import { seqRows } from '../../support/mysql-rows.js';
 import { writePlan } from '../../support/plans.js';
 import { showCreateTable } from '../dialects/mysql/show-create.js';
-
-const query = 'SELECT id FROM items WHERE a = 17';
+import { createItems, itemsQuery } from './support.js';
 
 const plan = (state: string, maxRegression = 1000) => `settings:
   lock_timeout: 2s
@@ -22,22 +20,8 @@ indexes:
     state: ${state}
     verify:
       - name: items with a = 17
-        sql: "${query}"
+        sql: "${itemsQuery}"
 `;
-
-async function createItems(test: TestDatabase): Promise<void> {
-  if (test.server.dialect === 'postgres') {
-    await test.exec('create table items (id int primary key, a int not null, b int not null)');
-    await test.exec('insert into items select g, g % 500, g % 7 from generate_series(1, 20000) g');
-    await test.exec('create index idx_items_a on items (a)');
-    await test.exec('analyze items');
-  } else {
-    await test.exec('create table items (id int primary key, a int not null, b int not null) engine=InnoDB');
-    await test.exec(`insert into items select seq, seq % 500, seq % 7 from ${seqRows(20000)}`);
-    await test.exec('create index idx_items_a on items (a)');
-    await test.exec('analyze table items');
-  }
-}
 
 describe.each(testServers())('state: disabled on $label', (server) => {
   let test: TestDatabase;
@@ -62,7 +46,7 @@ describe.each(testServers())('state: disabled on $label', (server) => {
   };
   // FORMAT=JSON: MySQL 9's plain EXPLAIN prints a tree (explain_format=TREE)
   const explainKey = async () => {
-    const [row] = await test.exec(`EXPLAIN FORMAT=JSON ${query}`);
+    const [row] = await test.exec(`EXPLAIN FORMAT=JSON ${itemsQuery}`);
     return parseMysqlExplainJson(Object.values(row ?? {})[0]).indexes[0] ?? null;
   };
 
@@ -87,35 +71,13 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       const rollbackDir = path.join(dir, 'rollbacks');
       // the regression gate guards a disable like any change: the verify query got slower, so it is undone
       const guarded = await writePlan(plan('disabled', 0.05));
-      const refused = await runCli([
-        'apply',
-        guarded,
-        '--url',
-        test.url,
-        '--yes',
-        '--allow-used',
-        '--format',
-        'json',
-        '--rollback-dir',
-        rollbackDir,
-      ]);
+      const refused = await applyPlan(guarded, test.url, rollbackDir, '--allow-used', '--format', 'json');
       expect(refused.exitCode).toBe(1);
       expect(JSON.parse(refused.stdout).errors[0].code).toBe('verify_regression');
       expect(await ignored()).toBe('NO');
 
       const original = await showCreateTable(test, 'items');
-      const applied = await runCli([
-        'apply',
-        file,
-        '--url',
-        test.url,
-        '--yes',
-        '--allow-used',
-        '--format',
-        'json',
-        '--rollback-dir',
-        rollbackDir,
-      ]);
+      const applied = await applyPlan(file, test.url, rollbackDir, '--allow-used', '--format', 'json');
       expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
       expect(JSON.parse(applied.stdout).status).toBe('applied');
       expect(await ignored()).toBe('YES');
@@ -130,18 +92,12 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       expect(await explainKey()).toBe('idx_items_a');
 
       // disabled again, then `state: present` makes it visible with an `enable`
-      expect(
-        (await runCli(['apply', file, '--url', test.url, '--yes', '--allow-used', '--rollback-dir', rollbackDir]))
-          .exitCode,
-      ).toBe(0);
+      expect((await applyPlan(file, test.url, rollbackDir, '--allow-used')).exitCode).toBe(0);
       expect(await ignored()).toBe('YES');
       const present = await writePlan(plan('present'));
       const enable = JSON.parse((await runCli(['plan', present, '--url', test.url, '--format', 'json'])).stdout);
       expect(enable.changes[0]).toMatchObject({ action: 'enable' });
-      expect(
-        (await runCli(['apply', present, '--url', test.url, '--yes', '--allow-used', '--rollback-dir', rollbackDir]))
-          .exitCode,
-      ).toBe(0);
+      expect((await applyPlan(present, test.url, rollbackDir, '--allow-used')).exitCode).toBe(0);
       expect(await ignored()).toBe('NO');
     },
   );
@@ -156,16 +112,7 @@ describe.each(testServers())('state: disabled on $label', (server) => {
       expect(error).toMatchObject({ code: 'disable_unsupported', file, line: 8 });
       expect(error.message).toMatch(/safe-index usage/);
       expect(error.message).toMatch(/plan --what-if/);
-      const applied = await runCli([
-        'apply',
-        file,
-        '--url',
-        test.url,
-        '--yes',
-        '--allow-used',
-        '--rollback-dir',
-        path.join(dir, 'rb'),
-      ]);
+      const applied = await applyPlan(file, test.url, path.join(dir, 'rb'), '--allow-used');
       expect(applied.exitCode).toBe(1);
       expect(applied.stderr).toMatch(new RegExp(`${file}:8:\\d+: state: disabled`));
     },

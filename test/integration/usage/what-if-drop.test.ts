@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
-import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
+import { testServersOf, useTestDatabase } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 import { createItems, itemsQuery } from './support.js';
 
@@ -14,16 +14,10 @@ const plan = `indexes:
 `;
 
 describe.each(testServersOf('postgres'))('plan --what-if for a drop on $label', (server) => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase(server);
-    await createItems(test);
-  });
-  afterAll(async () => {
-    await test?.drop();
-  });
+  const database = useTestDatabase(server, createItems);
 
   it("shows the verify query's estimated plan without the index: a Seq Scan where the index was used", async (ctx) => {
+    const test = database();
     const [row] = await test.exec("select default_version from pg_available_extensions where name = 'hypopg'");
     if (!row) ctx.skip(`HypoPG is not installed on the ${server.label} server (embedded PostgreSQL ships without it)`);
     const [major = 0, minor = 0] = String(row!.default_version).split('.').map(Number);
@@ -56,16 +50,10 @@ describe.each(testServersOf('postgres'))('plan --what-if for a drop on $label', 
 });
 
 describe.each(testServersOf('mysql'))('plan --what-if for a drop on $label', (server) => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase(server);
-    await createItems(test);
-  });
-  afterAll(async () => {
-    await test?.drop();
-  });
+  const database = useTestDatabase(server, createItems);
 
   it('MySQL: EXPLAIN with a NO_INDEX hint shows the plan without the index; MariaDB: says it cannot', async () => {
+    const test = database();
     const file = await writePlan(plan);
     const result = await runCli(['plan', file, '--url', test.url, '--what-if', '--format', 'json']);
     expect(result.exitCode).toBe(2);
