@@ -1,28 +1,22 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
-import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../support/cli.js';
+import { testServers, useTestDatabase } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 import { createOrders } from '../executor/steps.js';
 
 describe.each(testServers())('what a build cost, on $label', (server) => {
-  let test: TestDatabase;
-  beforeEach(async () => {
-    test = await createTestDatabase(server);
-    await createOrders(test, 20_000);
-  });
-  afterEach(async () => {
-    await test?.drop();
-  });
+  const database = useTestDatabase(server, (test) => createOrders(test, 20_000), { each: true });
 
   it('the apply report carries the index size and, on PostgreSQL, the WAL the build wrote', async () => {
+    const test = database();
     const file = await writePlan(
       'indexes:\n  - name: idx_orders_customer\n    table: orders\n    columns: [customer, status]\n',
     );
     const dir = await mkdtemp(path.join(tmpdir(), 'si-cost-'));
-    const result = await runCli(['apply', file, '--url', test.url, '--yes', '--rollback-dir', dir, '--format', 'json']);
+    const result = await applyPlan(file, test.url, dir, '--format', 'json');
     expect(result.exitCode, result.stderr).toBe(0);
     const [change] = JSON.parse(result.stdout).changes;
     // 20,000 keys take more than a few pages, far less than the table's size times ten

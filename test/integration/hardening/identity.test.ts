@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../support/cli.js';
-import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
+import { testServersOf, useTestDatabase } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 import { createOrders } from '../executor/steps.js';
 
@@ -16,16 +16,10 @@ async function testClient(url: string, name: string): Promise<pg.Client> {
 }
 
 describe.each(testServersOf('postgres'))('every connection of a running apply names itself on $label', (server) => {
-  let test: TestDatabase;
-  beforeEach(async () => {
-    test = await createTestDatabase(server);
-    await createOrders(test, 2000);
-  });
-  afterEach(async () => {
-    await test?.drop();
-  });
+  const database = useTestDatabase(server, (test) => createOrders(test, 2000), { each: true });
 
   it('pg_stat_activity shows safe-index, with the run and role, for each of them', async () => {
+    const test = database();
     const blocker = await testClient(test.url, 'test blocker');
     const observer = await testClient(test.url, 'test observer');
     // a table lock the build must wait for keeps the apply running while we look

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
-import { testServersOf, useTestDatabase } from '../../support/databases.js';
+import { type TestDatabase, testServersOf, useTestDatabase } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
 import { createItems, itemsQuery } from './support.js';
 
@@ -13,6 +13,17 @@ const plan = `indexes:
         sql: "${itemsQuery}"
 `;
 
+/** What every estimate of the drop says: the verify query used the index and would not without it. */
+const dropEstimate = { action: 'drop', index: 'idx_items_a', uses_index_before: true, would_use_index: false };
+
+/** `plan --what-if --format json` of the drop: exit 2 (a change pending), and the document's `what_if`. */
+async function planWhatIf(test: TestDatabase) {
+  const file = await writePlan(plan);
+  const result = await runCli(['plan', file, '--url', test.url, '--what-if', '--format', 'json']);
+  expect(result.exitCode).toBe(2);
+  return { file, whatIf: JSON.parse(result.stdout).what_if };
+}
+
 describe.each(testServersOf('postgres'))('plan --what-if for a drop on $label', (server) => {
   const database = useTestDatabase(server, createItems);
 
@@ -23,21 +34,13 @@ describe.each(testServersOf('postgres'))('plan --what-if for a drop on $label', 
     const [major = 0, minor = 0] = String(row!.default_version).split('.').map(Number);
     // the test installs the extension itself: safe-index never creates it
     await test.exec('create extension if not exists hypopg');
-    const file = await writePlan(plan);
-    const result = await runCli(['plan', file, '--url', test.url, '--what-if', '--format', 'json']);
-    expect(result.exitCode).toBe(2);
-    const whatIf = JSON.parse(result.stdout).what_if;
+    const { file, whatIf } = await planWhatIf(test);
     if (major === 1 && minor < 4) {
       expect(whatIf.notes.join('\n')).toMatch(/drops and disables not estimated: HypoPG 1\.\d\.\d cannot hide/);
       return;
     }
     const [estimate] = whatIf.estimates;
-    expect(estimate).toMatchObject({
-      action: 'drop',
-      index: 'idx_items_a',
-      uses_index_before: true,
-      would_use_index: false,
-    });
+    expect(estimate).toMatchObject(dropEstimate);
     expect(estimate.access_paths_before.join(' ')).toMatch(/using idx_items_a/);
     expect(estimate.access_paths_after.join(' ')).toMatch(/Seq Scan on items/);
     expect(estimate.cost_after).toBeGreaterThan(estimate.cost_before);
@@ -54,22 +57,14 @@ describe.each(testServersOf('mysql'))('plan --what-if for a drop on $label', (se
 
   it('MySQL: EXPLAIN with a NO_INDEX hint shows the plan without the index; MariaDB: says it cannot', async () => {
     const test = database();
-    const file = await writePlan(plan);
-    const result = await runCli(['plan', file, '--url', test.url, '--what-if', '--format', 'json']);
-    expect(result.exitCode).toBe(2);
-    const whatIf = JSON.parse(result.stdout).what_if;
+    const { whatIf } = await planWhatIf(test);
     if (test.db.server.flavor === 'mariadb') {
       expect(whatIf.notes.join('\n')).toMatch(/drops and disables not estimated: mariadb [\d.]+ has no NO_INDEX/);
       expect(whatIf.estimates).toEqual([]);
       return;
     }
     const [estimate] = whatIf.estimates;
-    expect(estimate).toMatchObject({
-      action: 'drop',
-      index: 'idx_items_a',
-      uses_index_before: true,
-      would_use_index: false,
-    });
+    expect(estimate).toMatchObject(dropEstimate);
     expect(estimate.access_paths_before.join(' ')).toMatch(/idx_items_a/);
     expect(estimate.access_paths_after.join(' ')).not.toMatch(/idx_items_a/);
     // nothing was changed: a plain EXPLAIN still reads the index

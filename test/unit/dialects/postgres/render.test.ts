@@ -188,9 +188,7 @@ describe('postgres renderChange: drop and replace', () => {
   });
 
   it('replaces under a temporary name, drops the old one, renames; the reverse does the same with the live definition', () => {
-    const desired = index({
-      keyParts: customerThenDate,
-    });
+    const desired = index({ keyParts: customerThenDate });
     const rendered = renderReplace(desired, plain);
     expect(rendered.sql).toEqual([
       'CREATE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree ("customer", "posting_date")',
@@ -231,10 +229,7 @@ describe('postgres renderChange: drop and replace', () => {
   });
 
   it('a replace moves REPLICA IDENTITY and CLUSTER to the new index before the old one goes; the reverse restores all', () => {
-    const desired = index({
-      unique: true,
-      keyParts: customerThenDate,
-    });
+    const desired = index({ unique: true, keyParts: customerThenDate });
     const rendered = renderReplace(desired, marked);
     expect(rendered.sql).toEqual([
       'CREATE UNIQUE INDEX CONCURRENTLY "idx_customer_si_new" ON "public"."tabSales Invoice" USING btree ("customer", "posting_date")',
@@ -297,9 +292,7 @@ describe('postgres renderChange: drop and replace', () => {
   });
 
   describe('finishing an interrupted replace from the index built under the temporary name', () => {
-    const desired = index({
-      keyParts: customerThenDate,
-    });
+    const desired = index({ keyParts: customerThenDate });
     const prebuilt = live(
       { ...desired, name: 'idx_customer_si_new' },
       {
