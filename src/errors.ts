@@ -1,3 +1,5 @@
+import { driverError } from './dialects/shared/driver-error.js';
+
 /** Exit codes of the CLI (see SPEC: 0 ok/in sync, 1 error, 2 changes pending). */
 export const ExitCode = { ok: 0, error: 1, pending: 2 } as const;
 
@@ -137,17 +139,8 @@ export class SafeIndexError extends Error {
  */
 export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof SafeIndexError) return error.code;
-  const fields = (error ?? {}) as {
-    code?: unknown;
-    severity?: unknown;
-    errno?: unknown;
-    sqlState?: unknown;
-    syscall?: unknown;
-  };
-  const pg = typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code) && fields.severity !== undefined;
-  const mysql = typeof fields.errno === 'number' && typeof fields.sqlState === 'string';
-  if (pg || mysql) return 'server_error';
-  if (typeof fields.syscall === 'string') return 'file_access';
+  if (driverError(error).fromServer) return 'server_error';
+  if (typeof (error as { syscall?: unknown } | null)?.syscall === 'string') return 'file_access';
   return 'internal';
 }
 

@@ -2,6 +2,7 @@ import type { Database, Row, Session } from '../../connection/database.js';
 import { drivers } from '../../connection/drivers.js';
 import { SafeIndexError } from '../../errors.js';
 import { Index } from '../../model/index-model.js';
+import { driverError } from '../shared/driver-error.js';
 import type { CanonicalResult } from '../types.js';
 import { qualifiedTable, quoteMysqlIdent, quoteMysqlLiteral } from './identifiers.js';
 import { groupByIndex, indexFromParts, partFromRow } from './index-reader.js';
@@ -13,19 +14,12 @@ const likeCopyErrors = new Set([1796]);
 /** Notes the server raises when it builds something other than what was asked (1071: key silently shortened). */
 const alteringNotes = new Set([1071]);
 
-interface ServerError {
-  errno?: number;
-  sqlMessage?: string;
-  message: string;
-}
-
 /** ER_LOCK_WAIT_TIMEOUT: a metadata-lock wait passed `lock_wait_timeout`. */
 const lockWaitTimeout = 1205;
 
 function describeError(error: unknown): string {
-  const failure = error as ServerError;
-  const message = failure.sqlMessage ?? failure.message;
-  return failure.errno ? `error ${failure.errno}: ${message}` : message;
+  const { errno, message } = driverError(error);
+  return errno ? `error ${errno}: ${message}` : message;
 }
 
 /** Column definitions of a table from the catalog, enough to rebuild it without its indexes. */
@@ -61,7 +55,7 @@ async function createCopy(session: Session, index: Index, copy: string): Promise
       await session.query(`CREATE TEMPORARY TABLE ${copy} LIKE ${original}`);
       return;
     } catch (error) {
-      if (!likeCopyErrors.has(Number((error as ServerError).errno))) throw error;
+      if (!likeCopyErrors.has(Number(driverError(error).errno))) throw error;
     }
   }
   const engine = index.method === 'fulltext' ? 'MyISAM' : 'InnoDB';
@@ -92,7 +86,7 @@ async function canonicalizeOne(session: Session, index: Index, copyName: string)
     await createCopy(session, index, copy);
     return await buildAndReadBack(session, index, copy);
   } catch (error) {
-    const lockTimeout = (error as ServerError).errno === lockWaitTimeout;
+    const lockTimeout = driverError(error).errno === lockWaitTimeout;
     return { error: describeError(error), ...(lockTimeout ? { lockTimeout: true as const } : {}) };
   } finally {
     await session.query(`DROP TEMPORARY TABLE IF EXISTS ${copy}`).catch(() => {});

@@ -14,17 +14,16 @@ import {
   type OrphanCheck,
   type Queryable,
 } from '../executor-types.js';
+import { driverError } from '../shared/driver-error.js';
+import { connectionLost, lockWaitTimedOut } from '../shared/messages.js';
+import { waitUntilGone } from '../shared/orphan.js';
 import { flavorFeatures } from './flavor.js';
 
 /** ER_SPECIFIC_ACCESS_DENIED_ERROR: the statement needs a privilege such as PROCESS. */
 const specificAccessDenied = 1227;
 
-interface MysqlError {
-  errno?: number;
-  code?: string;
-  message?: string;
-  sqlMessage?: string;
-}
+/** How long `stopOrphan` waits for a killed session to leave the process list. */
+const orphanGoneMs = 10_000;
 
 const notOnline: Omit<ClassifiedFailure, 'message'> = {
   kind: 'not_online',
@@ -55,13 +54,13 @@ const remedies: Record<number, Omit<ClassifiedFailure, 'message'>> = {
 };
 
 function classifyMysql(error: unknown): ClassifiedFailure {
-  const my = (error ?? {}) as MysqlError;
-  const message = my.sqlMessage ?? my.message ?? String(error);
+  const my = driverError(error);
+  const message = my.message;
   if (
     my.errno === undefined &&
     /PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|closed state/i.test(`${my.code} ${message}`)
   ) {
-    return { kind: 'connection_lost', message: `the connection was lost: ${message}` };
+    return { kind: 'connection_lost', message: connectionLost(message) };
   }
   const known = my.errno === undefined ? undefined : remedies[my.errno];
   if (!known) return { kind: 'statement_failed', message: my.errno ? `${message} (error ${my.errno})` : message };
@@ -69,7 +68,7 @@ function classifyMysql(error: unknown): ClassifiedFailure {
     known.kind === 'duplicate_key'
       ? `duplicate key: ${message}`
       : known.kind === 'lock_timeout'
-        ? `lock wait timed out: ${message}`
+        ? lockWaitTimedOut(message)
         : `${message} (error ${my.errno})`;
   return { ...known, message: text };
 }
@@ -187,13 +186,12 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
       ]);
       if (rows.length === 0) return false;
       await db.query('kill ?', [orphan.connectionId]);
-      for (let i = 0; i < 100; i += 1) {
+      await waitUntilGone(async () => {
         const left = await db.query('select id from information_schema.processlist where id = ?', [
           orphan.connectionId,
         ]);
-        if (left.length === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+        return left.length > 0;
+      }, orphanGoneMs);
       return true;
     },
     invalidIndexes: async () => [],
@@ -273,7 +271,7 @@ export function createMysqlExecutor(server: ServerInfo): DialectExecutor {
         .catch((error: unknown) => {
           // MySQL shows innodb_trx only with PROCESS (error 1227; MariaDB shows it to anyone): a login
           // without it, such as a read-only CI login, sees the sessions the processlist shows it
-          if ((error as { errno?: number }).errno !== specificAccessDenied) throw error;
+          if (driverError(error).errno !== specificAccessDenied) throw error;
           return db.query(processlist, [minAgeS]);
         });
       return blockersOfRows(rows, own);

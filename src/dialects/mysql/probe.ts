@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database, Session } from '../../connection/database.js';
 import type { PlannedChange } from '../../model/change.js';
 import { findTable, type LiveSchema, tableKey } from '../../model/schema.js';
+import { driverError } from '../shared/driver-error.js';
 import type { OnlineProbe, ProbedChange } from '../types.js';
 import type { FlavorFeatures } from './flavor.js';
 import { qualifiedTable, quoteMysqlIdent } from './identifiers.js';
@@ -43,9 +44,8 @@ function withClauses(statement: string, clauses: string): string {
 }
 
 function serverMessage(error: unknown): string {
-  const my = error as { sqlMessage?: string; message?: string; errno?: number };
-  const text = my.sqlMessage ?? my.message ?? String(error);
-  return my.errno ? `error ${my.errno} "${text}"` : text;
+  const { errno, message } = driverError(error);
+  return errno ? `error ${errno} "${message}"` : message;
 }
 
 /** Tries the statement on the copy with each rung, cheapest first; the first the server accepts wins. */

@@ -1,6 +1,7 @@
 import type { Parser } from 'node-sql-parser';
 import { type MysqlGrammar, mysqlGrammars } from '../../verify-sql/mysql-grammars.js';
 import type { StoredRollback } from '../executor-types.js';
+import { noReverseStatements, notTheStepsIndex, notTheStepsTable } from '../shared/messages.js';
 
 /**
  * The clauses the tool itself writes that node-sql-parser cannot read, each matched only where the
@@ -79,12 +80,12 @@ export async function checkMysqlStoredRollback(step: StoredRollback, statement: 
     if (!match) return 'it is not ALTER TABLE ... ALTER INDEX ... [NOT] IGNORED / [IN]VISIBLE';
     const [, schema, table, index] = match;
     if (unquote(schema ?? step.table.schema) !== step.table.schema || unquote(table!) !== step.table.name) {
-      return 'it alters a table other than the step’s';
+      return notTheStepsTable;
     }
-    return unquote(index!) === step.index ? undefined : `it alters index "${unquote(index!)}", not the step’s`;
+    return unquote(index!) === step.index ? undefined : notTheStepsIndex('alters', unquote(index!));
   }
   const wanted = expected[step.action];
-  if (!wanted) return `a ${step.action} step has no reverse statements`;
+  if (!wanted) return noReverseStatements(step.action);
   if (!onlineClauses.test(text)) return 'it lacks the ALGORITHM and LOCK clauses the tool writes';
   const { ast, error } = parseAlter(text, await mysqlGrammars(['MariaDB', 'MySQL']));
   if (!ast) return error;
@@ -96,7 +97,7 @@ export async function checkMysqlStoredRollback(step: StoredRollback, statement: 
     (table?.db ?? step.table.schema) !== step.table.schema ||
     table?.table !== step.table.name
   ) {
-    return 'it alters a table other than the step’s';
+    return notTheStepsTable;
   }
   const dropped = new Set<string>();
   const added = new Set<string>();

@@ -2,6 +2,7 @@ import type { Database, Session } from '../../connection/database.js';
 import { SafeIndexError } from '../../errors.js';
 import { Index } from '../../model/index-model.js';
 import { type TableRef, tableKey } from '../../model/schema.js';
+import { driverError } from '../shared/driver-error.js';
 import type { CanonicalResult } from '../types.js';
 import { formatDefinition, piecesOf } from './definition.js';
 import { quoteIdent, quoteQualified } from './identifiers.js';
@@ -33,7 +34,7 @@ async function tryStatement(
   } catch (error) {
     await session.query('ROLLBACK TO SAVEPOINT si_canon');
     await session.query('RELEASE SAVEPOINT si_canon');
-    const lockTimeout = (error as { code?: unknown }).code === lockNotAvailable;
+    const lockTimeout = driverError(error).code === lockNotAvailable;
     return { error: serverMessage(error, sql), ...(lockTimeout ? { lockTimeout: true as const } : {}) };
   }
 }

@@ -12,6 +12,9 @@ import {
   type LockWait,
   type OrphanCheck,
 } from '../executor-types.js';
+import { driverError } from '../shared/driver-error.js';
+import { connectionLost, lockWaitTimedOut } from '../shared/messages.js';
+import { waitUntilGone } from '../shared/orphan.js';
 import { postgresFeatures } from './version.js';
 
 // The run lock is one session-level advisory lock per database; its 64-bit key comes from a constant.
@@ -19,18 +22,15 @@ const lockKey = createHash('sha256').update('safe-index run lock').digest().read
 const lockKeyHigh = Number((BigInt.asUintN(64, lockKey) >> 32n) & 0xffffffffn);
 const lockKeyLow = Number(BigInt.asUintN(64, lockKey) & 0xffffffffn);
 
-interface PgError {
-  code?: string;
-  message?: string;
-  detail?: string;
-}
+/** How long `stopOrphan` waits for a terminated backend to leave pg_stat_activity. */
+const orphanGoneMs = 5_000;
 
 function classifyPostgres(error: unknown): ClassifiedFailure {
-  const pg = (error ?? {}) as PgError;
-  const message = pg.message ?? String(error);
+  const pg = driverError(error);
+  const message = pg.message;
   switch (pg.code) {
     case '55P03':
-      return { kind: 'lock_timeout', message: `lock wait timed out: ${message}` };
+      return { kind: 'lock_timeout', message: lockWaitTimedOut(message) };
     case '40P01':
       return { kind: 'lock_timeout', message: `deadlock: ${message}` };
     case '57014':
@@ -59,7 +59,7 @@ function classifyPostgres(error: unknown): ClassifiedFailure {
         !pg.code &&
         /Connection terminated|ECONNRESET|EPIPE|not queryable|Client has encountered a connection error/i.test(message)
       ) {
-        return { kind: 'connection_lost', message: `the connection was lost: ${message}` };
+        return { kind: 'connection_lost', message: connectionLost(message) };
       }
       return { kind: 'statement_failed', message: pg.detail ? `${message} (${pg.detail})` : message };
   }
@@ -125,11 +125,10 @@ export function createPostgresExecutor(server: ServerInfo): DialectExecutor {
         [orphan.connectionId, orphan.statement],
       );
       if (!rows[0]?.ok) return false;
-      for (let i = 0; i < 50; i += 1) {
+      await waitUntilGone(async () => {
         const left = await db.query('select 1 from pg_stat_activity where pid = ?', [orphan.connectionId]);
-        if (left.length === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+        return left.length > 0;
+      }, orphanGoneMs);
       return true;
     },
     async invalidIndexes(db, table: TableRef) {

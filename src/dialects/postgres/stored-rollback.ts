@@ -1,5 +1,6 @@
 import { type Node, parse } from 'libpg-query';
 import type { Queryable, StoredRollback } from '../executor-types.js';
+import { noReverseStatements, notTheStepsIndex } from '../shared/messages.js';
 import { quoteQualified } from './identifiers.js';
 import { temporaryName } from './render.js';
 
@@ -57,7 +58,7 @@ async function kindOf(db: Queryable, stmt: Node, step: StoredRollback): Promise<
       if (relation.relname === step.table.name) {
         return names.has(String(node.idxname))
           ? 'build'
-          : { refused: `it builds index "${node.idxname}", not the step’s` };
+          : { refused: notTheStepsIndex('builds', String(node.idxname)) };
       }
       return (await isPartitionOf(db, relation, step))
         ? 'build'
@@ -73,7 +74,7 @@ async function kindOf(db: Queryable, stmt: Node, step: StoredRollback): Promise<
       const [schema, name] = namesOf(objects[0]);
       return schema === step.table.schema && names.has(name ?? '')
         ? 'drop'
-        : { refused: `it drops index "${name}", not the step’s` };
+        : { refused: notTheStepsIndex('drops', String(name)) };
     }
     case 'RenameStmt': {
       const relation = node.relation as RangeVar | undefined;
@@ -126,7 +127,7 @@ export async function checkPostgresStoredRollback(
   statement: string,
 ): Promise<string | undefined> {
   const allowed = allowedKinds[step.action];
-  if (!allowed) return `a ${step.action} step has no reverse statements`;
+  if (!allowed) return noReverseStatements(step.action);
   let stmts: Array<{ stmt?: Node }>;
   try {
     stmts = (await parse(statement)).stmts ?? [];
