@@ -1,9 +1,13 @@
 import type { Database, ServerInfo } from '../connection/database.js';
+import type { DialectName } from '../connection/target.js';
 import { createMysqlDialect } from './mysql/dialect.js';
+import { mysqlReplicaDriver } from './mysql/replicas.js';
 import { createPostgresDialect } from './postgres/dialect.js';
+import { postgresReplicaDriver } from './postgres/replicas.js';
+import type { ReplicaDriver } from './replica-types.js';
 import type { Dialect } from './types.js';
 
-/** The dialect of a server (MariaDB is a flavor of mysql): the only place that picks one by name. */
+/** The dialect of a server (MariaDB is a flavor of mysql): with `replicaDriverOf`, the only place that picks one by name. */
 export function createDialect(server: ServerInfo): Dialect {
   return server.dialect === 'postgres' ? createPostgresDialect(server) : createMysqlDialect(server);
 }
@@ -22,4 +26,12 @@ export function dialectOf(db: Database): Dialect {
     dialects.set(db, dialect);
   }
   return dialect;
+}
+
+/**
+ * How to connect to a replica given by URL, by the URL's own dialect (before any server answered; a
+ * replica of the other dialect than its primary's is then reported as not a replica).
+ */
+export function replicaDriverOf(dialect: DialectName): ReplicaDriver {
+  return dialect === 'postgres' ? postgresReplicaDriver : mysqlReplicaDriver;
 }

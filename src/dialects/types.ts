@@ -5,6 +5,7 @@ import type { Index } from '../model/index-model.js';
 import type { IntrospectOptions, LiveIndex, LiveSchema, LiveTable, TableRef } from '../model/schema.js';
 import type { DialectExecutor } from './executor-types.js';
 import type { ExplainDialect } from './explain-types.js';
+import type { ReplicaAccess, ReplicaReader } from './replica-types.js';
 import type { UsageDialect } from './usage-types.js';
 
 /** What a server can do; core code asks these instead of testing dialect names. */
@@ -93,6 +94,8 @@ export interface Dialect {
   readonly explain: ExplainDialect;
   /** Index usage counters and foreign keys. */
   readonly usage: UsageDialect;
+  /** A reader of this primary's replication (position, each replica's state and lag) for one replica monitor. */
+  createReplicaReader(access: ReplicaAccess): ReplicaReader;
   /** Quotes an identifier (always; never concatenate raw names). */
   quoteIdent(name: string): string;
   /** Quotes a string literal. */

@@ -19,6 +19,22 @@ export interface ReplicaGateSettings {
 export const defaultMaxReplicaLagMs = 10_000;
 export const defaultReplicaWaitMs = 600_000;
 
+/** What an apply or rollback request says of its replicas (`--replica`, `--max-replica-lag`, `--replica-wait`). */
+export interface ReplicaRequest {
+  replicas?: string[];
+  maxReplicaLagMs?: number;
+  replicaWaitMs?: number;
+}
+
+/** A request's gate settings: its flags, else the plans' `max_replica_lag` (`planMaxLagMs`), else the defaults. */
+export function replicaGateSettings(request: ReplicaRequest, planMaxLagMs?: number): ReplicaGateSettings {
+  return {
+    replicas: request.replicas ?? [],
+    maxLagMs: request.maxReplicaLagMs ?? planMaxLagMs ?? defaultMaxReplicaLagMs,
+    waitMs: request.replicaWaitMs ?? defaultReplicaWaitMs,
+  };
+}
+
 /** The largest lag seen on one replica (null: never known, e.g. stopped or unreachable throughout). */
 export interface ReplicaLag {
   target: string;

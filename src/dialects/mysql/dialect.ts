@@ -11,6 +11,7 @@ import { tableAfterChange } from './key-order.js';
 import { listMysqlIndexedTables } from './list-tables.js';
 import { probeMysqlOnline } from './probe.js';
 import { renderMysqlChange } from './render.js';
+import { createMysqlReplicaReader } from './replicas.js';
 import { createMysqlUsage } from './usage.js';
 import { validateMysqlIndex } from './validate.js';
 
@@ -23,6 +24,7 @@ export function createMysqlDialect(server: ServerInfo): Dialect {
     executor: createMysqlExecutor(server),
     explain: createMysqlExplain(server),
     usage: createMysqlUsage(server),
+    createReplicaReader: createMysqlReplicaReader,
     quoteIdent: quoteMysqlIdent,
     quoteLiteral: quoteMysqlLiteral,
     introspect: (db, tables) => introspectMysql(db, tables, features),

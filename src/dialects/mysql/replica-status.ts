@@ -1,5 +1,5 @@
-import type { Row, ServerInfo } from '../connection/drivers.js';
-import type { ReplicaStatus, ReplicationPosition } from './types.js';
+import type { Row, ServerInfo } from '../../connection/drivers.js';
+import type { ReplicaStatus, ReplicationPosition } from '../../replicas/types.js';
 
 /** The primary's binary log position now (`SHOW BINARY LOG STATUS` from MySQL 8.2, removed `SHOW MASTER STATUS` in 8.4). */
 export function binlogStatusSql(server: ServerInfo): string {

@@ -17,6 +17,7 @@ import { postgresIndexProperties } from './index-properties.js';
 import { introspectTables } from './introspect.js';
 import { listPostgresIndexedTables } from './list-tables.js';
 import { renderPostgresChange, temporaryName } from './render.js';
+import { createPostgresReplicaReader } from './replicas.js';
 import { createPostgresUsage } from './usage.js';
 import { maxIndexColumns, validatePostgresIndex } from './validate.js';
 import { postgresFeatures } from './version.js';
@@ -74,6 +75,7 @@ export function createPostgresDialect(server: ServerInfo): Dialect {
     executor: createPostgresExecutor(server),
     explain: createPostgresExplain(),
     usage: createPostgresUsage(server),
+    createReplicaReader: createPostgresReplicaReader,
     quoteIdent,
     quoteLiteral,
     async introspect(db, tables, options) {

@@ -1,4 +1,4 @@
-import type { Row } from '../connection/drivers.js';
+import type { Row } from '../../connection/drivers.js';
 
 /** A PostgreSQL LSN (`16/B374D848`) as a number of bytes. */
 export function parseLsn(lsn: string | null | undefined): bigint | null {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareBinlog, mysqlReplicaStatus, replicaStatusSql } from '../../../src/replicas/mysql.js';
-import { formatLsn, parseLsn, senderName, standbySelfOf, walSenderOf } from '../../../src/replicas/postgres.js';
+import { compareBinlog, mysqlReplicaStatus, replicaStatusSql } from '../../../src/dialects/mysql/replica-status.js';
+import {
+  formatLsn,
+  parseLsn,
+  senderName,
+  standbySelfOf,
+  walSenderOf,
+} from '../../../src/dialects/postgres/replica-status.js';
 import { formatLag, outsideReason, type ReplicaStatus, withinBound } from '../../../src/replicas/types.js';
 
 const server = (flavor: 'mysql' | 'mariadb', version: string) => {
