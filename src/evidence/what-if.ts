@@ -52,6 +52,17 @@ async function estimateTarget(
   before: PlanEstimate,
 ): Promise<WhatIfEstimate> {
   const after = await hypothetical.estimate(session, statement);
+  const estimate = estimateOf(target, before, after, hypotheticalName);
+  return {
+    ...estimate,
+    accessPathsAfter: estimate.accessPathsAfter.map((path) =>
+      path.replaceAll(hypotheticalName, `${target.index} (hypothetical)`),
+    ),
+  };
+}
+
+/** One verify query's estimate: the plan now and the plan with the change, which reads the index as `indexAs`. */
+function estimateOf(target: VerifyTarget, before: PlanEstimate, after: PlanEstimate, indexAs: string): WhatIfEstimate {
   return {
     index: target.index,
     table: target.table.name,
@@ -60,11 +71,9 @@ async function estimateTarget(
     costBefore: before.totalCost,
     costAfter: after.totalCost,
     usesIndexBefore: before.indexes.includes(target.index),
-    wouldUseIndex: after.indexes.includes(hypotheticalName),
+    wouldUseIndex: after.indexes.includes(indexAs),
     accessPathsBefore: before.accessPaths,
-    accessPathsAfter: after.accessPaths.map((path) =>
-      path.replaceAll(hypotheticalName, `${target.index} (hypothetical)`),
-    ),
+    accessPathsAfter: after.accessPaths,
   };
 }
 
@@ -215,16 +224,7 @@ async function hintEstimates(db: Database, report: PlanReport, explain: ExplainD
       }
       const change = retired.find((c) => indexKey(c) === indexKey(target))!;
       estimates.push({
-        index: target.index,
-        table: target.table.name,
-        query: target.query.sql,
-        name: target.query.name,
-        costBefore: before.totalCost,
-        costAfter: after.totalCost,
-        usesIndexBefore: before.indexes.includes(target.index),
-        wouldUseIndex: after.indexes.includes(target.index),
-        accessPathsBefore: before.accessPaths,
-        accessPathsAfter: after.accessPaths,
+        ...estimateOf(target, before, after, target.index),
         action: change.action === 'disable' ? 'disable' : 'drop',
       });
     }

@@ -10,7 +10,7 @@ import { loadPlans } from '../plan-file/load.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
 import type { PlanReport, PlanStep } from '../planner/types.js';
-import { defaultMaxReplicaLagMs, defaultReplicaWaitMs } from '../replicas/gate.js';
+import { replicaGateSettings } from '../replicas/gate.js';
 import { attachUsage, checkUsageEvidence, defaultUsageWindowMs } from '../usage/evidence.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
 import { executeApply } from './apply.js';
@@ -131,11 +131,7 @@ export async function applyPrepared(
     rollbackOnFailure: request.rollbackOnFailure,
     sink: request.sink,
     verify: request.verify ?? evidence,
-    replicaGate: {
-      replicas: request.replicas ?? [],
-      maxLagMs: request.maxReplicaLagMs ?? plan.settings.maxReplicaLagMs ?? defaultMaxReplicaLagMs,
-      waitMs: request.replicaWaitMs ?? defaultReplicaWaitMs,
-    },
+    replicaGate: replicaGateSettings(request, plan.settings.maxReplicaLagMs),
     prepare: async () => {
       const prepared = await prepare();
       report = prepared.report;

@@ -1,7 +1,7 @@
 import type { TargetOptions } from '../connection/target.js';
 import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
-import { defaultMaxReplicaLagMs, defaultReplicaWaitMs } from '../replicas/gate.js';
+import { replicaGateSettings } from '../replicas/gate.js';
 import { executeRollback, type RollbackResult, type UndoStep } from './rollback.js';
 import type { ExecutionSink } from './types.js';
 
@@ -45,11 +45,7 @@ export async function rollbackRun(request: RollbackRequest): Promise<RollbackRes
       sink: request.sink,
       confirm: request.confirm,
       force: request.force ?? false,
-      replicaGate: {
-        replicas: request.replicas ?? [],
-        maxLagMs: request.maxReplicaLagMs ?? defaultMaxReplicaLagMs,
-        waitMs: request.replicaWaitMs ?? defaultReplicaWaitMs,
-      },
+      replicaGate: replicaGateSettings(request),
       ...(request.rollbackDir ? { rollbackDir: request.rollbackDir } : {}),
       // lock timeout and retries default to those the run was applied with
       settings: {

@@ -155,14 +155,7 @@ export async function runForward(
       outcome.status = 'applied';
       outcome.durationMs = Date.now() - started;
       if (builds(step)) Object.assign(outcome, await buildCost(db, context, step, walBefore));
-      await recorder.write(`the end of step ${ordinal}`, () =>
-        updateStep(db, runId, ordinal, {
-          status: 'applied',
-          finishedAt: new Date(),
-          durationMs: outcome.durationMs,
-          attempts: outcome.attempts,
-        }),
-      );
+      await recorder.write(`the end of step ${ordinal}`, () => updateStep(db, runId, ordinal, stepEnd(outcome)));
       context.sink.log(`${label}: done in ${outcome.durationMs}ms`);
     } catch (error) {
       const problem = problemOf(step, error);
@@ -172,15 +165,7 @@ export async function runForward(
       outcome.durationMs = Date.now() - started;
       outcome.attempts = error instanceof StatementFailure ? error.attempts : outcome.attempts + 1;
       outcome.error = problem.message;
-      await recorder.write(`the failure of step ${ordinal}`, () =>
-        updateStep(db, runId, ordinal, {
-          status: 'failed',
-          finishedAt: new Date(),
-          durationMs: outcome.durationMs,
-          attempts: outcome.attempts,
-          error: problem.message,
-        }),
-      );
+      await recorder.write(`the failure of step ${ordinal}`, () => updateStep(db, runId, ordinal, stepEnd(outcome)));
       return { outcomes, problem };
     }
   }
@@ -190,6 +175,17 @@ export async function runForward(
   const last = steps.at(-1);
   const behind = last ? await gate?.afterLast(stepLabel(last)) : undefined;
   return behind ? { outcomes, problem: behind } : { outcomes };
+}
+
+/** What the run record keeps of a step that ended, applied or failed: now, how long, how many attempts, and why it failed. */
+function stepEnd(outcome: StepOutcome) {
+  return {
+    status: outcome.status,
+    finishedAt: new Date(),
+    durationMs: outcome.durationMs,
+    attempts: outcome.attempts,
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+  };
 }
 
 /**

@@ -80,6 +80,28 @@ export function sinkFor(io: CliIo): ExecutionSink {
   return { log: io.log, progress: io.progress, progressIntervalMs: io.stderrIsTTY ? 200 : 5_000 };
 }
 
+/** The request fields `apply` and `rollback` take from the flags they share, and where progress goes. */
+export function runRequestOf(args: RunArgs, io: CliIo) {
+  return {
+    ...targetOptions(args),
+    lockTimeoutMs: args.lockTimeout,
+    waitMs: args.wait,
+    rollbackDir: args.rollbackDir,
+    blockers: args.blockers,
+    snapshotWaitMs: args.snapshotWait,
+    replicas: args.replica,
+    ...(args.maxReplicaLag !== undefined ? { maxReplicaLagMs: args.maxReplicaLag } : {}),
+    replicaWaitMs: args.replicaWait,
+    sink: sinkFor(io),
+  };
+}
+
+/** A fleet run whose targets would each ask on one terminal at once (`--parallel` above 1, questions on): refused. */
+export function refuseInterleavedQuestions(parallel: number, io: CliIo, asks: boolean): void {
+  if (parallel > 1 && io.isTTY && asks)
+    throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
+}
+
 interface ApplyArgs extends RunArgs, FleetArgs {
   format: (typeof reportFormats)[number];
   paths: string[];
@@ -152,21 +174,12 @@ export const applyCommand = defineCommand<ApplyArgs>({
       [args.replica.length > 0, '--replica', "name each target's replicas in the fleet file"],
     ]);
     const request: Omit<ApplyRequest, 'paths'> = {
-      ...targetOptions(args),
-      lockTimeoutMs: args.lockTimeout,
-      waitMs: args.wait,
-      rollbackDir: args.rollbackDir,
+      ...runRequestOf(args, io),
       allowBlocking: args.allowBlocking,
-      blockers: args.blockers,
-      snapshotWaitMs: args.snapshotWait,
       duplicateCheckTimeoutMs: args.duplicateCheck ? args.duplicateCheckTimeout : null,
       rollbackOnFailure: args.rollbackOnFailure,
       allowUsed: args.allowUsed,
       ...(args.requireUsageEvidence !== undefined ? { requireUsageEvidence: args.requireUsageEvidence } : {}),
-      replicas: args.replica,
-      ...(args.maxReplicaLag !== undefined ? { maxReplicaLagMs: args.maxReplicaLag } : {}),
-      replicaWaitMs: args.replicaWait,
-      sink: sinkFor(io),
       confirm:
         args.yes || !io.isTTY
           ? undefined
@@ -179,8 +192,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
           'fleet_flag',
           'a saved plan is made for one database: apply plan files with --targets',
         );
-      if (fleet.parallel > 1 && io.isTTY && !args.yes)
-        throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
+      refuseInterleavedQuestions(fleet.parallel, io, !args.yes);
       const { applyFleet } = await import('../../fleet/run-fleet.js');
       const plan = await loadPlans(args.paths);
       // the single-database request, each target's own connection, replicas, progress and question aside

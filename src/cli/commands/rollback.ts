@@ -1,4 +1,4 @@
-import { ExitCode, SafeIndexError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { type RollbackRequest, rollbackRun } from '../../executor/rollback-request.js';
 import { renderRollbackJson, rollbackJson } from '../../render/json/apply.js';
 import { renderRollbackText, renderUndoSql } from '../../render/text/apply.js';
@@ -6,8 +6,7 @@ import { defineCommand } from '../command.js';
 import { runIdFlag } from '../flag-values.js';
 import { type FleetArgs, fleetFromArgs, fleetOptions, fleetOutcome } from '../fleet.js';
 import { formatOption, textOrJson } from '../format-option.js';
-import { targetOptions } from '../target-options.js';
-import { type RunArgs, runOptions, sinkFor } from './apply.js';
+import { type RunArgs, refuseInterleavedQuestions, runOptions, runRequestOf } from './apply.js';
 
 interface RollbackArgs extends RunArgs, FleetArgs {
   format: (typeof textOrJson)[number];
@@ -44,19 +43,10 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
       ],
     ]);
     const request: RollbackRequest = {
-      ...targetOptions(args),
+      ...runRequestOf(args, io),
       runId: args.run,
       dryRun: args.dryRun,
       force: args.force,
-      lockTimeoutMs: args.lockTimeout,
-      waitMs: args.wait,
-      blockers: args.blockers,
-      snapshotWaitMs: args.snapshotWait,
-      rollbackDir: args.rollbackDir,
-      replicas: args.replica,
-      ...(args.maxReplicaLag !== undefined ? { maxReplicaLagMs: args.maxReplicaLag } : {}),
-      replicaWaitMs: args.replicaWait,
-      sink: sinkFor(io),
       confirm:
         args.yes || !io.isTTY
           ? undefined
@@ -66,8 +56,7 @@ export const rollbackCommand = defineCommand<RollbackArgs>({
               ),
     };
     if (fleet) {
-      if (fleet.parallel > 1 && io.isTTY && !args.yes && !args.dryRun)
-        throw new SafeIndexError('usage', '--parallel above 1 on a terminal needs --yes (questions would interleave)');
+      refuseInterleavedQuestions(fleet.parallel, io, !args.yes && !args.dryRun);
       const { rollbackFleet } = await import('../../fleet/run-fleet.js');
       // the single-database request, each target's own connection, run, progress and question aside
       const { url: _u, knexfile: _k, env: _e, runId: _r, sink: _s, confirm, ...shared } = request;
