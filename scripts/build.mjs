@@ -53,15 +53,17 @@ tsc('--emitDeclarationOnly');
 
 /**
  * yargs' help layout (cliui, wrap-ansi) pins string-width 7, which measures every string through
- * Intl.Segmenter and a per-character emoji regex; string-width 8 (yargs' own, same API) returns the
- * length of printable ASCII at once. yargs renders the chosen command's help after every command it
- * runs, so this is paid by `plan` and `apply` too, not only `--help`.
+ * Intl.Segmenter and a per-character emoji regex; yargs renders the chosen command's help after every
+ * command it runs, so `plan` and `apply` paid it too, not only `--help`. Every string-width import
+ * (yargs, cliui, wrap-ansi) gets scripts/string-width-lazy.mjs instead: printable ASCII by its length,
+ * anything else through string-width 8 (yargs' own, same API), whose module is evaluated on first need.
  */
 const oneStringWidth = {
   name: 'one-string-width',
   setup(build) {
+    const lazy = join(root, 'scripts', 'string-width-lazy.mjs');
     const modern = require.resolve('string-width');
-    build.onResolve({ filter: /^string-width$/ }, () => ({ path: modern }));
+    build.onResolve({ filter: /^string-width$/ }, (args) => ({ path: args.importer === lazy ? modern : lazy }));
   },
 };
 
