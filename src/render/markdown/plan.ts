@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
+import type { Blocker } from '../../dialects/executor-types.js';
 import { formatProblem } from '../../errors.js';
 import type { PlanStep } from '../../planner/types.js';
 import { formatLag, type ReplicaStatus } from '../../replicas/types.js';
@@ -17,15 +18,8 @@ const icons: Record<PlanStep['action'], string> = {
   noop: '⚪ noop',
 };
 
-/** A session a change would wait for now (the plan's `blockers`), as far as the comment shows it. */
-export interface BlockerEvidence {
-  pid: number;
-  user: string;
-  application: string;
-  state: string;
-  ageS: number;
-  query: string;
-}
+/** A session a change would wait for now (the plan's `blockers`), as far as the comment shows it (not its kind). */
+export type BlockerEvidence = Omit<Blocker, 'kind'>;
 
 /** A drop's or disable's usage evidence (a change's `usage`), as far as the comment shows it. */
 export interface UsageEvidence {
