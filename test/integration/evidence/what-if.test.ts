@@ -8,6 +8,7 @@ import { buildPlan } from '../../../src/planner/plan.js';
 import type { PlanReport } from '../../../src/planner/types.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
 import { createEvents, planDir, selectiveQuery } from './support.js';
 
 const plan = `indexes:
@@ -19,15 +20,6 @@ const plan = `indexes:
         sql: "${selectiveQuery}"
         expect: uses_index
 `;
-
-async function indexNames(test: TestDatabase): Promise<string[]> {
-  const rows = await test.exec(
-    test.server.dialect === 'postgres'
-      ? "select indexname as n from pg_indexes where tablename = 'events' order by 1"
-      : "select distinct index_name as n from information_schema.statistics where table_schema = database() and table_name = 'events' order by 1",
-  );
-  return rows.map((row) => String(row.n));
-}
 
 describe.each(testServers())('plan --what-if estimates on $label', (server) => {
   let test: TestDatabase;
@@ -64,7 +56,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
       ctx.skip(`HypoPG is not installed on the ${server.label} server (embedded PostgreSQL ships without it)`);
     // the test installs the extension itself: safe-index never creates it
     await test.exec('create extension if not exists hypopg');
-    const before = await indexNames(test);
+    const before = await indexNames(test.db, 'events', { primary: true });
     const whatIf = await whatIfEstimates(test.db, report);
     expect(whatIf.available).toBe(true);
     expect(whatIf.notes[0]).toMatch(/ESTIMATE \(HypoPG\).*nothing was built or executed/);
@@ -73,7 +65,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
     expect(estimate).toMatchObject({ index: 'idx_events_user', usesIndexBefore: false, wouldUseIndex: true });
     expect(estimate!.costAfter).toBeLessThan(estimate!.costBefore / 10);
     expect(estimate!.accessPathsAfter.join(' ')).toContain('idx_events_user (hypothetical)');
-    expect(await indexNames(test)).toEqual(before);
+    expect(await indexNames(test.db, 'events', { primary: true })).toEqual(before);
 
     const printed = await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if']);
     expect(printed.exitCode).toBe(2);
@@ -83,7 +75,7 @@ describe.each(testServers())('plan --what-if estimates on $label', (server) => {
       (await runCli(['plan', path.join(dir, 'events.yml'), '--url', test.url, '--what-if', '--format', 'json'])).stdout,
     );
     expect(json.what_if).toMatchObject({ estimate: true, available: true, estimates: [{ would_use_index: true }] });
-    expect(await indexNames(test)).toEqual(before);
+    expect(await indexNames(test.db, 'events', { primary: true })).toEqual(before);
   });
 
   it('plan --what-if prints the note where HypoPG cannot be used', async () => {

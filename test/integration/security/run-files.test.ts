@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
 
 const plan = (name: string) => `indexes:
   - name: ${name}
@@ -21,15 +22,6 @@ async function createOrders(test: TestDatabase): Promise<void> {
       : 'create table orders (id int auto_increment primary key, customer int not null)',
   );
   await test.exec('insert into orders (customer) values (1), (2), (3)');
-}
-
-async function indexNames(test: TestDatabase): Promise<string[]> {
-  const rows = await test.exec(
-    test.server.dialect === 'postgres'
-      ? "select indexname as name from pg_indexes where tablename = 'orders' order by 1"
-      : "select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = 'orders' order by 1",
-  );
-  return rows.map((row) => String(row.name));
 }
 
 /** Every file under `dir` with its text. */
@@ -124,7 +116,7 @@ describe.each(testServers())('rollback files on $label', (server) => {
       expect(error.code).toBe('rollback_dir');
       expect(error.message).toMatch(/cannot receive files.*nothing was run/);
     }
-    expect(await indexNames(first)).not.toContain('idx_orders_a');
+    expect(await indexNames(first.db, 'orders')).not.toContain('idx_orders_a');
     const history = JSON.parse((await runCli(['history', '--url', first.url, '--format', 'json'])).stdout);
     expect(history).toEqual([]);
     // rollback checks it as well, before undoing anything
@@ -133,7 +125,7 @@ describe.each(testServers())('rollback files on $label', (server) => {
     const refused = await runCli(['rollback', '--url', first.url, '--yes', '--rollback-dir', notADir]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/cannot receive files/);
-    expect(await indexNames(first)).toContain('idx_orders_a');
+    expect(await indexNames(first.db, 'orders')).toContain('idx_orders_a');
   });
 
   it.runIf(existsSync('/usr/bin/prlimit'))(
@@ -168,6 +160,6 @@ describe.each(testServers())('rollback files on $label', (server) => {
       expect(run.stderr).toMatch(/control characters/);
     }
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
-    expect(await indexNames(first)).not.toContain('ix_c\nDROP TABLE orders;\n');
+    expect(await indexNames(first.db, 'orders')).not.toContain('ix_c\nDROP TABLE orders;\n');
   });
 });
