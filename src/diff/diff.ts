@@ -2,14 +2,15 @@ import type { Change } from '../model/change.js';
 import type { Index } from '../model/index-model.js';
 import type { LiveIndex, LiveTable } from '../model/schema.js';
 
-/** One managed index as the diff sees it: the desired definition (or its absence) and the live table. */
-export interface DiffInput {
-  name: string;
-  state: 'present' | 'absent' | 'disabled';
-  /** Canonical desired definition (present entries, and disabled ones that give columns). */
-  desired?: Index;
-  table: LiveTable;
-}
+/**
+ * One managed index as the diff sees it: the live table, and the canonical desired definition a
+ * `present` entry always has and a `disabled` one has when it gives columns.
+ */
+export type DiffInput = { name: string; table: LiveTable } & (
+  | { state: 'present'; desired: Index }
+  | { state: 'disabled'; desired?: Index }
+  | { state: 'absent'; desired?: undefined }
+);
 
 /** Names what differs between a live index and the desired one, for the reason of a replace. */
 function differences(live: LiveIndex, desired: Index): string {
@@ -41,27 +42,29 @@ export function disabledEntryProblem(input: DiffInput): string | null {
 export function diffIndex(input: DiffInput): Change {
   const live = input.table.indexes.find((index) => index.name === input.name);
   const base = { table: { schema: input.table.schema, name: input.table.name }, index: input.name, warnings: [] };
-  const desiredPart = input.desired ? { desired: input.desired } : {};
-  if (input.state === 'absent') {
-    return live ? { ...base, action: 'drop', live } : { ...base, action: 'noop' };
+  switch (input.state) {
+    case 'absent':
+      return live ? { ...base, action: 'drop', live } : { ...base, action: 'noop' };
+    case 'disabled': {
+      const problem = disabledEntryProblem(input);
+      if (problem || !live) throw new Error(`diffIndex: ${problem}`);
+      const desiredPart = input.desired ? { desired: input.desired } : {};
+      return { ...base, ...desiredPart, action: live.live.visible ? 'disable' : 'noop', live };
+    }
+    case 'present': {
+      const { desired } = input;
+      if (!live) return { ...base, action: 'create', desired };
+      if (!live.live.valid) {
+        return {
+          ...base,
+          action: 'replace',
+          desired,
+          live,
+          reason: 'the live index is INVALID (a failed or interrupted build)',
+        };
+      }
+      if (live.equals(desired)) return { ...base, action: live.live.visible ? 'noop' : 'enable', desired, live };
+      return { ...base, action: 'replace', desired, live, reason: `definition differs: ${differences(live, desired)}` };
+    }
   }
-  if (input.state === 'disabled') {
-    const problem = disabledEntryProblem(input);
-    if (problem || !live) throw new Error(`diffIndex: ${problem}`);
-    return { ...base, ...desiredPart, action: live.live.visible ? 'disable' : 'noop', live };
-  }
-  const desired = input.desired;
-  if (!desired) throw new Error(`diffIndex: present index ${input.name} has no desired definition`);
-  if (!live) return { ...base, action: 'create', desired };
-  if (!live.live.valid) {
-    return {
-      ...base,
-      action: 'replace',
-      desired,
-      live,
-      reason: 'the live index is INVALID (a failed or interrupted build)',
-    };
-  }
-  if (live.equals(desired)) return { ...base, action: live.live.visible ? 'noop' : 'enable', desired, live };
-  return { ...base, action: 'replace', desired, live, reason: `definition differs: ${differences(live, desired)}` };
 }

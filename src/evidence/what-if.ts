@@ -2,7 +2,7 @@ import type { Database, Session } from '../connection/database.js';
 import type { ExplainDialect, HypotheticalIndexes, PlanEstimate } from '../dialects/explain-types.js';
 import { dialectOf } from '../dialects/index.js';
 import { retiringActions } from '../model/change.js';
-import type { PlanReport } from '../planner/types.js';
+import type { PlanReport, PlanStep } from '../planner/types.js';
 import { checkVerifySql, verifyRefusals } from '../verify-sql/check.js';
 import { inReadOnlyTransaction } from './measure.js';
 import { indexKey, targetsOfChanges } from './targets.js';
@@ -83,7 +83,7 @@ function estimateOf(target: VerifyTarget, before: PlanEstimate, after: PlanEstim
  * on one session (read-only transaction, rolled back, hypothetical indexes reset). Uses HypoPG only
  * where the extension is already installed in the database: safe-index creates no objects.
  */
-export async function whatIfEstimates(db: Database, report: PlanReport): Promise<WhatIfReport> {
+export async function whatIfEstimates(db: Database, report: PlanReport<PlanStep>): Promise<WhatIfReport> {
   const explain = dialectOf(db).explain;
   const hypothetical = explain.hypothetical;
   if (!hypothetical) return hintEstimates(db, report, explain);
@@ -91,7 +91,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
   try {
     const reason = await hypothetical.unavailableReason(session);
     if (reason) return { available: false, notes: [`what-if: no estimates: ${reason}`], estimates: [] };
-    const built = report.changes.filter((c) => (c.action === 'create' || c.action === 'replace') && c.desired);
+    const built = report.changes.filter((c) => c.action === 'create' || c.action === 'replace');
     const retired = report.changes.filter((c) => retiringActions.includes(c.action));
     const notes = [`what-if: ${estimateLabel}`];
     const hideReason = retired.length > 0 ? await hypothetical.hideUnavailableReason(session) : null;
@@ -127,7 +127,7 @@ export async function whatIfEstimates(db: Database, report: PlanReport): Promise
       const names = new Map<string, string>();
       for (const change of built) {
         try {
-          names.set(indexKey(change), await hypothetical.create(session, dialect.renderDefinition(change.desired!)));
+          names.set(indexKey(change), await hypothetical.create(session, dialect.renderDefinition(change.desired)));
         } catch (error) {
           notes.push(`what-if: "${change.index}" cannot be made hypothetical: ${(error as Error).message}`);
         }

@@ -9,7 +9,7 @@ import type { VerifyJudgement } from '../evidence/types.js';
 import { loadPlans } from '../plan-file/load.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { buildPlan } from '../planner/plan.js';
-import type { PlanReport, PlanStep } from '../planner/types.js';
+import type { PlanReport, ReportStep } from '../planner/types.js';
 import { replicaGateSettings } from '../replicas/gate.js';
 import { attachUsage, checkUsageEvidence, defaultUsageWindowMs } from '../usage/evidence.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
@@ -43,7 +43,7 @@ export interface ApplyRequest extends TargetOptions {
   maxReplicaLagMs?: number;
   /** The longest one wait for replicas lasts (default 10m). */
   replicaWaitMs?: number;
-  confirm?(steps: readonly PlanStep[]): Promise<boolean>;
+  confirm?(steps: readonly ReportStep[]): Promise<boolean>;
   verify?: VerifyHook;
   sink?: ExecutionSink;
 }
@@ -150,7 +150,7 @@ export async function applyPrepared(
         ...(request.fleetDeploy ? { fleetDeploy: request.fleetDeploy } : {}),
       };
     },
-    confirm: request.confirm ? (steps) => request.confirm!(steps as PlanStep[]) : undefined,
+    confirm: request.confirm ? (steps) => request.confirm!(steps as ReportStep[]) : undefined,
   });
   const judgements = evidence ? evidence.judgements() : [];
   if (evidence && result.status !== 'noop') {

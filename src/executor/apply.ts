@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Database } from '../connection/database.js';
 import { dialectOf } from '../dialects/index.js';
 import { SafeIndexError } from '../errors.js';
+import type { StepAction } from '../model/change.js';
 import { ReplicaGate, type ReplicaGateSettings, replicaLagCode } from '../replicas/gate.js';
 import { ensureStateTables } from '../state/migrate.js';
 import { createRun, updateRun } from '../state/runs.js';
@@ -84,7 +85,9 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
       }
       const prepared = await options.prepare();
       connections = await opening;
-      const steps = prepared.steps.filter((step) => step.action !== 'noop');
+      const steps = prepared.steps.filter(
+        (step): step is ExecutionStep & { action: StepAction } => step.action !== 'noop',
+      );
       if (steps.length > 0 && options.confirm && !(await options.confirm(steps))) {
         throw new SafeIndexError('aborted', 'apply aborted: not confirmed (use --yes to skip the question)');
       }

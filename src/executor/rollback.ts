@@ -1,7 +1,6 @@
 import type { Database } from '../connection/database.js';
 import { dialectOf } from '../dialects/index.js';
 import { errorCodeOf, SafeIndexError } from '../errors.js';
-import type { ChangeAction } from '../model/change.js';
 import { defaultSettings } from '../plan-file/types.js';
 import { oneLine } from '../render/one-line.js';
 import { ReplicaGate, type ReplicaGateSettings, type ReplicaLag } from '../replicas/gate.js';
@@ -55,7 +54,7 @@ export interface RollbackOptions {
 /** One step to undo, with its reverse statements. */
 export interface UndoStep {
   ordinal: number;
-  action: string;
+  action: StepRecord['action'];
   table: string;
   index: string;
   sql: string[];
@@ -248,7 +247,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
           db,
           connections,
           run.id,
-          applied.map((step) => ({ ordinal: step.ordinal, step: { ...step, action: step.action as ChangeAction } })),
+          applied.map((step) => ({ ordinal: step.ordinal, step })),
           undefined,
           gate,
         );

@@ -7,7 +7,7 @@ import type { PlanFileInfo } from '../plan-file/types.js';
 import type { ReplicaLag } from '../replicas/gate.js';
 import type { StepStatus } from '../state/runs.js';
 
-/** One change as the executor runs it: forward statements and their reverse (a `PlanStep` fits). */
+/** One change as the executor runs it: forward statements and their reverse (a plan report's step fits). */
 export interface ExecutionStep {
   action: ChangeAction;
   table: TableRef;

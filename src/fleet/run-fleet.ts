@@ -12,7 +12,7 @@ import { type RollbackRequest, rollbackRun } from '../executor/rollback-request.
 import type { ExecutionSink } from '../executor/types.js';
 import type { IndexPlan } from '../plan-file/types.js';
 import { inSync } from '../planner/plan.js';
-import type { PlanStep } from '../planner/types.js';
+import type { ReportStep } from '../planner/types.js';
 import { stateTablesExist } from '../state/migrate.js';
 import { newestRun, type RunRecord } from '../state/runs.js';
 import { assertPlanFields } from '../verify-sql/fields.js';
@@ -106,7 +106,7 @@ export type FleetApplyRequest = Omit<
   'url' | 'knexfile' | 'env' | 'paths' | 'replicas' | 'sink' | 'confirm'
 > & {
   /** Asked per target before anything runs (on a TTY without --yes). */
-  confirm?(target: FleetTarget, steps: readonly PlanStep[]): Promise<boolean>;
+  confirm?(target: FleetTarget, steps: readonly ReportStep[]): Promise<boolean>;
 };
 
 /**
@@ -131,7 +131,7 @@ export async function applyFleet(
         rollbackDir: path.join(request.rollbackDir, target.name),
         fleetDeploy,
         sink,
-        ...(confirm ? { confirm: (steps: readonly PlanStep[]) => confirm(target, steps) } : {}),
+        ...(confirm ? { confirm: (steps: readonly ReportStep[]) => confirm(target, steps) } : {}),
       },
       plan,
     );

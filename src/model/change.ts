@@ -1,35 +1,85 @@
 import type { Index } from './index-model.js';
 import type { LiveIndex, TableRef } from './schema.js';
 
+/** What every change names: the table, the managed index, why, and its warnings. */
+interface ChangeBase {
+  table: TableRef;
+  /** Name of the managed index. */
+  index: string;
+  /** Why the change is needed (a replace always says; a repair of a leftover or a finished swap too). */
+  reason?: string;
+  /** Redundancy and data warnings found for this change. */
+  warnings: string[];
+}
+
+/** Builds the desired index, which has no live index of its name. */
+export interface CreateChange extends ChangeBase {
+  action: 'create';
+  desired: Index;
+  /**
+   * A valid index of the desired definition already built under the tool's temporary name by an
+   * interrupted replace: the change renames it into place instead of building.
+   */
+  prebuilt?: LiveIndex;
+}
+
+/** Drops the live index. */
+export interface DropChange extends ChangeBase {
+  action: 'drop';
+  live: LiveIndex;
+}
+
+/** Rebuilds the live index with the desired definition (it differs, or the live index is INVALID). */
+export interface ReplaceChange extends ChangeBase {
+  action: 'replace';
+  desired: Index;
+  live: LiveIndex;
+  reason: string;
+  /** As for `create`: the replacement already built under the temporary name, renamed into place. */
+  prebuilt?: LiveIndex;
+}
+
 /**
- * What the diff decided for one managed index. `disable` hides a live index from the optimizer without
- * dropping it (MySQL INVISIBLE, MariaDB IGNORED); `enable` makes a disabled index visible again.
+ * Hides the live index from the optimizer without dropping it (MySQL INVISIBLE, MariaDB IGNORED);
+ * `desired` when the entry gives its definition.
  */
-export type ChangeAction = 'create' | 'drop' | 'replace' | 'disable' | 'enable' | 'noop';
+export interface DisableChange extends ChangeBase {
+  action: 'disable';
+  live: LiveIndex;
+  desired?: Index;
+}
+
+/** Makes a disabled live index of the desired definition visible again. */
+export interface EnableChange extends ChangeBase {
+  action: 'enable';
+  desired: Index;
+  live: LiveIndex;
+}
+
+/**
+ * Nothing to do: the live index matches (`desired` and `live`), an absent entry has no live index
+ * (neither), or a disabled entry is already hidden (`live`, and `desired` when the entry gives it).
+ */
+export interface NoopChange extends ChangeBase {
+  action: 'noop';
+  desired?: Index;
+  live?: LiveIndex;
+}
+
+/** One decision of the diff, before any SQL exists; `action` says which indexes it carries. */
+export type Change = CreateChange | DropChange | ReplaceChange | DisableChange | EnableChange | NoopChange;
+
+/** What the diff decided for one managed index. */
+export type ChangeAction = Change['action'];
+
+/** Actions of a change that runs statements: what a run records as its steps. */
+export type StepAction = Exclude<ChangeAction, 'noop'>;
 
 /** Actions that take an index out of use: their usage evidence is checked before they run. */
 export const retiringActions: readonly ChangeAction[] = ['drop', 'disable'];
 
-/** One decision of the diff, before any SQL exists. */
-export interface Change {
-  action: ChangeAction;
-  table: TableRef;
-  /** Name of the managed index. */
-  index: string;
-  /** The desired definition (absent for `drop`, and for `disable`/`enable` of an entry without columns). */
-  desired?: Index;
-  /** The live index under that name, if any. */
-  live?: LiveIndex;
-  /** Why a replace is needed: the definition differs, or the live index is INVALID. */
-  reason?: string;
-  /**
-   * A valid index of the desired definition already built under the tool's temporary name by an
-   * interrupted replace (`create`/`replace` only): the change renames it into place instead of building.
-   */
-  prebuilt?: LiveIndex;
-  /** Redundancy and data warnings found for this change. */
-  warnings: string[];
-}
+/** A change as far as a saved plan records it: its action and names, without the model indexes. */
+export type ChangeSummary = ChangeBase & { action: ChangeAction };
 
 /** The SQL of one change: forward statements, their reverse, and whether the server does it online. */
 export interface RenderedSql {

@@ -5,7 +5,7 @@ import {
   renderDuplicateKeyQuery,
 } from '../dialects/duplicate-query.js';
 import type { Dialect } from '../dialects/types.js';
-import { diffIndex, disabledEntryProblem } from '../diff/diff.js';
+import { type DiffInput, diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
 import type { PlanProblem } from '../errors.js';
 import { inReadOnlyTransaction } from '../evidence/measure.js';
@@ -101,16 +101,32 @@ interface EntryContext {
   asLeft: Map<string, LiveTable>;
 }
 
+/**
+ * What the diff compares for one valid entry, or undefined when the entry needs a definition the
+ * server refused to canonicalize (reported with the canonical forms).
+ */
+function diffInputOf(spec: PlanIndexSpec, table: LiveTable, desired: Index | undefined): DiffInput | undefined {
+  const name = spec.name;
+  switch (spec.state) {
+    case 'present':
+      return desired ? { name, table, state: 'present', desired } : undefined;
+    case 'disabled':
+      if (spec.columns.length > 0 && !desired) return undefined;
+      return { name, table, state: 'disabled', ...(desired ? { desired } : {}) };
+    case 'absent':
+      return { name, table, state: 'absent' };
+  }
+}
+
 /** Diffs and renders one valid entry: its step, or the problem that stops it. */
 async function planEntry(
   spec: PlanIndexSpec,
-  table: LiveTable,
-  desired: Index | undefined,
+  input: DiffInput,
   context: EntryContext,
 ): Promise<{ step: PlanStep } | { problem: PlanProblem }> {
   const { db, dialect, live, options } = context;
-  const input = { name: spec.name, state: spec.state, ...(desired ? { desired } : {}), table };
-  const cannotDisable = spec.state === 'disabled' ? disabledEntryProblem(input) : null;
+  const table = input.table;
+  const cannotDisable = input.state === 'disabled' ? disabledEntryProblem(input) : null;
   if (cannotDisable) return { problem: entryProblem(spec, 'cannot_disable', cannotDisable, 'state') };
   const change = diffIndex(input);
   const taken = change.action === 'create' ? live.relationNames?.get(table.schema)?.get(spec.name) : undefined;
@@ -118,7 +134,7 @@ async function planEntry(
     const message = `index name "${spec.name}" is already used by a ${taken} in schema "${table.schema}" (index names are unique per schema)`;
     return { problem: entryProblem(spec, 'name_taken', message, 'name') };
   }
-  const constraint = change.action === 'noop' ? null : change.live?.live.constraint;
+  const constraint = change.action === 'noop' || change.action === 'create' ? null : change.live.live.constraint;
   if (constraint) {
     const verb = change.action === 'replace' || change.action === 'create' ? 'rebuild' : change.action;
     const message = `index "${spec.name}" is owned by a ${constraint} constraint; safe-index does not ${verb} constraint indexes`;
@@ -129,23 +145,19 @@ async function planEntry(
     return { problem: entryProblem(spec, properties.refusal.code, properties.refusal.message) };
   }
   change.warnings.push(...(properties?.warnings ?? []));
-  if (change.live?.live.roundTrips === false && change.action === 'replace') {
+  if (change.action === 'replace' && change.live.live.roundTrips === false) {
     // the rollback rebuilds the old index from the server's own text, so it is exact; the new one
     // is built from the plan and will not carry what the model cannot express
     change.warnings.push(
       `the live index has settings the plan format cannot express (${change.live.live.definition}); the new definition will not carry them (the rollback restores them)`,
     );
   }
-  if (desired && (change.action === 'create' || change.action === 'replace')) {
-    change.warnings.push(...redundancyWarnings(desired, table, context.dropped.get(tableKey(table))));
+  const built = change.action === 'create' || change.action === 'replace' ? change.desired : undefined;
+  if (built) {
+    change.warnings.push(...redundancyWarnings(built, table, context.dropped.get(tableKey(table))));
     const duplicate =
-      options.checkDuplicates && desired.unique
-        ? await duplicateWarning(
-            db,
-            dialect,
-            desired,
-            options.duplicateCheckTimeoutMs ?? defaultDuplicateCheckTimeoutMs,
-          )
+      options.checkDuplicates && built.unique
+        ? await duplicateWarning(db, dialect, built, options.duplicateCheckTimeoutMs ?? defaultDuplicateCheckTimeoutMs)
         : undefined;
     if (duplicate) change.warnings.push(duplicate);
   }
@@ -153,10 +165,7 @@ async function planEntry(
   const rendered = dialect.renderChange(change, asLeft);
   if (change.action === 'noop') return { step: { ...change, ...rendered, spec } };
   // apply looks for duplicate keys before it sends a unique build (--no-duplicate-check skips it)
-  const duplicateCheck =
-    desired?.unique && (change.action === 'create' || change.action === 'replace')
-      ? renderDuplicateKeyQuery(desired, dialect, duplicateKeysNamed)
-      : undefined;
+  const duplicateCheck = built?.unique ? renderDuplicateKeyQuery(built, dialect, duplicateKeysNamed) : undefined;
   if (rendered.sql.length === 0) {
     const message = `index "${spec.name}": ${rendered.onlineReason ?? 'the server cannot make this change'}`;
     return { problem: entryProblem(spec, 'impossible_change', message) };
@@ -177,7 +186,7 @@ export async function buildPlan(
   dialect: Dialect,
   plan: IndexPlan,
   options: PlanOptions = {},
-): Promise<PlanReport> {
+): Promise<PlanReport<PlanStep>> {
   const server = db.server;
   // the names the plan may create, for the name_taken check (an index name is unique per schema on PostgreSQL)
   const relationNames = plan.indexes.map((spec) => ({ schema: tableOf(spec, server).schema, name: spec.name }));
@@ -235,10 +244,9 @@ export async function buildPlan(
   const changes: PlanStep[] = [];
   const asLeft = new Map<string, LiveTable>();
   for (const { spec, table } of valid) {
-    const desired = canonical.get(spec);
-    const wantsDefinition = spec.state === 'present' || (spec.state === 'disabled' && spec.columns.length > 0);
-    if (wantsDefinition && !desired) continue; // the server refused it: reported above
-    const planned = await planEntry(spec, table, desired, { db, dialect, live, options, dropped, asLeft });
+    const input = diffInputOf(spec, table, canonical.get(spec));
+    if (!input) continue; // the server refused its definition: reported above
+    const planned = await planEntry(spec, input, { db, dialect, live, options, dropped, asLeft });
     if ('problem' in planned) errors.push(planned.problem);
     else changes.push(planned.step);
   }
@@ -373,7 +381,7 @@ function reconcileLeftovers(
 /** True when `leftover` (valid, of the desired definition, on a plain table) can stand in for the build of `change`. */
 function finishesSwap(change: PlanStep, leftover: LiveIndex): boolean {
   if (change.action !== 'create' && change.action !== 'replace') return false;
-  if (!leftover.live.valid || leftover.live.partitioned || !change.desired) return false;
+  if (!leftover.live.valid || leftover.live.partitioned) return false;
   return leftover.equivalent(change.desired);
 }
 
@@ -389,7 +397,7 @@ function tableDefinitions(changes: PlanStep[], live: LiveSchema, dialect: Dialec
       if (tableKey(change.table) !== tableKey(ref)) continue;
       if (change.action === 'drop') after.delete(change.index);
       if (change.action === 'create' || change.action === 'replace') {
-        after.set(change.index, dialect.renderDefinition(change.desired!));
+        after.set(change.index, dialect.renderDefinition(change.desired));
       }
     }
     return { schema: ref.schema, table: ref.name, before, after: sortedByName(after) };

@@ -4,33 +4,48 @@ import type { DuplicateKeyQuery } from '../dialects/duplicate-query.js';
 import type { Blocker } from '../dialects/executor-types.js';
 import type { LeftoverKind } from '../dialects/types.js';
 import type { PlanProblem } from '../errors.js';
-import type { PlannedChange } from '../model/change.js';
+import type { ChangeSummary, PlannedChange, RenderedSql } from '../model/change.js';
 import type { LiveSchema, TableRef } from '../model/schema.js';
 import type { IndexPlan, PlanIndexSpec } from '../plan-file/types.js';
 import type { ReplicaStatus } from '../replicas/types.js';
 import type { ChangeUsage } from '../usage/evidence.js';
 
 /**
- * A planned change together with the plan entry it came from (and, for unique builds, its duplicate-key
- * check; for drops and disables, its usage evidence).
+ * What a step carries beside its change: the plan entry it came from (and, for unique builds, its
+ * duplicate-key check; for drops and disables, its usage evidence).
  */
-export type PlanStep = PlannedChange & {
+interface StepContext {
   spec: PlanIndexSpec;
   duplicateCheck?: DuplicateKeyQuery;
   usage?: ChangeUsage;
   /** Who decided `online`: the server, by the capability probe (MySQL/MariaDB), or the tool's rules. */
   onlineSource?: 'probe' | 'rules';
-};
+}
 
-/** Everything `plan` found: the changes with their SQL, and every problem. */
-export interface PlanReport {
+/** A change planned now, with its SQL: `action` says which model indexes (`desired`, `live`) it carries. */
+export type PlanStep = PlannedChange & StepContext;
+
+/**
+ * A step read back from a saved plan (`show`, `apply FILE`): the saved action, names and statements,
+ * without the model indexes, which the document does not hold.
+ */
+export type SavedStep = ChangeSummary & RenderedSql & StepContext;
+
+/** One step of a plan report: planned now, or read back from a saved plan. */
+export type ReportStep = PlanStep | SavedStep;
+
+/**
+ * Everything `plan` found: the changes with their SQL, and every problem. `buildPlan` makes one of
+ * `PlanStep`s; a saved plan read back holds `SavedStep`s.
+ */
+export interface PlanReport<Step extends ReportStep = ReportStep> {
   dialect: DialectName;
   server: ServerInfo;
   /** Target as it may be printed (no password). */
   target: string;
   plan: IndexPlan;
   live: LiveSchema;
-  changes: PlanStep[];
+  changes: Step[];
   errors: PlanProblem[];
   /** Per table with changes: its index definitions before and after the plan (for review diffs). */
   definitions: TableDefinitions[];

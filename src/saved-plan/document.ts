@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { ServerInfo } from '../connection/database.js';
 import { findTable, type LiveSchema, type TableRef, tableKey } from '../model/schema.js';
 import type { PlanSettings } from '../plan-file/types.js';
-import type { PlanStep } from '../planner/types.js';
+import type { ReportStep } from '../planner/types.js';
 import { changeJson } from '../render/json/plan.js';
 import { toolVersion } from '../version.js';
 import { type TableFingerprint, tableFingerprint } from './fingerprint.js';
@@ -100,7 +100,7 @@ export function fingerprintsOf(tables: readonly TableRef[], live: LiveSchema): T
   return tables.map((ref) => tableFingerprint(ref, findTable(live, ref)));
 }
 
-function savedChange(change: PlanStep): SavedChange {
+function savedChange(change: ReportStep): SavedChange {
   return {
     ...changeJson(change),
     state: change.spec.state,
@@ -118,7 +118,7 @@ export interface SavedPlanSource {
   server: ServerInfo;
   /** `host:port` of the server (no credentials). */
   host: string;
-  changes: readonly PlanStep[];
+  changes: readonly ReportStep[];
   live: LiveSchema;
   planFiles: readonly { path: string; sha256: string }[];
   settings: PlanSettings;

@@ -2,7 +2,7 @@ import { parseVersion, type ServerInfo } from '../connection/drivers.js';
 import type { ChangeAction } from '../model/change.js';
 import type { LiveSchema } from '../model/schema.js';
 import type { PlanIndexSpec } from '../plan-file/types.js';
-import type { PlanReport, PlanStep } from '../planner/types.js';
+import type { PlanReport, SavedStep } from '../planner/types.js';
 import type { SavedChange, SavedPlan } from './document.js';
 
 /** The server a saved plan was made on, as far as the document says (for `show`, which does not connect). */
@@ -36,8 +36,9 @@ function specOf(change: SavedChange, file: string): PlanIndexSpec {
 }
 
 /** A saved change as the step `apply` runs and the renderers show: exactly the saved statements. */
-function stepOf(change: SavedChange, file: string): PlanStep {
+function stepOf(change: SavedChange, file: string): SavedStep {
   return {
+    // the plan's hash (checked on read) says the tool wrote it, so it is an action the tool makes
     action: change.action as ChangeAction,
     table: { schema: change.schema, name: change.table },
     index: change.index,
@@ -58,7 +59,7 @@ function stepOf(change: SavedChange, file: string): PlanStep {
 export function savedPlanReport(
   plan: SavedPlan,
   where: { file: string; server?: ServerInfo; target?: string; live?: LiveSchema },
-): PlanReport {
+): PlanReport<SavedStep> {
   const changes = plan.changes.map((change) => stepOf(change, where.file));
   return {
     dialect: plan.target.dialect,

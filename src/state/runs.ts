@@ -1,4 +1,5 @@
 import type { Database } from '../connection/database.js';
+import type { StepAction } from '../model/change.js';
 import type { TableRef } from '../model/schema.js';
 import type { PlanFileInfo } from '../plan-file/types.js';
 import { runsTable, stepsTable } from './migrate.js';
@@ -39,7 +40,12 @@ export interface RunRecord {
 export interface StepRecord {
   runId: number;
   ordinal: number;
-  action: string;
+  /**
+   * The action the run recorded (never `noop`: apply records only steps with statements). Read back
+   * from a table anyone with write access can edit, so the rollback checks each stored statement
+   * against it (`StoredRollback`) and prints it through `oneLine`.
+   */
+  action: StepAction;
   table: TableRef;
   index: string;
   sql: string[];
@@ -105,7 +111,7 @@ function toStep(row: Row): StepRecord {
   return {
     runId: Number(row.run_id),
     ordinal: Number(row.ordinal),
-    action: String(row.action),
+    action: row.action as StepAction,
     table: { schema: String(row.table_schema), name: String(row.table_name) },
     index: String(row.index_name),
     sql: JSON.parse(String(row.sql)) as string[],

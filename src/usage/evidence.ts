@@ -3,7 +3,7 @@ import { dialectOf } from '../dialects/index.js';
 import { SafeIndexError } from '../errors.js';
 import { retiringActions } from '../model/change.js';
 import { findTable, type LiveSchema, tableKey } from '../model/schema.js';
-import type { PlanReport, PlanStep } from '../planner/types.js';
+import type { PlanReport, ReportStep } from '../planner/types.js';
 import { collectUsage, type IndexUsage } from './collect.js';
 import type { UsageVerdict } from './types.js';
 import { formatDuration } from './verdict.js';
@@ -30,7 +30,7 @@ export interface UsageEvidenceOptions {
   record: boolean;
 }
 
-function isRetiring(step: PlanStep): boolean {
+function isRetiring(step: ReportStep): boolean {
   return retiringActions.includes(step.action);
 }
 

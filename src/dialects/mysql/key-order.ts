@@ -67,7 +67,7 @@ export function tableAfterChange(change: Change, table: LiveTable, features: Fla
   // the toggle afterwards sets its visibility back)
   if (change.action === 'noop' || change.action === 'disable' || change.action === 'enable') return table;
   const kept = table.indexes.filter((index) => index.name !== change.index);
-  if (change.action === 'drop' || !change.desired) return { ...table, indexes: kept };
+  if (change.action === 'drop') return { ...table, indexes: kept };
   const added = new LiveIndex(change.desired, {
     valid: true,
     visible: true,

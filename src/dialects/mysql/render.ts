@@ -1,4 +1,4 @@
-import type { Change, RenderedSql } from '../../model/change.js';
+import type { Change, DisableChange, EnableChange, RenderedSql } from '../../model/change.js';
 import type { Index } from '../../model/index-model.js';
 import type { LiveIndex, LiveTable } from '../../model/schema.js';
 import { renderKeyParts } from './definition.js';
@@ -160,9 +160,12 @@ function refused(reason: string): RenderedSql {
   return { sql: [], rollback: [], online: false, onlineReason: reason, reversible: false, lockImpact: 'not run' };
 }
 
-function ownedByConstraint(live: LiveIndex | undefined): string | null {
-  if (!live?.live.constraint) return null;
-  return `\`${live.name}\` is the table's ${live.live.constraint === 'primary' ? 'PRIMARY KEY' : 'constraint index'}: safe-index never drops or rebuilds it`;
+/** The refusal of a change to a key a constraint owns (the PRIMARY KEY, a constraint's index), if it is one. */
+function ownedByConstraint(live: LiveIndex): RenderedSql | null {
+  if (!live.live.constraint) return null;
+  return refused(
+    `\`${live.name}\` is the table's ${live.live.constraint === 'primary' ? 'PRIMARY KEY' : 'constraint index'}: safe-index never drops or rebuilds it`,
+  );
 }
 
 function result(sql: string, rollback: string, mode: AlterMode): RenderedSql {
@@ -181,7 +184,7 @@ function result(sql: string, rollback: string, mode: AlterMode): RenderedSql {
  * Hides (`disable`) or shows (`enable`) a live index: one metadata-only ALTER whose reverse is the
  * opposite toggle, so a rollback restores the visibility the index had.
  */
-function renderVisibility(change: Change, features: FlavorFeatures): RenderedSql {
+function renderVisibility(change: DisableChange | EnableChange, features: FlavorFeatures): RenderedSql {
   const visibility = features.indexVisibility;
   if (!visibility) return refused('this server has no invisible indexes (MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED)');
   const toggle = (word: string) =>
@@ -206,32 +209,36 @@ const visibilityImpact = 'brief metadata lock; metadata-only change, reads and w
 
 /** Forward and reverse ALTER TABLE statements of one change, with the flavor's online clauses. */
 export function renderMysqlChange(change: Change, table: LiveTable | undefined, features: FlavorFeatures): RenderedSql {
-  const { desired, live } = change;
-  if (change.action === 'noop') {
-    return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
+  switch (change.action) {
+    case 'noop':
+      return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
+    case 'create': {
+      const { desired } = change;
+      const mode = withBuildSettings(addMode(desired, table, features), table);
+      const sql = alter(change, [`ADD ${renderAddClause(desired)}`], mode);
+      return result(sql, alter(change, [dropAction(desired.name)], dropMode(table, features)), mode);
+    }
+    case 'disable':
+    case 'enable':
+      return ownedByConstraint(change.live) ?? renderVisibility(change, features);
+    case 'drop':
+    case 'replace': {
+      const { live } = change;
+      const refusal = ownedByConstraint(live);
+      if (refusal) return refusal;
+      const followers = restoredFollowers(live, table, features);
+      const restoreMode = restoreModeOf(live, followers, table, features);
+      const guard = features.indexExistenceGuards;
+      if (change.action === 'drop') {
+        const mode = undoneBlocking(dropMode(table, features), restoreMode);
+        const rollback = alter(change, restoreDropped(live, followers, guard), restoreMode);
+        return result(alter(change, [dropAction(live.name)], mode), rollback, mode);
+      }
+      const { desired } = change;
+      const mode = withBuildSettings(stricter(dropMode(table, features), addMode(desired, table, features)), table);
+      const sql = alter(change, [dropAction(live.name), `ADD ${renderAddClause(desired)}`], mode);
+      const rollback = alter(change, restoreReplaced(live, followers, guard), restoreMode);
+      return result(sql, rollback, mode);
+    }
   }
-  if (change.action === 'create' && desired) {
-    const mode = withBuildSettings(addMode(desired, table, features), table);
-    const sql = alter(change, [`ADD ${renderAddClause(desired)}`], mode);
-    return result(sql, alter(change, [dropAction(desired.name)], dropMode(table, features)), mode);
-  }
-  if (!live) throw new Error(`${change.action} of \`${change.index}\` needs the live index`);
-  const refusal = ownedByConstraint(live);
-  if (refusal) return refused(refusal);
-  if (change.action === 'disable' || change.action === 'enable') return renderVisibility(change, features);
-  const followers = restoredFollowers(live, table, features);
-  const restoreMode = restoreModeOf(live, followers, table, features);
-  const guard = features.indexExistenceGuards;
-  if (change.action === 'drop') {
-    const mode = undoneBlocking(dropMode(table, features), restoreMode);
-    const rollback = alter(change, restoreDropped(live, followers, guard), restoreMode);
-    return result(alter(change, [dropAction(live.name)], mode), rollback, mode);
-  }
-  if (change.action === 'replace' && desired) {
-    const mode = withBuildSettings(stricter(dropMode(table, features), addMode(desired, table, features)), table);
-    const sql = alter(change, [dropAction(live.name), `ADD ${renderAddClause(desired)}`], mode);
-    const rollback = alter(change, restoreReplaced(live, followers, guard), restoreMode);
-    return result(sql, rollback, mode);
-  }
-  throw new Error(`cannot render ${change.action} of \`${change.index}\` without a desired index`);
 }

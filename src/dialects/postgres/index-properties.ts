@@ -45,25 +45,22 @@ function notIdentityCapable(index: Index, table: LiveTable): string[] {
  */
 function replicaIdentityProblem(change: Change, table: LiveTable): string | undefined {
   if (change.action !== 'drop' && change.action !== 'replace') return undefined;
-  const partitions = (change.live?.live.partitionIndexes ?? []).filter((child) => child.replicaIdentity);
+  const partitions = (change.live.live.partitionIndexes ?? []).filter((child) => child.replicaIdentity);
   if (partitions.length > 0) {
     // each partition has its own identity; the partitioned path rebuilds the partitions' indexes under new names
     const named = partitions.map((child) => `"${child.name}" of partition "${child.partition.name}"`).join(', ');
     return `index "${change.index}" has partition indexes that are their partition's REPLICA IDENTITY (${named}); safe-index does not move a partition's identity, so the ${change.action} is refused: set another identity on those partitions first (ALTER TABLE <partition> REPLICA IDENTITY ...)`;
   }
-  if (!change.live?.live.replicaIdentity) return undefined;
+  if (!change.live.live.replicaIdentity) return undefined;
   const head = `index "${change.index}" is the REPLICA IDENTITY of table ${tableName(change)} (ALTER TABLE ... REPLICA IDENTITY USING INDEX)`;
   const remedy =
     'set another identity first (ALTER TABLE ... REPLICA IDENTITY USING INDEX <other unique index> | DEFAULT | FULL)';
   if (change.action === 'drop') {
     return `${head}, ${identityUsers(table)}; dropping it is refused: ${remedy}`;
   }
-  if (change.action === 'replace' && change.desired) {
-    const reasons = notIdentityCapable(change.desired, table);
-    if (reasons.length === 0) return undefined;
-    return `${head}, ${identityUsers(table)}; the new definition cannot be a replica identity (${reasons.join(', ')}), so the replace is refused: make it unique, not partial, on NOT NULL columns, or ${remedy}`;
-  }
-  return undefined;
+  const reasons = notIdentityCapable(change.desired, table);
+  if (reasons.length === 0) return undefined;
+  return `${head}, ${identityUsers(table)}; the new definition cannot be a replica identity (${reasons.join(', ')}), so the replace is refused: make it unique, not partial, on NOT NULL columns, or ${remedy}`;
 }
 
 /**
@@ -72,8 +69,8 @@ function replicaIdentityProblem(change: Change, table: LiveTable): string | unde
  * and the COMMENT and statistics targets of a replaced one. The rollback restores each of them.
  */
 function indexPropertyWarnings(change: Change): string[] {
-  const live = change.live?.live;
-  if (!live) return [];
+  if (change.action !== 'drop' && change.action !== 'replace') return [];
+  const live = change.live.live;
   const warnings: string[] = [];
   const unmarked = `a plain CLUSTER ${tableName(change)} fails until another index is marked (the rollback marks the old definition again)`;
   if (change.action === 'drop' && live.clustered) {
@@ -81,7 +78,7 @@ function indexPropertyWarnings(change: Change): string[] {
       `index "${change.index}" is the table's CLUSTER index (CLUSTER ... USING / ALTER TABLE ... CLUSTER ON): after the drop ${unmarked}`,
     );
   }
-  if (change.action === 'replace' && live.clustered && change.desired && !clusterable(change.desired)) {
+  if (change.action === 'replace' && live.clustered && !clusterable(change.desired)) {
     warnings.push(
       `index "${change.index}" is the table's CLUSTER index, and CLUSTER cannot use the new definition (partial, or a method other than btree/gist): the mark is not carried, and ${unmarked}`,
     );

@@ -332,24 +332,19 @@ export function renderPostgresChange(change: Change, table: LiveTable | undefine
     case 'noop':
       return { sql: [], rollback: [], online: true, reversible: true, lockImpact: 'none' };
     case 'create':
-      if (change.prebuilt) return renderFinish(required(change.desired, change), change.prebuilt, undefined);
-      return renderCreate(required(change.desired, change), table);
+      if (change.prebuilt) return renderFinish(change.desired, change.prebuilt, undefined);
+      return renderCreate(change.desired, table);
     case 'drop':
-      return renderDrop(required(change.live, change), table);
+      return renderDrop(change.live, table);
     case 'replace':
       // an index that cannot be dropped is refused by renderReplace, prebuilt replacement or not
-      if (change.prebuilt && !undroppableReason(required(change.live, change))) {
-        return renderFinish(required(change.desired, change), change.prebuilt, change.live);
+      if (change.prebuilt && !undroppableReason(change.live)) {
+        return renderFinish(change.desired, change.prebuilt, change.live);
       }
-      return renderReplace(required(change.desired, change), required(change.live, change), table);
+      return renderReplace(change.desired, change.live, table);
     case 'disable':
     case 'enable':
       // the planner refuses `state: disabled` on PostgreSQL (no invisible indexes), so this is a bug
       throw new Error(`PostgreSQL has no invisible indexes: cannot ${change.action} ${change.index}`);
   }
-}
-
-function required<T>(value: T | undefined, change: Change): T {
-  if (value === undefined) throw new Error(`${change.action} of ${change.index} lacks the index it needs`);
-  return value;
 }

@@ -1,6 +1,6 @@
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import type { Blocker } from '../../dialects/executor-types.js';
-import type { PlanStep } from '../../planner/types.js';
+import type { ReportStep } from '../../planner/types.js';
 import type { ChangeUsage } from '../../usage/evidence.js';
 import { problemJson } from './errors.js';
 import { whatIfJson } from './explain.js';
@@ -15,7 +15,7 @@ export function changeUsageJson(usage: ChangeUsage) {
 }
 
 /** A change as SPEC's JSON shows it (plus a few descriptive keys). */
-export function changeJson(change: PlanStep) {
+export function changeJson(change: ReportStep) {
   return {
     action: change.action,
     table: change.table.name,

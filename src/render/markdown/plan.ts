@@ -2,14 +2,14 @@ import { createTwoFilesPatch } from 'diff';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import type { Blocker } from '../../dialects/executor-types.js';
 import { formatProblem } from '../../errors.js';
-import type { PlanStep } from '../../planner/types.js';
+import type { ReportStep } from '../../planner/types.js';
 import { formatLag, type ReplicaStatus } from '../../replicas/types.js';
 import { oneLine } from '../one-line.js';
 import { planSummary, savedPlanLine } from '../text/plan.js';
 import { fitComment, type MarkdownSection } from './comment-limit.js';
 import { renderWhatIfMarkdown } from './explain.js';
 
-const icons: Record<PlanStep['action'], string> = {
+const icons: Record<ReportStep['action'], string> = {
   create: '🟢 create',
   drop: '🔴 drop',
   replace: '🟡 replace',
@@ -35,7 +35,7 @@ export interface UsageEvidence {
  */
 export type PlanMarkdownInput = Omit<PlanReportWithWhatIf, 'blockers'> & {
   blockers?: readonly BlockerEvidence[];
-  changes: readonly (PlanStep & { usage?: UsageEvidence })[];
+  changes: readonly (ReportStep & { usage?: UsageEvidence })[];
 };
 
 /** A text made safe for one table cell. */
@@ -85,7 +85,7 @@ function changeTable(report: PlanMarkdownInput, limit: number, withNoop: boolean
   return [...out, ''];
 }
 
-function changeDetails(change: PlanStep, withRollback: boolean): string[] {
+function changeDetails(change: ReportStep, withRollback: boolean): string[] {
   const out = [`#### ${change.action} \`${cell(change.index)}\` on \`${cell(change.table.name)}\``, ''];
   if (change.spec.purpose) out.push(`_${cell(change.spec.purpose)}_`, '');
   out.push(`Lock: ${cell(change.lockImpact)}`, '', fence('sql', change.sql.map((sql) => `${sql};`).join('\n')), '');

@@ -2,7 +2,7 @@ import { createColors } from 'picocolors';
 import type { PlanReportWithWhatIf } from '../../api/plan.js';
 import { describeBlocker } from '../../dialects/executor-types.js';
 import { formatProblem } from '../../errors.js';
-import type { PlanReport, PlanStep } from '../../planner/types.js';
+import type { PlanReport, ReportStep } from '../../planner/types.js';
 import { defaultMaxReplicaLagMs } from '../../replicas/gate.js';
 import { formatLag, type ReplicaStatus, withinBound } from '../../replicas/types.js';
 import type { SavedPlan } from '../../saved-plan/document.js';
@@ -18,7 +18,7 @@ const symbols = { create: '+', drop: '-', replace: '~', disable: '◌', enable: 
 
 /** Counts of changes per action, e.g. `1 to create, 0 to replace, 0 to drop, 2 in sync`. */
 export function planSummary(report: Pick<PlanReport, 'changes' | 'errors'>): string {
-  const count = (action: PlanStep['action']) => report.changes.filter((change) => change.action === action).length;
+  const count = (action: ReportStep['action']) => report.changes.filter((change) => change.action === action).length;
   const parts = [
     `${count('create')} to create`,
     `${count('replace')} to replace`,

@@ -5,7 +5,7 @@ import { dialectOf } from '../../../src/dialects/index.js';
 import { whatIfEstimates } from '../../../src/evidence/what-if.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { buildPlan } from '../../../src/planner/plan.js';
-import type { PlanReport } from '../../../src/planner/types.js';
+import type { PlanReport, PlanStep } from '../../../src/planner/types.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { indexNames } from '../../support/indexes.js';
@@ -24,7 +24,7 @@ const plan = `indexes:
 describe.each(testServers())('plan --what-if estimates on $label', (server) => {
   let test: TestDatabase;
   let dir: string;
-  let report: PlanReport;
+  let report: PlanReport<PlanStep>;
   beforeAll(async () => {
     test = await createTestDatabase(server);
     await createEvents(test);

@@ -26,7 +26,15 @@ describe.each(testServersOf('postgres'))('a multi-statement step that fails half
     const table = findTable(live, { schema: 'public', name: 'orders' })!;
     const old = table.indexes.find((index) => index.name === 'idx_orders_customer')!;
     const desired = new Index({ ...old, keyParts: [...old.keyParts, { column: 'status', order: 'asc' }] });
-    const change = { action: 'replace' as const, table, index: old.name, desired, live: old, warnings: [] };
+    const change = {
+      action: 'replace' as const,
+      reason: 'definition differs',
+      table,
+      index: old.name,
+      desired,
+      live: old,
+      warnings: [],
+    };
     const rendered = dialect.renderChange(change, table);
     expect(rendered.sql).toHaveLength(3);
     expect(rendered.undo?.[0]).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS "public"."idx_orders_customer_si_new"']);

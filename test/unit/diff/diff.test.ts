@@ -79,7 +79,11 @@ describe('diffIndex', () => {
       'replace',
     ],
   ] as const)('%s', (_label, liveTable, state, action) => {
-    const change = diffIndex({ name: 'idx_c', state, ...(state !== 'absent' ? { desired } : {}), table: liveTable });
+    const change = diffIndex(
+      state === 'absent'
+        ? { name: 'idx_c', state, table: liveTable }
+        : { name: 'idx_c', state, desired, table: liveTable },
+    );
     expect(change.action).toBe(action);
     expect(change.table).toEqual({ schema: 'public', name: 'tabSales Invoice' });
   });

@@ -19,6 +19,11 @@ import { postgresServer } from '../dialects/postgres/fixtures.js';
 
 type Kind = Exclude<ChangeAction, 'noop'>;
 
+/** What a change of kind `K` carries besides its action, table, index and warnings. */
+type PartsOf<K extends Kind> = K extends Kind
+  ? Omit<Extract<Change, { action: K }>, 'action' | 'table' | 'index' | 'warnings'>
+  : never;
+
 const flavors: Array<{ label: string; server: ServerInfo; lint: LintDialect }> = [
   { label: 'PostgreSQL 15', server: postgresServer('15.20'), lint: 'postgres' },
   { label: 'PostgreSQL 18', server: postgresServer('18.1'), lint: 'postgres' },
@@ -57,13 +62,9 @@ function liveTable(server: ServerInfo, name: string, extra: Partial<LiveTable> =
 /** The changes of one kind on one flavor, each with the table it renders against. */
 function changesOf(server: ServerInfo): Record<Kind, Array<[label: string, change: Change, table: LiveTable]>> {
   const s = schemaOf(server);
-  const change = (action: Kind, table: LiveTable, index: string, parts: Partial<Change>): Change => ({
-    action,
-    table: { schema: table.schema, name: table.name },
-    index,
-    warnings: [],
-    ...parts,
-  });
+  // the parts are checked against the change type of `action`; only the spread is beyond the compiler
+  const change = <K extends Kind>(action: K, table: LiveTable, index: string, parts: PartsOf<K>): Change =>
+    ({ action, table: { schema: table.schema, name: table.name }, index, warnings: [], ...parts }) as Change;
   if (server.dialect === 'postgres') {
     const invoice = liveTable(server, 'tabSales Invoice');
     const payment = liveTable(server, 'payment', {
@@ -132,7 +133,11 @@ function changesOf(server: ServerInfo): Record<Kind, Array<[label: string, chang
       replace: [
         [
           'changed definition',
-          change('replace', invoice, plain.name, { desired: plainWidened, live: livePlain }),
+          change('replace', invoice, plain.name, {
+            desired: plainWidened,
+            live: livePlain,
+            reason: 'definition differs',
+          }),
           invoice,
         ],
         [
@@ -142,7 +147,11 @@ function changesOf(server: ServerInfo): Record<Kind, Array<[label: string, chang
         ],
         [
           'on a partitioned table',
-          change('replace', payment, widened.name, { desired: widened, live: livePayment }),
+          change('replace', payment, widened.name, {
+            desired: widened,
+            live: livePayment,
+            reason: 'definition differs',
+          }),
           payment,
         ],
       ],
@@ -214,8 +223,20 @@ function changesOf(server: ServerInfo): Record<Kind, Array<[label: string, chang
       ],
     ],
     replace: [
-      ['first of three keys', change('replace', ordered, 'idx_a', { desired: widened, live: liveFirst }), ordered],
-      ['FULLTEXT', change('replace', ordered, 'ft_remarks', { desired: fulltext, live: liveFulltext }), ordered],
+      [
+        'first of three keys',
+        change('replace', ordered, 'idx_a', { desired: widened, live: liveFirst, reason: 'definition differs' }),
+        ordered,
+      ],
+      [
+        'FULLTEXT',
+        change('replace', ordered, 'ft_remarks', {
+          desired: fulltext,
+          live: liveFulltext,
+          reason: 'definition differs',
+        }),
+        ordered,
+      ],
     ],
     disable: [['a key in the middle', toggled('disable'), ordered]],
     enable: [['a key in the middle', toggled('enable'), ordered]],

@@ -48,9 +48,16 @@ describe.each(testServersOf('mysql'))('mysql key order and byte-identical rollba
     return findTable(await dialect.introspect(test.db, [ref]), ref)!;
   }
 
-  function change(action: Change['action'], table: LiveTable, index: string, desired?: Index): Change {
+  /** A create, drop or replace of `index` on the table as introspected (a test that asks for a missing index fails). */
+  function change(action: 'create' | 'drop' | 'replace', table: LiveTable, index: string, desired?: Index): Change {
+    const ref = { schema: table.schema, name: table.name };
     const live = table.indexes.find((candidate) => candidate.name === index);
-    return { action, table: { schema: table.schema, name: table.name }, index, desired, live, warnings: [] };
+    if (action === 'create' && desired) return { action, table: ref, index, desired, warnings: [] };
+    if (action === 'drop' && live) return { action, table: ref, index, live, warnings: [] };
+    if (action === 'replace' && desired && live) {
+      return { action, reason: 'definition differs', table: ref, index, desired, live, warnings: [] };
+    }
+    throw new Error(`test set-up: ${action} of ${index} lacks ${live ? 'the desired index' : 'the live index'}`);
   }
 
   function btree(table: string, name: string, keyParts: KeyPart[], unique = false): Index {

@@ -75,7 +75,7 @@ describe.each(testServersOf('postgres'))('postgres identifiers and INVALID index
     expect(live.live.valid).toBe(false);
     const desired = new Index({ ...live, unique: false });
     const rendered = dialect.renderChange(
-      { action: 'replace', table: ref, index: live.name, desired, live, warnings: [] },
+      { action: 'replace', reason: 'definition differs', table: ref, index: live.name, desired, live, warnings: [] },
       await readTable(),
     );
     expect(rendered.sql[0]).toBe(`DROP INDEX CONCURRENTLY "sales data"."uq customer"`);

@@ -185,7 +185,7 @@ describe.each(testServersOf('postgres'))('postgres dialect on $label with Pagila
     const live = table.indexes.find((candidate) => candidate.name === name)!;
     const desired = new Index({ ...live, keyParts: [{ column, order: 'desc' }], include: [] });
     const rendered = dialect.renderChange(
-      { action: 'replace', table, index: name, desired, live, warnings: [] },
+      { action: 'replace', reason: 'definition differs', table, index: name, desired, live, warnings: [] },
       table,
     );
     expect(rendered.reversible).toBe(true);

@@ -166,7 +166,15 @@ describe.each(flavors)(
     it('replace: the forward SQL moves the key to the end of its class, the rollback puts it back in place', () => {
       const desired = index('mix', 'k_a', [asc('a'), asc('b')]);
       const rendered = dialect.renderChange(
-        { action: 'replace', table: mix, index: 'k_a', desired, live: keys.kA, warnings: [] },
+        {
+          action: 'replace',
+          reason: 'definition differs',
+          table: mix,
+          index: 'k_a',
+          desired,
+          live: keys.kA,
+          warnings: [],
+        },
         sameOnBoth,
       );
       expect(rendered.sql).toEqual([

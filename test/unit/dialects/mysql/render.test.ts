@@ -25,7 +25,10 @@ function drop(live: LiveIndex, on: LiveTable): [Change, LiveTable] {
 }
 function replace(desired: Index, live: LiveIndex, on: LiveTable): [Change, LiveTable] {
   const ref = { schema: on.schema, name: on.name };
-  return [{ action: 'replace', table: ref, index: live.name, desired, live, warnings: [] }, on];
+  return [
+    { action: 'replace', reason: 'definition differs', table: ref, index: live.name, desired, live, warnings: [] },
+    on,
+  ];
 }
 
 const composite = index('tabSales Invoice', 'idx_customer_status_posting', [

@@ -5,10 +5,12 @@ import { asc, column, index, liveIndex, mariadb1011, mysql8036, serverInfo, tabl
 
 const items = table('items', [column('a', 'int')]);
 const live = liveIndex(index('items', 'idx_a', [asc('a')]), 'KEY `idx_a` (`a`)');
+// an enable comes from a present entry, so it carries the desired definition; a disable may not
 const change = (action: 'disable' | 'enable'): Change => ({
   action,
   table: { schema: 'shop', name: 'items' },
   index: 'idx_a',
+  desired: index('items', 'idx_a', [asc('a')]),
   live,
   warnings: [],
 });

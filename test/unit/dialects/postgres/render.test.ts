@@ -58,7 +58,15 @@ const customerThenDate: KeyPart[] = [
 /** Renders the replace of `idx_customer` on the invoice table from `live` into `desired`. */
 const renderReplace = (desired: Index, live: LiveIndex) =>
   dialect.renderChange(
-    { action: 'replace', table: invoice, index: 'idx_customer', desired, live, warnings: [] },
+    {
+      action: 'replace',
+      reason: 'definition differs',
+      table: invoice,
+      index: 'idx_customer',
+      desired,
+      live,
+      warnings: [],
+    },
     invoice,
   );
 const payment = table('payment', {
@@ -271,7 +279,15 @@ describe('postgres renderChange: drop and replace', () => {
     );
     const desired = index({ where: '(customer > 0)' });
     const rendered = dialect.renderChange(
-      { action: 'replace', table: invoice, index: 'idx_customer', desired, live: clustered, warnings: [] },
+      {
+        action: 'replace',
+        reason: 'definition differs',
+        table: invoice,
+        index: 'idx_customer',
+        desired,
+        live: clustered,
+        warnings: [],
+      },
       invoice,
     );
     expect(rendered.sql.join('\n')).not.toContain('CLUSTER ON');
@@ -283,7 +299,15 @@ describe('postgres renderChange: drop and replace', () => {
     const desired = index({ name });
     const old = live({ name }, { definition: `CREATE INDEX "${name}" ON public."tabSales Invoice" USING btree (id)` });
     const rendered = dialect.renderChange(
-      { action: 'replace', table: invoice, index: name, desired, live: old, warnings: [] },
+      {
+        action: 'replace',
+        reason: 'definition differs',
+        table: invoice,
+        index: name,
+        desired,
+        live: old,
+        warnings: [],
+      },
       invoice,
     );
     const temp = /^CREATE INDEX CONCURRENTLY "([^"]+)"/.exec(rendered.sql[0]!)![1]!;
@@ -314,17 +338,9 @@ describe('postgres renderChange: drop and replace', () => {
               {},
               { valid, definition: 'CREATE INDEX idx_customer ON public."tabSales Invoice" USING btree (customer)' },
             );
-      const action = old ? 'replace' : 'create';
+      const base = { table: invoice, index: 'idx_customer', desired, prebuilt, warnings: [] };
       const rendered = dialect.renderChange(
-        {
-          action,
-          table: invoice,
-          index: 'idx_customer',
-          desired,
-          ...(old ? { live: old } : {}),
-          prebuilt,
-          warnings: [],
-        },
+        old ? { ...base, action: 'replace', live: old, reason: 'definition differs' } : { ...base, action: 'create' },
         invoice,
       );
       expect(rendered.sql).toEqual(old ? [dropOld, rename] : [rename]);
@@ -335,7 +351,16 @@ describe('postgres renderChange: drop and replace', () => {
 
     it('a valid old index: the marks move first, the old one goes, rename; the reverse rebuilds the old one exactly', () => {
       const rendered = dialect.renderChange(
-        { action: 'replace', table: invoice, index: 'idx_customer', desired, live: marked, prebuilt, warnings: [] },
+        {
+          action: 'replace',
+          reason: 'definition differs',
+          table: invoice,
+          index: 'idx_customer',
+          desired,
+          live: marked,
+          prebuilt,
+          warnings: [],
+        },
         invoice,
       );
       expect(rendered.sql).toEqual([
@@ -374,7 +399,15 @@ describe('postgres renderChange: drop and replace', () => {
       { valid: false, definition: 'CREATE INDEX idx_customer ON public."tabSales Invoice" USING btree (customer)' },
     );
     const rendered = dialect.renderChange(
-      { action: 'replace', table: invoice, index: 'idx_customer', desired: index({}), live: invalid, warnings: [] },
+      {
+        action: 'replace',
+        reason: 'definition differs',
+        table: invoice,
+        index: 'idx_customer',
+        desired: index({}),
+        live: invalid,
+        warnings: [],
+      },
       invoice,
     );
     expect(rendered.sql).toEqual([
@@ -393,7 +426,17 @@ describe('postgres renderChange: drop and replace', () => {
       },
     );
     const rendered = dialect.renderChange(
-      { action, table: invoice, index: pkey.name, live: pkey, desired: index({ name: 'invoice_pkey' }), warnings: [] },
+      action === 'drop'
+        ? { action, table: invoice, index: pkey.name, live: pkey, warnings: [] }
+        : {
+            action,
+            reason: 'definition differs',
+            table: invoice,
+            index: pkey.name,
+            live: pkey,
+            desired: index({ name: 'invoice_pkey' }),
+            warnings: [],
+          },
       invoice,
     );
     expect(rendered).toMatchObject({ sql: [], rollback: [], online: false, reversible: false });

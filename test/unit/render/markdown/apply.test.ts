@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyReport } from '../../../../src/executor/apply-plans.js';
-import type { PlanStep } from '../../../../src/planner/types.js';
+import type { ReportStep } from '../../../../src/planner/types.js';
 import { renderApplyMarkdown, stepTimelineChart, verifyTimingsChart } from '../../../../src/render/markdown/apply.js';
 
-function step(i: number): PlanStep {
+function step(i: number): ReportStep {
   const name = `idx_orders_${i}`;
   return {
     action: 'create',

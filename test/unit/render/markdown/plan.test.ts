@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerInfo } from '../../../../src/connection/database.js';
 import { createDialect } from '../../../../src/dialects/index.js';
-import { diffIndex } from '../../../../src/diff/diff.js';
+import { type DiffInput, diffIndex } from '../../../../src/diff/diff.js';
 import { redundancyWarnings } from '../../../../src/diff/redundancy.js';
 import { Index } from '../../../../src/model/index-model.js';
 import { LiveIndex, type LiveTable } from '../../../../src/model/schema.js';
 import { loadPlans } from '../../../../src/plan-file/load.js';
 import { indexOf } from '../../../../src/planner/resolve.js';
-import type { PlanReport, PlanStep } from '../../../../src/planner/types.js';
+import type { PlanReport, PlanStep, ReportStep } from '../../../../src/planner/types.js';
 import { renderPlanMarkdown } from '../../../../src/render/markdown/plan.js';
 import { writePlan } from '../../../support/plans.js';
 
@@ -112,8 +112,12 @@ async function reportFor(flavor: 'postgres' | 'mariadb'): Promise<PlanReport> {
     engine: 'InnoDB',
   };
   const changes: PlanStep[] = plan.indexes.map((spec) => {
-    const desired = spec.state === 'present' ? indexOf(spec, server) : undefined;
-    const change = diffIndex({ name: spec.name, state: spec.state, table, ...(desired ? { desired } : {}) });
+    const input: DiffInput =
+      spec.state === 'present'
+        ? { name: spec.name, state: 'present', table, desired: indexOf(spec, server) }
+        : { name: spec.name, state: spec.state, table };
+    const desired = input.desired;
+    const change = diffIndex(input);
     if (desired && change.action !== 'noop') change.warnings.push(...redundancyWarnings(desired, table));
     return { ...change, ...dialect.renderChange(change, table), spec };
   });
@@ -121,7 +125,9 @@ async function reportFor(flavor: 'postgres' | 'mariadb'): Promise<PlanReport> {
   const after = new Map(table.indexes.map((index) => [index.name, index.live.definition]));
   for (const change of changes) {
     if (change.action === 'drop') after.delete(change.index);
-    if (change.desired && change.action !== 'noop') after.set(change.index, dialect.renderDefinition(change.desired));
+    if (change.action === 'create' || change.action === 'replace') {
+      after.set(change.index, dialect.renderDefinition(change.desired));
+    }
   }
   const sorted = (map: Map<string, string>) => [...map.keys()].sort().map((key) => map.get(key)!);
   return {
@@ -160,7 +166,7 @@ describe.each(['postgres', 'mariadb'] as const)('plan --format markdown on %s', 
 });
 
 /** A constructed plan step: what the renderer reads, with long SQL so that 300 of them pass the limit. */
-function step(i: number, action: PlanStep['action'], online = true): PlanStep {
+function step(i: number, action: ReportStep['action'], online = true): ReportStep {
   const name = `idx_generated_${String(i).padStart(3, '0')}_customer_status_posting_date`;
   const sql = [
     `CREATE INDEX CONCURRENTLY "${name}" ON "public"."tabSales Invoice" USING btree ("customer", "status", "posting_date", "grand_total", "name")`,
@@ -190,7 +196,7 @@ function step(i: number, action: PlanStep['action'], online = true): PlanStep {
   };
 }
 
-function constructedReport(changes: PlanStep[], errors: PlanReport['errors'] = []): PlanReport {
+function constructedReport(changes: ReportStep[], errors: PlanReport['errors'] = []): PlanReport {
   const server = servers.postgres!;
   return {
     dialect: 'postgres',
