@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectOf } from '../../../src/dialects/index.js';
 import { createEvidenceHook } from '../../../src/evidence/apply-hook.js';
@@ -94,17 +93,15 @@ describe.each(testServers())('EXPLAIN evidence on $label', (server) => {
       state: 'present',
       query: { name: 'slow', sql: slow, source },
     };
-    const started = performance.now();
+    // the timeout's error is the proof it stopped the query (no wall-clock bound: a busy machine breaks those)
     const [measured] = await measureQueries(test.db, dialectOf(test.db).explain, test.db.server.flavor, [target], {
       runs: 1,
       warmups: 0,
       statementTimeoutMs: 300,
     });
-    const elapsed = performance.now() - started;
     expect(measured?.outcome).toEqual({
       ok: false,
       error: expect.stringMatching(/statement timeout|max_statement_time/),
     });
-    expect(elapsed).toBeLessThan(3_000);
   });
 });
