@@ -29,7 +29,19 @@ describe.each(testServersOf('postgres'))('every connection of a running apply na
     const dir = await mkdtemp(path.join(tmpdir(), 'si-identity-'));
     const applying = applyPlan(file, test.url, dir, '--lock-timeout', '20s');
     const seen = new Set<string>();
-    for (let i = 0; i < 30; i += 1) {
+    let finished = false;
+    void applying.finally(() => {
+      finished = true;
+    });
+    const roles = ['lock', 'ddl', 'monitor'];
+    const all = () => roles.every((role) => [...seen].some((name) => name.endsWith(` ${role}`)));
+    // the apply needs a while to start on a busy machine: watch until every role has shown itself (it
+    // keeps waiting for the lock until we release it), or the apply has ended, or a minute has gone
+    // (then a further second, so a connection opened later, unnamed, would be seen too)
+    const deadline = Date.now() + 60_000;
+    let after = 10;
+    while (!finished && after > 0 && Date.now() < deadline) {
+      if (all()) after -= 1;
       await new Promise((resolve) => setTimeout(resolve, 100));
       const { rows } = await observer.query<{ application_name: string }>(
         `select application_name from pg_stat_activity
@@ -48,7 +60,7 @@ describe.each(testServersOf('postgres'))('every connection of a running apply na
       names.every((name) => name.startsWith('safe-index')),
       names.join(', '),
     ).toBe(true);
-    for (const role of ['lock', 'ddl', 'monitor']) {
+    for (const role of roles) {
       expect(names).toContainEqual(expect.stringMatching(new RegExp(`^safe-index run \\d+ ${role}$`)));
     }
   });
