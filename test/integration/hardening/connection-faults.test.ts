@@ -56,9 +56,20 @@ describe.each(testServers())("a fault of one of the tool's own connections on $l
     });
   }
 
-  /** The server id of the tool's connection with this role, once the DDL waits. */
-  async function waitingConnection(role: 'ddl' | 'monitor' | 'lock'): Promise<number> {
-    for (let i = 0; i < 100; i += 1) {
+  /**
+   * The server id of the tool's connection with this role, once the DDL waits. A busy machine can take
+   * many seconds to get the apply there, so the watch lasts up to a minute; it stops at once (saying how
+   * the apply ended) if the apply has ended without ever waiting, which would make the test meaningless.
+   */
+  async function waitingConnection(role: 'ddl' | 'monitor' | 'lock', applying: Promise<ApplyResult>): Promise<number> {
+    let ended: ApplyResult | undefined;
+    void applying.then((result) => {
+      ended = result;
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (ended)
+        throw new Error(`the apply ended (${ended.status}) before its DDL waited: ${JSON.stringify(ended.errors)}`);
       const waiting = pg
         ? await test.exec(
             `select 1 from pg_stat_activity where datname = current_database() and application_name like 'safe-index run % ddl'
@@ -86,7 +97,7 @@ describe.each(testServers())("a fault of one of the tool's own connections on $l
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error('the DDL never waited');
+    throw new Error('the DDL never waited (one minute)');
   }
 
   async function terminate(id: number): Promise<void> {
@@ -112,14 +123,17 @@ describe.each(testServers())("a fault of one of the tool's own connections on $l
 
   it('the DDL connection: the run fails at once saying the connection was lost, and records it', async () => {
     await openWriter();
-    const applying = startApply({ lockTimeoutMs: 3000, maxRetries: 0, blockers: 'wait' });
-    await terminate(await waitingConnection('ddl'));
+    // a lock timeout far beyond the test's own watch: the DDL must still be waiting when it is killed,
+    // and a run that failed "at once" is told apart from one that waited out its lock timeout
+    const lockTimeoutMs = 60_000;
+    const applying = startApply({ lockTimeoutMs, maxRetries: 0, blockers: 'wait' });
+    await terminate(await waitingConnection('ddl', applying));
     const started = Date.now();
     // the writer ends soon after, so the INVALID index the build left can be dropped within the lock timeout
     const writerEnds = new Promise((resolve) => setTimeout(resolve, 500)).then(() => writer.query('rollback'));
     const result = await applying;
     await writerEnds;
-    expect(Date.now() - started).toBeLessThan(3000 + 3000);
+    expect(Date.now() - started).toBeLessThan(lockTimeoutMs / 2);
     expect(result.status).toBe('failed');
     expect(result.errors[0]?.code).toBe('connection_lost');
     await noInvalidIndex();
@@ -130,15 +144,17 @@ describe.each(testServers())("a fault of one of the tool's own connections on $l
 
   it('the run-lock holder: the statement is cancelled and no further step starts', async () => {
     await holdTableLock();
-    const applying = startApply({ lockTimeoutMs: 20_000, maxRetries: 0, blockers: 'wait' }, [
+    const lockTimeoutMs = 60_000;
+    const applying = startApply({ lockTimeoutMs, maxRetries: 0, blockers: 'wait' }, [
       'idx_orders_status',
       'idx_orders_customer',
     ]);
-    await terminate(await waitingConnection('lock'));
+    await terminate(await waitingConnection('lock', applying));
     const started = Date.now();
     const result = await applying;
-    // the lock is checked every second while a statement runs
-    expect(Date.now() - started).toBeLessThan(1000 + 3000);
+    // the lock is checked every second while a statement runs: the run ends long before the statement's
+    // own lock timeout would have ended it
+    expect(Date.now() - started).toBeLessThan(lockTimeoutMs / 2);
     expect(result.status).toBe('failed');
     expect(result.errors[0]?.code).toBe('run_lock_lost');
     expect(result.steps.map((s) => s.status)).toEqual(['failed', 'not_run']);
@@ -153,11 +169,16 @@ describe.each(testServers())("a fault of one of the tool's own connections on $l
   it.runIf(pg)('the monitor: a new one takes over and still ends the table-lock wait at the lock timeout', async () => {
     // with --blockers wait the monitor is what bounds a table-lock wait
     await holdTableLock();
-    const applying = startApply({ lockTimeoutMs: 2000, maxRetries: 0, blockers: 'wait' });
+    // long enough for the test to find and kill the monitor while the DDL still waits, on a busy machine
+    const lockTimeoutMs = 15_000;
+    const applying = startApply({ lockTimeoutMs, maxRetries: 0, blockers: 'wait' });
     const started = Date.now();
-    await terminate(await waitingConnection('monitor'));
+    const monitor = await waitingConnection('monitor', applying);
+    expect(Date.now() - started, 'the monitor was found before the lock timeout').toBeLessThan(lockTimeoutMs);
+    await terminate(monitor);
     const result = await applying;
-    expect(Date.now() - started).toBeLessThan(2000 + 3000);
+    // without a monitor nothing would end the wait (the lock holder never lets go): the run would hang
+    // until the test's own timeout
     expect(result.status).toBe('failed');
     expect(result.errors[0]?.code).toBe('lock_timeout');
     await writer.query('rollback');
@@ -167,8 +188,8 @@ describe.each(testServers())("a fault of one of the tool's own connections on $l
 
   it.runIf(pg)('the state connections: the pool reconnects and the record stays truthful', async () => {
     await openWriter();
-    const applying = startApply({ lockTimeoutMs: 20_000, maxRetries: 0, blockers: 'wait' });
-    await waitingConnection('ddl');
+    const applying = startApply({ lockTimeoutMs: 60_000, maxRetries: 0, blockers: 'wait' });
+    await waitingConnection('ddl', applying);
     // the pool's connections (the tool's state connection) are the ones named plain `safe-index`
     const killer = await test.db.session('test killer');
     const killed = await killer.query<{ ok: boolean }>(
