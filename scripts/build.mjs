@@ -67,6 +67,24 @@ const oneStringWidth = {
   },
 };
 
+/**
+ * pg picks its socket at load time and, to tell a Cloudflare Worker apart, builds a `Response` when
+ * the runtime has no `navigator` (Node 20): that first touch of the global loads Node's built-in undici
+ * (an HTTP client, ~5% of an apply's CPU profile). The CLI runs only on Node, so the bundled pg is
+ * told it is not in a Worker; the build fails if pg's check is no longer where this expects it.
+ */
+const pgOnNode = {
+  name: 'pg-on-node',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const check = 'function isCloudflareRuntime() {';
+      if (!source.includes(check)) throw new Error(`build: ${args.path} has no "${check}" to replace`);
+      return { contents: source.replace(check, `${check}\n  return false;`), loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/bin.ts', 'src/index.ts'],
@@ -87,7 +105,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __siRequire } from 'node:module'; const require = __siRequire(import.meta.url);",
   },
-  plugins: [oneStringWidth],
+  plugins: [oneStringWidth, pgOnNode],
   metafile: true,
   logLevel: 'warning',
 });
