@@ -62,18 +62,34 @@ export interface DatabaseOptions {
 
 /**
  * Statements every new connection runs first: a knexfile's PostgreSQL `searchPath` (as knex would set
- * it), and the lock timeout.
+ * it), and the lock timeout where the connection's start-up cannot carry it (`settings` already do on
+ * PostgreSQL: see `withLockTimeout`).
  */
-function setupStatements(target: Target, driver: Driver, options: DatabaseOptions): string[] {
+function setupStatements(target: Target, driver: Driver, options: DatabaseOptions, settingsBound: boolean): string[] {
   const statements: string[] = [];
   const searchPath = target.knexConfig.searchPath;
   if (target.dialect === 'postgres' && searchPath) {
     const schemas = typeof searchPath === 'string' ? [searchPath] : [...searchPath];
     statements.push(`set search_path to ${schemas.map((name) => `"${name.replaceAll('"', '""')}"`).join(',')}`);
   }
-  if (options.lockTimeoutMs !== undefined) statements.push(driver.lockTimeoutSql(options.lockTimeoutMs));
+  if (options.lockTimeoutMs !== undefined && !settingsBound)
+    statements.push(driver.lockTimeoutSql(options.lockTimeoutMs));
   return statements;
 }
+
+/** The settings with the lock timeout in the connection's start-up, and whether the driver could put it there. */
+function withLockTimeout(
+  driver: Driver,
+  settings: Record<string, unknown>,
+  options: DatabaseOptions,
+): { settings: Record<string, unknown>; bound: boolean } {
+  const bound =
+    options.lockTimeoutMs === undefined ? null : driver.lockTimeoutAtConnect(settings, options.lockTimeoutMs);
+  return bound ? { settings: bound, bound: true } : { settings, bound: false };
+}
+
+/** How a dedicated session shows itself (`safe-index run 7 ddl`), within PostgreSQL's 63 bytes of a name. */
+const sessionName = (label: string) => `${toolConnectionName} ${label}`.slice(0, 63);
 
 /** Opens a pool to the target and identifies the server. Errors never carry the password. */
 export async function openDatabase(target: Target, options: DatabaseOptions = {}): Promise<Database> {
@@ -83,11 +99,12 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     const message = redact((error as Error).message, target.secrets);
     return new ConnectionError(`cannot connect to ${target.display}: ${message}`, error);
   };
-  const settings = await connectionSettings(target, driver).catch((error) => {
+  const given = await connectionSettings(target, driver).catch((error) => {
     throw cannotConnect(error);
   });
-  driver.assertOneStatementPerQuery({ config: settings });
-  const setup = setupStatements(target, driver, options);
+  driver.assertOneStatementPerQuery({ config: given });
+  const { settings, bound } = withLockTimeout(driver, given, options);
+  const setup = setupStatements(target, driver, options, bound);
   // the driver's own pool, shared with knex (when loaded) through its public `connectionPool` option
   const pool = await driver.openPool(settings, 8, setup);
   let count = 0;
@@ -149,8 +166,11 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     throw cannotConnect(error);
   }
   const session = async (label?: string): Promise<Session> => {
-    // a connection of its own, outside the pool: its session settings and locks never leak to other work
-    const { connection, close: closeConnection } = await driver.connect(settings, setup);
+    // a connection of its own, outside the pool: its session settings and locks never leak to other work;
+    // where the driver can rename a connection (PostgreSQL application_name), the label goes into its
+    // start-up instead of a statement after connect
+    const labelled = label && driver.renameSql ? { ...settings, ...driver.identity(sessionName(label)) } : settings;
+    const { connection, close: closeConnection } = await driver.connect(labelled, setup);
     try {
       driver.assertOneStatementPerQuery(connection);
     } catch (error) {
@@ -160,10 +180,9 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     const exec = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> =>
       (await send(connection, sql, bindings)) as T[];
     const identify = async (name: string) => {
-      if (driver.renameSql) await exec(driver.renameSql, [`${toolConnectionName} ${name}`.slice(0, 63)]);
+      if (driver.renameSql) await exec(driver.renameSql, [sessionName(name)]);
     };
     const [idRow] = await exec<{ id: number | string }>(driver.connectionIdSql);
-    if (label) await identify(label);
     return {
       query: exec,
       identify,

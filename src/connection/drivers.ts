@@ -81,6 +81,11 @@ export interface Driver {
   connectionIdSql: string;
   /** The session setting that bounds every lock wait of a connection's statements (table and metadata locks). */
   lockTimeoutSql(lockTimeoutMs: number): string;
+  /**
+   * Connection settings that carry that lock timeout in the connection's start-up (no statement after
+   * connect), or null where the protocol has no such parameter and `lockTimeoutSql` runs instead.
+   */
+  lockTimeoutAtConnect(settings: Record<string, unknown>, lockTimeoutMs: number): Record<string, unknown> | null;
   /** Opens one connection with these settings; `setup` statements run first on it. */
   connect(settings: Record<string, unknown>, setup: readonly string[]): Promise<DriverConnection>;
   /** Opens a lazy pool of at most `max` connections; `setup` statements run first on each new one. */
@@ -129,6 +134,13 @@ const postgres: Driver = {
   },
   connectionIdSql: 'select pg_backend_pid() as id',
   lockTimeoutSql: (ms) => `SET lock_timeout = ${Math.max(1, Math.round(ms))}`,
+  lockTimeoutAtConnect(settings, ms) {
+    // the start-up packet's `options` (as PGOPTIONS): a later -c wins, so the tool's value stays on top of
+    // any the knexfile, URL or environment gives, as its SET after connect did
+    const given = typeof settings.options === 'string' ? settings.options : (process.env.PGOPTIONS ?? '');
+    const own = `-c lock_timeout=${Math.max(1, Math.round(ms))}`;
+    return { ...settings, options: given.trim() ? `${given} ${own}` : own };
+  },
   async connect(settings, setup) {
     const pg = await loadPg();
     const client = new pg.Client(settings);
@@ -220,6 +232,8 @@ const mysql: Driver = {
   connectionIdSql: 'select connection_id() as id',
   // whole seconds, at least 1, rounded up so the wait is never shorter than asked
   lockTimeoutSql: (ms) => `SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`,
+  // the handshake carries no session variables
+  lockTimeoutAtConnect: () => null,
   async connect(settings, setup) {
     const mysqlDriver = await loadMysql();
     const connection = mysqlDriver.createConnection(settings);

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/connection/database.js';
+import { type Database, openDatabase } from '../../../src/connection/database.js';
 import { dialectOf } from '../../../src/dialects/index.js';
 import { applyPrepared } from '../../../src/executor/apply-plans.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
@@ -77,6 +77,40 @@ describe.each(testServers())('the connections one apply opens, on $label', (serv
       // and probe what the server accepts online in a scratch schema
       expect(opened).toEqual(['capability probe', 'ddl', 'monitor', 'plan', 'run lock']);
       expect(rec.borrowed()).toBe(0);
+    }
+  });
+
+  it('a dedicated session opens with its name and lock timeout and sends one statement (its id) before its first own', async () => {
+    const db = await openDatabase(test.db.target, { lockTimeoutMs: 4321 });
+    try {
+      const before = db.queryCount;
+      const session = await db.session('probe');
+      try {
+        expect(db.queryCount - before).toBe(1);
+        if (server.dialect === 'postgres') {
+          // both from the start-up packet: no SET or set_config after connect
+          const [row] = await session.query<{ name: string; timeout: string }>(
+            "select current_setting('application_name') as name, current_setting('lock_timeout') as timeout",
+          );
+          expect(row).toEqual({ name: 'safe-index probe', timeout: '4321ms' });
+        } else {
+          const [row] = await session.query<{ timeout: number | string }>(
+            'select @@session.lock_wait_timeout as timeout',
+          );
+          expect(Number(row?.timeout)).toBe(5);
+        }
+      } finally {
+        await session.release();
+      }
+      // pooled connections carry the same lock timeout
+      const [pooled] = await db.query<{ timeout: string | number }>(
+        server.dialect === 'postgres'
+          ? "select current_setting('lock_timeout') as timeout"
+          : 'select @@session.lock_wait_timeout as timeout',
+      );
+      expect(String(pooled?.timeout)).toBe(server.dialect === 'postgres' ? '4321ms' : '5');
+    } finally {
+      await db.close();
     }
   });
 });
