@@ -115,13 +115,16 @@ describe.each(testServers())('apply engine on $label', (server) => {
     await holder.release();
     expect(result.status).toBe('failed');
     expect(result.errors[0]?.code).toBe('lock_timeout');
-    expect(result.errors[0]?.message).toMatch(/gave up after 3 attempts/);
+    expect(result.errors[0]?.message).toMatch(/gave up after 3 attempts, each waiting up to 1s for a lock/);
     expect(result.steps[0]?.attempts).toBe(3);
     expect(elapsed).toBeGreaterThanOrEqual(3 * fastSettings.lockTimeoutMs);
     expect((await indexesOf(test)).map((i) => i.name)).not.toContain('idx_orders_status');
     expect(load.errors).toEqual([]);
     expect(load.statements).toBeGreaterThan(10);
-    expect(load.maxMs).toBeLessThan(fastSettings.lockTimeoutMs + 1000);
+    // a writer waits at most for one attempt (MariaDB queues it behind the ALTER's pending metadata lock
+    // until that attempt times out), never across the retries: measured against the run it sat beside,
+    // which spans three attempts and two back-offs, so load stretches both sides alike
+    expect(load.maxMs).toBeLessThan(elapsed / 2);
   });
 
   it('rolls back with the lock timeout and retries the run was applied with', async () => {
@@ -136,15 +139,13 @@ describe.each(testServers())('apply engine on $label', (server) => {
     const pg = server.dialect === 'postgres';
     await holder.query(pg ? 'begin' : 'start transaction');
     await holder.query(pg ? 'lock table orders in share update exclusive mode' : 'select count(*) from orders');
-    const started = Date.now();
-    // no lock timeout given: the default (5 s, 5 retries) would take over 30 s; the run's 1 s × 3 attempts is used
+    // no lock timeout given: the default would make 6 attempts of 5 s each; the run's 1 s × 3 attempts is used,
+    // as the outcome says
     const undone = await executeRollback(test.db, { settings: { blockers: 'wait' }, waitMs: 0 });
-    const elapsed = Date.now() - started;
     await holder.query('rollback');
     await holder.release();
     expect(undone.status).toBe('failed');
-    expect(undone.errors[0]?.message).toMatch(/gave up after 3 attempts/);
-    expect(elapsed).toBeLessThan(15_000);
+    expect(undone.errors[0]?.message).toMatch(/gave up after 3 attempts, each waiting up to 1s for a lock/);
     expect(await executeRollback(test.db, { settings: { blockers: 'wait' }, waitMs: 0 })).toMatchObject({
       status: 'rolled_back',
     });

@@ -41,7 +41,6 @@ describe.each(testServersOf('mysql'))('metadata-lock holders named from performa
     // both transactions older than the blocker report's minimum age
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const file = await writePlan(plan);
-    const started = Date.now();
     const result = await applyPlan(
       file,
       test.url,
@@ -53,14 +52,14 @@ describe.each(testServersOf('mysql'))('metadata-lock holders named from performa
       '--blockers',
       'abort',
     );
-    const elapsed = Date.now() - started;
     await holder.query('rollback');
     await bystander.query('rollback');
     expect(result.exitCode, result.stderr).toBe(1);
     const message = String(JSON.parse(result.stdout).errors[0].message);
     expect(message).toContain(`pid ${holder.id}`);
     expect(message).not.toContain(`pid ${bystander.id}`);
-    // the bound is the property: lock timeout per attempt, with slack for the CLI's start-up
-    expect(elapsed).toBeLessThan(15_000);
+    // it gave up on the 1 s lock timeout it was given (the default is 5 s; a run that waited for the holder
+    // would never end, as the holder ends only after it): the outcome names the bound it stopped at
+    expect(message).toContain('(--blockers abort: 1s, the lock timeout)');
   });
 });
