@@ -72,3 +72,12 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
   }
   return value;
 }
+
+/**
+ * How long the tool says it waited for its replicas, from a `replica_lag` message ("... after waiting 3.2s
+ * (--replica-wait) ..."), in seconds; NaN when the message holds no such count (or a wait of a minute or more).
+ */
+export function waitedSeconds(message: string): number {
+  const found = /after waiting (\d+(?:\.\d+)?)s \(--replica-wait\)/.exec(message);
+  return found ? Number(found[1]) : Number.NaN;
+}
