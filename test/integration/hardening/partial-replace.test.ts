@@ -142,8 +142,9 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     child.kill('SIGKILL');
     await done;
     // the server notices the dead client (client_connection_check_interval) and ends the drop; the
-    // reader stays until then, else the orphaned drop would finish
-    for (let i = 0; i < 100; i += 1) {
+    // reader stays until then, else the orphaned drop would finish (a minute or more: a busy machine is slow
+    // to notice; the loop ends as soon as the drop is gone)
+    for (let i = 0; i < 600; i += 1) {
       const left = await test.exec(
         "select 1 from pg_stat_activity where datname = current_database() and query like 'DROP INDEX CONCURRENTLY%' and state = 'active'",
       );
