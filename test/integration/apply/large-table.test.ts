@@ -111,8 +111,15 @@ describe.each(testServers())('apply on a table of 1M rows on $label', (server) =
     const building = pg
       ? 'select 1 from pg_stat_progress_create_index where datname = current_database()'
       : "select 1 from information_schema.processlist where db = database() and info like 'ALTER TABLE%'";
-    const deadline = Date.now() + 30_000;
+    // wait for the build to show on the server: stop at once if the apply ended before it (then there is
+    // nothing to kill, and its output says why), and give a busy machine a minute to get there
+    let ended = false;
+    void done.then(() => {
+      ended = true;
+    });
+    const deadline = Date.now() + 60_000;
     while ((await test.exec(building)).length === 0) {
+      if (ended) expect.fail(`the apply ended before its build was seen: ${(await done).stderr}`);
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
