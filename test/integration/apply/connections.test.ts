@@ -2,37 +2,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../../src/connection/database.js';
+import { openDatabase } from '../../../src/connection/database.js';
 import { dialectOf } from '../../../src/dialects/index.js';
 import { applyPrepared } from '../../../src/executor/apply-plans.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
+import { recording } from '../../support/recording.js';
 import { createOrders, indexesOf } from '../executor/steps.js';
-
-/** The database, with the label of every dedicated connection it opens and every pooled one it borrows counted. */
-function recording(db: Database) {
-  const sessions: string[] = [];
-  let borrowed = 0;
-  const wrapped: Database = {
-    ...db,
-    server: db.server,
-    target: db.target,
-    knex: db.knex,
-    query: db.query,
-    queryCount: 0,
-    session: (label) => {
-      sessions.push(label ?? '');
-      return db.session(label);
-    },
-    borrow: (work) => {
-      borrowed += 1;
-      return db.borrow(work);
-    },
-  };
-  return { db: wrapped, sessions, borrowed: () => borrowed };
-}
 
 describe.each(testServers())('the connections one apply opens, on $label', (server) => {
   let test: TestDatabase;

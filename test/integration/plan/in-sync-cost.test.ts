@@ -1,50 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/connection/database.js';
 import { createDialect } from '../../../src/dialects/index.js';
 import { loadPlans } from '../../../src/plan-file/load.js';
 import { buildPlan } from '../../../src/planner/plan.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
-
-/** The database, with every statement it sends, every dedicated session it opens and every pooled connection it borrows counted. */
-function recording(db: Database) {
-  const statements: string[] = [];
-  let sessions = 0;
-  let borrowed = 0;
-  const wrapped: Database = {
-    ...db,
-    server: db.server,
-    target: db.target,
-    knex: db.knex,
-    queryCount: 0,
-    query: (sql, bindings) => {
-      statements.push(sql);
-      return db.query(sql, bindings);
-    },
-    session: async (label) => {
-      sessions += 1;
-      const session = await db.session(label);
-      return {
-        ...session,
-        id: session.id,
-        query: (sql, bindings) => {
-          statements.push(sql);
-          return session.query(sql, bindings);
-        },
-      };
-    },
-    borrow: (work) => {
-      borrowed += 1;
-      return db.borrow((query) =>
-        work((sql, bindings) => {
-          statements.push(sql);
-          return query(sql, bindings);
-        }),
-      );
-    },
-  };
-  return { db: wrapped, statements, sessions: () => sessions, borrowed: () => borrowed };
-}
+import { recording } from '../../support/recording.js';
 
 describe.each(testServers())('what an in-sync plan sends on $label', (server) => {
   let test: TestDatabase;
@@ -63,7 +23,7 @@ describe.each(testServers())('what an in-sync plan sends on $label', (server) =>
   const plan = async (yaml: string) => {
     const rec = recording(test.db);
     const report = await buildPlan(rec.db, createDialect(test.db.server), await loadPlans([await writePlan(yaml)]));
-    return { report, statements: rec.statements, sessions: rec.sessions(), borrowed: rec.borrowed() };
+    return { report, statements: rec.statements, sessions: rec.sessions.length, borrowed: rec.borrowed() };
   };
 
   it('builds no scratch copy for an entry written exactly as its live index reads', async () => {
