@@ -7,7 +7,7 @@ import {
 import type { Dialect } from '../dialects/types.js';
 import { type DiffInput, diffIndex, disabledEntryProblem } from '../diff/diff.js';
 import { redundancyWarnings } from '../diff/redundancy.js';
-import type { PlanProblem } from '../errors.js';
+import { type PlanProblem, SafeIndexError } from '../errors.js';
 import { inReadOnlyTransaction } from '../evidence/measure.js';
 import { Index } from '../model/index-model.js';
 import {
@@ -30,6 +30,42 @@ function distinctTables(refs: TableRef[]): TableRef[] {
   return [...new Map(refs.map((ref) => [tableKey(ref), ref])).values()];
 }
 
+/** The lock timeout as a message names it: its value and where it is set. */
+function lockTimeoutLimit(lockTimeoutMs: number): string {
+  return `${formatDuration(lockTimeoutMs)} (the lock timeout: lock_timeout in the plan's settings; --lock-timeout on apply and rollback)`;
+}
+
+/** `table "a"` or `tables "a", "s.b"`: the plan's tables as its entries name them. */
+function tableList(specs: readonly PlanIndexSpec[]): string {
+  const names = [...new Set(specs.map((spec) => (spec.schema ? `${spec.schema}.${spec.table}` : spec.table)))];
+  return `${names.length === 1 ? 'table' : 'tables'} ${names.map((name) => `"${name}"`).join(', ')}`;
+}
+
+/**
+ * The live definitions of the plan's tables. A catalog read that gave up waiting for a lock another
+ * session holds on one of them (PostgreSQL: ACCESS EXCLUSIVE; MySQL/MariaDB: an exclusive metadata lock)
+ * is a `lock_timeout` error that names the tables and the limit, not the server's bare message.
+ */
+async function introspectPlanTables(
+  db: Database,
+  dialect: Dialect,
+  plan: IndexPlan,
+  lockTimeoutMs: number,
+): Promise<LiveSchema> {
+  const server = db.server;
+  const tables = distinctTables(plan.indexes.map((spec) => tableOf(spec, server)));
+  // the names the plan may create, for the name_taken check (an index name is unique per schema on PostgreSQL)
+  const relationNames = plan.indexes.map((spec) => ({ schema: tableOf(spec, server).schema, name: spec.name }));
+  try {
+    return await dialect.introspect(db, tables, { relationNames });
+  } catch (error) {
+    const failure = dialect.executor.classify(error);
+    if (failure.kind !== 'lock_timeout') throw error;
+    const message = `reading the definitions of ${tableList(plan.indexes)} waited more than ${lockTimeoutLimit(lockTimeoutMs)} for a lock held by another session: ${failure.message}`;
+    throw new SafeIndexError('lock_timeout', message, { cause: error });
+  }
+}
+
 /** The server's canonical form of each desired index, or a problem where the server refuses it. */
 async function canonicalDesired(
   db: Database,
@@ -49,7 +85,7 @@ async function canonicalDesired(
     const { spec } = entries[i]!;
     if ('index' in result) canonical.set(spec, result.index);
     else if (result.lockTimeout) {
-      const message = `index "${spec.name}": waited more than ${formatDuration(lockTimeoutMs)} (the lock timeout) for a lock on table "${spec.table}" to read its definition: ${result.error}`;
+      const message = `index "${spec.name}": waited more than ${lockTimeoutLimit(lockTimeoutMs)} for a lock on table "${spec.table}" to read its definition: ${result.error}`;
       problems.push(entryProblem(spec, 'lock_timeout', message));
     } else {
       const message = `index "${spec.name}": the server refuses this definition: ${result.error}`;
@@ -188,11 +224,8 @@ export async function buildPlan(
   options: PlanOptions = {},
 ): Promise<PlanReport<PlanStep>> {
   const server = db.server;
-  // the names the plan may create, for the name_taken check (an index name is unique per schema on PostgreSQL)
-  const relationNames = plan.indexes.map((spec) => ({ schema: tableOf(spec, server).schema, name: spec.name }));
-  const live = await dialect.introspect(db, distinctTables(plan.indexes.map((spec) => tableOf(spec, server))), {
-    relationNames,
-  });
+  const lockTimeoutMs = options.lockTimeoutMs ?? plan.settings.lockTimeoutMs;
+  const live = await introspectPlanTables(db, dialect, plan, lockTimeoutMs);
   const errors: PlanProblem[] = await checkVerifyQueriesOnTarget(plan, db);
   // callers check the fields before connecting; checked again here so no caller can skip it
   const fieldProblems = await checkPlanFields(plan, server.dialect);
@@ -231,7 +264,7 @@ export async function buildPlan(
     db,
     dialect,
     wanted.filter((entry) => !readBack.has(entry.spec)),
-    options.lockTimeoutMs ?? plan.settings.lockTimeoutMs,
+    lockTimeoutMs,
   );
   for (const [spec, index] of readBack) canonical.set(spec, index);
   errors.push(...problems);
@@ -251,10 +284,7 @@ export async function buildPlan(
     else changes.push(planned.step);
   }
   const leftovers = reconcileLeftovers(live, valid, dialect, changes, errors);
-  const probe =
-    options.probe === false
-      ? undefined
-      : await probeChanges(db, dialect, changes, live, options.lockTimeoutMs ?? plan.settings.lockTimeoutMs);
+  const probe = options.probe === false ? undefined : await probeChanges(db, dialect, changes, live, lockTimeoutMs);
   const pending = distinctTables(changes.filter((change) => change.action !== 'noop').map((change) => change.table));
   const blockers = pending.length > 0 ? await dialect.executor.blockers(db, pending, []) : [];
   return {
