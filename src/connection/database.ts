@@ -18,14 +18,16 @@ export interface Session {
 /** An open connection pool to the target with the server identified. */
 export interface Database {
   /**
-   * knex on the same pool, for the state tables and their migrations; loaded on first use, so a command
-   * that never touches them (an in-sync plan, --help) does not load knex at all.
+   * knex on the same pool, for the state tables' migrations only (their rows are read and written with
+   * plain statements); loaded on first use, so a command whose state tables are up to date never loads it.
    */
   knex(): Promise<Knex>;
   readonly target: Target;
   readonly server: ServerInfo;
   /** Runs one statement on any pooled connection. */
   query<T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]>;
+  /** Runs one `INSERT` (with `?` placeholders) into a table with a generated `id` on any pooled connection; returns that id (of the first row). */
+  insert(sql: string, bindings: readonly unknown[]): Promise<number>;
   /**
    * Opens a dedicated connection outside the pool (for session settings, advisory locks, online DDL),
    * named `safe-index <label>` where the server allows.
@@ -141,6 +143,15 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       release();
     }
   };
+  const insert = async (sql: string, bindings: readonly unknown[]): Promise<number> => {
+    const { connection, release } = await pool.acquire();
+    try {
+      count += 1;
+      return await driver.insertReturningId(connection, sql, bindings);
+    } finally {
+      release();
+    }
+  };
   const borrow = async <T>(work: (query: Session['query']) => Promise<T>): Promise<T> => {
     const { connection, release } = await pool.acquire();
     let failed = true;
@@ -197,6 +208,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     target,
     server,
     query: run,
+    insert,
     session,
     borrow,
     get queryCount() {

@@ -72,6 +72,8 @@ export interface Driver {
   queryDirect(connection: unknown, sql: string): Promise<Row[]>;
   /** Sends one statement with `?` placeholders and their values (the driver binds or escapes them). */
   queryBound(connection: unknown, sql: string, bindings: readonly unknown[]): Promise<Row[]>;
+  /** Sends one `INSERT` with `?` placeholders into a table keyed by an `id` the server generates; returns the first row's id. */
+  insertReturningId(connection: unknown, sql: string, bindings: readonly unknown[]): Promise<number>;
   /**
    * Throws when a raw driver connection could run several statements from one string (MySQL
    * `multipleStatements`); every connection the tool opens is checked before its first statement.
@@ -128,6 +130,10 @@ const postgres: Driver = {
     checkBindings(sql, bindings);
     const query = { text: numberedPlaceholders(sql, bindings.length), values: [...bindings] };
     return postgres.rowsOfRaw(await (connection as { query(config: typeof query): Promise<unknown> }).query(query));
+  },
+  async insertReturningId(connection, sql, bindings) {
+    const [row] = await postgres.queryBound(connection, `${sql} returning id`, bindings);
+    return Number(row?.id);
   },
   assertOneStatementPerQuery() {
     // nothing to check: queryDirect and bound queries use the extended protocol, one statement each
@@ -219,6 +225,18 @@ const mysql: Driver = {
       ).query(sql, [...bindings], (error, result) => (error ? reject(error) : resolve(result)));
     });
     return mysql.rowsOfRaw([rows]);
+  },
+  async insertReturningId(connection, sql, bindings) {
+    checkBindings(sql, bindings);
+    // the driver's result of an INSERT carries the AUTO_INCREMENT value of its first row
+    const result = await new Promise<{ insertId?: number }>((resolve, reject) => {
+      (
+        connection as {
+          query(sql: string, values: unknown[], cb: (error: unknown, result: { insertId?: number }) => void): void;
+        }
+      ).query(sql, [...bindings], (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    return Number(result.insertId);
   },
   assertOneStatementPerQuery(connection) {
     const config = (connection as { config?: { multipleStatements?: unknown } }).config;

@@ -62,8 +62,6 @@ function whoAmI(): { clientUser: string; clientHost: string } {
 export async function executeApply(db: Database, options: ApplyOptions): Promise<ApplyResult> {
   const sink = options.sink ?? silentSink;
   const executor = dialectOf(db).executor;
-  // the run record goes through knex: its module loads while the run lock's connection opens (awaited where used)
-  db.knex().catch(() => {});
   await checkWritableDir(options.rollbackDir);
   const lock = await acquireRunLock(db, executor, options.waitMs, (holder) =>
     sink.log(`waiting for the run lock: ${holder}`),

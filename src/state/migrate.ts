@@ -1,10 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
-import type { Database } from '../connection/database.js';
+import type { Database, Row } from '../connection/database.js';
 import { SafeIndexError } from '../errors.js';
 import { packageFile } from '../package-files.js';
 import { toolVersion } from '../version.js';
+import { column, tableExists } from './statements.js';
 
 /** Table where knex records which of the tool's migrations ran (its lock table adds `_lock`). */
 export const migrationsTable = 'safe_index_migrations';
@@ -47,18 +48,19 @@ export interface StateVersion {
 }
 
 /**
- * Reads the target's migration records in one query (knex's own check sends about a dozen statements
- * on every apply); null when the state tables do not exist yet.
+ * Reads the target's migration records in one query through the driver (knex's own check sends about a
+ * dozen statements on every apply, and loading knex costs more CPU than the rest of a small apply);
+ * null when the state tables do not exist yet.
  */
 export async function readStateVersion(db: Database): Promise<StateVersion | null> {
   const files = await migrationSource.getMigrations([]);
-  let rows: Array<{ name: string }>;
+  let rows: Row[];
   try {
-    rows = await (await db.knex())(migrationsTable).select('name');
+    rows = await db.query(`select ${column(db, 'name')} as name from ${column(db, migrationsTable)}`);
   } catch {
     return null; // no state tables yet
   }
-  const done = new Set(rows.map((row) => row.name));
+  const done = new Set(rows.map((row) => String(row.name)));
   const known = new Set(files);
   return {
     pending: files.filter((file) => !done.has(file)),
@@ -81,7 +83,8 @@ function toolLabel(): string {
 }
 
 /**
- * Creates or upgrades the tool's state tables. Call it while holding the run lock. Refuses (code
+ * Creates or upgrades the tool's state tables (knex loads only when a migration must run). Call it while
+ * holding the run lock. Refuses (code
  * `state_newer`) when a newer safe-index has migrated them: this build would write rows in a shape the
  * newer one may not expect, and knex would stop with "The migration directory is corrupt".
  */
@@ -114,5 +117,5 @@ export async function readState<T>(db: Database, read: () => Promise<T>): Promis
 
 /** Whether the state tables exist yet (read-only commands do not create them). */
 export async function stateTablesExist(db: Database): Promise<boolean> {
-  return (await db.knex()).schema.hasTable(stepsTable);
+  return tableExists(db, stepsTable);
 }

