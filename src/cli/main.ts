@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { redact, secretsOfUrl } from '../connection/target.js';
 import { ExitCode, errorCodeOf, formatProblem, PlanError, SafeIndexError } from '../errors.js';
 import { problemJson } from '../render/json/errors.js';
@@ -93,6 +93,20 @@ function describeError(error: unknown, wantJson: boolean): { text: string; exitC
   };
 }
 
+/**
+ * Stops yargs from rendering the chosen command's full help text every time it starts a command's
+ * handler. yargs keeps that text for a `showHelp()` called after the handler has started; this CLI never
+ * makes one (usage errors throw from `.fail()` before any handler runs, `--help` runs no handler), so
+ * the render was ~10 ms of CPU in every `plan` and `apply` for text nobody reads. Help and usage-error
+ * output are unchanged: `--help` renders its text as before. yargs (18) exposes the hook only through
+ * its internal methods; without them this does nothing.
+ */
+function skipHelpCacheOnCommandRun(parser: Argv): void {
+  type Internal = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as unknown as Internal).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** Parses the command line, runs the command, prints its outcome and returns the exit code. */
 export async function main(argv: string[], term: Terminal = processTerminal): Promise<number> {
   const secrets = knownSecrets(argv);
@@ -123,6 +137,7 @@ export async function main(argv: string[], term: Terminal = processTerminal): Pr
       if (error && error.name !== 'YError') throw error;
       throw new SafeIndexError('usage', message ?? error?.message ?? 'invalid command line');
     });
+  skipHelpCacheOnCommandRun(parser);
   for (const entry of commandTable) {
     // yargs calls the builder of the chosen command only: its module is imported there, no other
     parser.command(
