@@ -61,7 +61,9 @@ async function readUtf8(file: string): Promise<string> {
 export async function loadPlanFile(file: string): Promise<ParsedFile> {
   const text = await readUtf8(file);
   const { value, map } = parseYamlSource(file, text, 'plan_yaml');
-  const parsed = planFileSchema.safeParse(value);
+  // jitless: zod otherwise compiles a fast path (new Function) for each object schema on its first parse,
+  // which costs more than the one parse a plan file gets; the checks and the issues are the same
+  const parsed = planFileSchema.safeParse(value, { jitless: true });
   if (!parsed.success) {
     throw new PlanError(
       problemsFromZod(parsed.error, map, file, { unknownKey: 'plan_unknown_key', invalidValue: 'plan_invalid_value' }),

@@ -11,70 +11,79 @@ import { sha256, stableJson } from './stable-json.js';
 /** The `format` value that marks a saved plan (a file is recognised by it, not by its name). */
 export const savedPlanFormat = 'safe-index-plan/1';
 
-const verifySchema = z.strictObject({
-  name: z.string(),
-  sql: z.string(),
-  expect: z.literal('uses_index').optional(),
-});
+/**
+ * The zod schema of a saved plan document, built on first use: only `apply FILE` and `show` parse a
+ * saved plan, and `plan` and `apply` of plan files load this module without needing its schema.
+ */
+function buildSavedPlanSchema() {
+  const verifySchema = z.strictObject({
+    name: z.string(),
+    sql: z.string(),
+    expect: z.literal('uses_index').optional(),
+  });
 
-/** One saved change: the plan JSON of the change, plus what `apply` needs to run it without the plan files. */
-const savedChangeSchema = z.looseObject({
-  action: z.string(),
-  table: z.string(),
-  schema: z.string(),
-  index: z.string(),
-  sql: z.array(z.string()),
-  rollback: z.array(z.string()),
-  online: z.boolean(),
-  warnings: z.array(z.string()),
-  reversible: z.boolean(),
-  lock_impact: z.string(),
-  reason: z.string().optional(),
-  online_reason: z.string().optional(),
-  purpose: z.string().optional(),
-  /** The plan entry's `state`. */
-  state: z.string(),
-  /** Per-statement undo of a multi-statement change. */
-  undo: z.array(z.array(z.string())).optional(),
-  /** The entry's verify queries (timed before and after, as a normal apply does). */
-  verify: z.array(verifySchema),
-});
+  /** One saved change: the plan JSON of the change, plus what `apply` needs to run it without the plan files. */
+  const savedChangeSchema = z.looseObject({
+    action: z.string(),
+    table: z.string(),
+    schema: z.string(),
+    index: z.string(),
+    sql: z.array(z.string()),
+    rollback: z.array(z.string()),
+    online: z.boolean(),
+    warnings: z.array(z.string()),
+    reversible: z.boolean(),
+    lock_impact: z.string(),
+    reason: z.string().optional(),
+    online_reason: z.string().optional(),
+    purpose: z.string().optional(),
+    /** The plan entry's `state`. */
+    state: z.string(),
+    /** Per-statement undo of a multi-statement change. */
+    undo: z.array(z.array(z.string())).optional(),
+    /** The entry's verify queries (timed before and after, as a normal apply does). */
+    verify: z.array(verifySchema),
+  });
 
-const savedPlanSchema = z.strictObject({
-  format: z.literal(savedPlanFormat),
-  tool_version: z.string(),
-  created_at: z.iso.datetime({ offset: true }),
-  target: z.strictObject({
-    dialect: z.enum(['postgres', 'mysql']),
-    flavor: z.string(),
-    server_version: z.string(),
-    host: z.string(),
-    database: z.string(),
-  }),
-  plan_files: z.array(z.strictObject({ path: z.string(), sha256: z.string() })),
-  settings: z.strictObject({
-    lock_timeout_ms: z.number(),
-    max_retries: z.number(),
-    explain_runs: z.number(),
-    max_regression: z.number(),
-    snapshot_wait_ms: z.number().optional(),
-    max_replica_lag_ms: z.number().optional(),
-  }),
-  fingerprints: z.array(
-    z.strictObject({ schema: z.string(), table: z.string(), indexes: z.array(z.string()), sha256: z.string() }),
-  ),
-  changes: z.array(savedChangeSchema),
-  hash: z.string(),
-});
+  return z.strictObject({
+    format: z.literal(savedPlanFormat),
+    tool_version: z.string(),
+    created_at: z.iso.datetime({ offset: true }),
+    target: z.strictObject({
+      dialect: z.enum(['postgres', 'mysql']),
+      flavor: z.string(),
+      server_version: z.string(),
+      host: z.string(),
+      database: z.string(),
+    }),
+    plan_files: z.array(z.strictObject({ path: z.string(), sha256: z.string() })),
+    settings: z.strictObject({
+      lock_timeout_ms: z.number(),
+      max_retries: z.number(),
+      explain_runs: z.number(),
+      max_regression: z.number(),
+      snapshot_wait_ms: z.number().optional(),
+      max_replica_lag_ms: z.number().optional(),
+    }),
+    fingerprints: z.array(
+      z.strictObject({ schema: z.string(), table: z.string(), indexes: z.array(z.string()), sha256: z.string() }),
+    ),
+    changes: z.array(savedChangeSchema),
+    hash: z.string(),
+  });
+}
 
 /** A saved plan (`plan --out`): what was reviewed, where, and the live state it was computed from. */
-export type SavedPlan = z.infer<typeof savedPlanSchema>;
+export type SavedPlan = z.infer<ReturnType<typeof buildSavedPlanSchema>>;
 
 /** One change of a saved plan. */
 export type SavedChange = SavedPlan['changes'][number];
 
+let savedPlanSchema: ReturnType<typeof buildSavedPlanSchema> | undefined;
+
 /** The zod schema of a saved plan document. */
 export function savedPlanDocumentSchema() {
+  savedPlanSchema ??= buildSavedPlanSchema();
   return savedPlanSchema;
 }
 
@@ -160,7 +169,7 @@ export function renderSavedPlan(plan: SavedPlan): string {
 
 /** Parses a saved plan document (already known to carry the saved-plan format); problems as text. */
 export function parseSavedPlan(value: unknown): { plan: SavedPlan } | { problems: string[] } {
-  const parsed = savedPlanSchema.safeParse(value);
+  const parsed = savedPlanDocumentSchema().safeParse(value, { jitless: true });
   if (parsed.success) return { plan: parsed.data };
   return {
     problems: parsed.error.issues.map(
