@@ -23,16 +23,30 @@ export const primarySql = `select s.pid, s.application_name, host(s.client_addr)
   from pg_stat_replication s join pg_stat_activity a on a.pid = s.pid
   where a.datname is null`;
 
-/** The primary's WAL position alone (when it has no WAL sender, `primarySql` returns no row). */
-export const currentLsnSql = `select case when pg_is_in_recovery() then null else pg_current_wal_lsn()::text end as current_lsn`;
+/**
+ * The primary's WAL position alone (when it has no WAL sender, `primarySql` returns no row), and the login
+ * reading it, as an identifier (for the GRANT a login without pg_monitor needs).
+ */
+export const currentLsnSql = `select case when pg_is_in_recovery() then null else pg_current_wal_lsn()::text end as current_lsn,
+    quote_ident(current_user) as login`;
+
+/**
+ * Why a login sees `what` as NULLs: `pg_stat_replication` and `pg_stat_wal_receiver` show their details
+ * only to superusers and members of `pg_read_all_stats` (which `pg_monitor` includes); others get the pid alone.
+ */
+export function monitorGrantMissing(what: string, login: string | null): string {
+  const who = login ?? '<the login>';
+  return `${what} not readable: login ${who} is not a member of pg_monitor (or pg_read_all_stats), so the server shows them as NULL; run GRANT pg_monitor TO ${who}`;
+}
 
 /** What a standby says of itself: in recovery, replay paused, positions, its WAL receiver, the name it streams under. */
 export const standbySql = `select pg_is_in_recovery() as in_recovery,
     case when pg_is_in_recovery() then pg_is_wal_replay_paused() end as paused,
     pg_last_wal_receive_lsn()::text as receive_lsn, pg_last_wal_replay_lsn()::text as replay_lsn,
+    (select pid from pg_stat_wal_receiver limit 1) as receiver_pid,
     (select status from pg_stat_wal_receiver limit 1) as receiver_status,
     (select conninfo from pg_stat_wal_receiver limit 1) as receiver_conninfo,
-    current_setting('cluster_name') as cluster_name`;
+    current_setting('cluster_name') as cluster_name, quote_ident(current_user) as login`;
 
 /** A WAL sender on the primary, as read. */
 export interface WalSender {
@@ -68,6 +82,10 @@ export interface StandbySelf {
   receiveLsn: bigint | null;
   replayLsn: bigint | null;
   receiverStatus: string | null;
+  /** False when a WAL receiver runs but its details (status, conninfo) are NULL to this login (no pg_monitor). */
+  receiverReadable: boolean;
+  /** The login that read it, as an identifier. */
+  login: string | null;
   /** The application name its WAL receiver uses on the primary (conninfo, else cluster_name, else walreceiver). */
   applicationName: string;
 }
@@ -83,6 +101,8 @@ export function standbySelfOf(row: Row): StandbySelf {
     replayLsn: parseLsn(row.replay_lsn as string | null),
     receiverStatus:
       row.receiver_status === null || row.receiver_status === undefined ? null : String(row.receiver_status),
+    receiverReadable: row.receiver_pid === null || row.receiver_pid === undefined || row.receiver_status != null,
+    login: row.login === null || row.login === undefined ? null : String(row.login),
     applicationName: fromConninfo || cluster || 'walreceiver',
   };
 }

@@ -8,6 +8,7 @@ import { unreachable, unreadable, wrongDialect } from '../shared/replica-status.
 import {
   currentLsnSql,
   formatLsn,
+  monitorGrantMissing,
   parseLsn,
   primarySql,
   type StandbySelf,
@@ -63,6 +64,8 @@ class PostgresReplicaReader implements ReplicaReader {
   private readonly seen = new Set<string>();
   /** The application name each standby given by URL streams under (kept while it cannot be read). */
   private readonly streamsAs = new Map<string, string>();
+  /** The login the primary is read as (for the GRANT a login without pg_monitor needs). */
+  private login: string | null = null;
 
   constructor(private readonly access: ReplicaAccess) {}
 
@@ -80,6 +83,7 @@ class PostgresReplicaReader implements ReplicaReader {
     try {
       const [lsn] = await this.access.queryPrimary(currentLsnSql, budgetMs);
       primaryLsn = parseLsn(lsn?.current_lsn as string | null);
+      if (typeof lsn?.login === 'string') this.login = lsn.login;
       const rows = await this.access.queryPrimary(primarySql, budgetMs);
       senders = rows.map(walSenderOf);
     } catch (error) {
@@ -193,6 +197,18 @@ class PostgresReplicaReader implements ReplicaReader {
         reason: 'WAL replay paused (pg_is_wal_replay_paused())',
       };
     }
+    if (!self.receiverReadable) {
+      return {
+        target,
+        lagMs: null,
+        state: 'unreadable',
+        running: false,
+        reason: monitorGrantMissing(
+          "the standby's WAL receiver (status, conninfo of pg_stat_wal_receiver)",
+          self.login,
+        ),
+      };
+    }
     if (self.receiverStatus !== 'streaming') {
       return {
         target,
@@ -222,7 +238,10 @@ class PostgresReplicaReader implements ReplicaReader {
         lagMs: null,
         state: 'unreadable',
         running: false,
-        reason: 'WAL sender details not readable (grant pg_monitor or pg_read_all_stats)',
+        reason: monitorGrantMissing(
+          "the primary's WAL sender for it (state, replay_lsn, replay_lag, client_addr of pg_stat_replication)",
+          this.login,
+        ),
       };
     }
     const lagMs = this.lag(target, sender.replayLsn, primaryLsn, sender.replayLagMs, now);

@@ -152,6 +152,81 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
     expect(Number(onStandby!.n)).toBe(1);
   });
 
+  it('a login without pg_monitor: apply fails naming what it could not read and GRANT pg_monitor TO it; granted, it applies', async () => {
+    // the login owns its own database (so its table and the tool's tables), and is neither superuser nor in pg_monitor
+    const login = `si_nomon_${randomBytes(4).toString('hex')}`;
+    const database = `${name}_nomon`;
+    const admin = await openDatabase(targetFromUrl(postgresPair.primaryUrl));
+    try {
+      await admin.query(`create role ${login} login`);
+      await admin.query(`create database ${database} owner ${login}`);
+      const asLogin = (url: string) => {
+        const at = new URL(inDatabase(url, database));
+        at.username = login;
+        return at.toString();
+      };
+      const owned = await openDatabase(targetFromUrl(asLogin(postgresPair.primaryUrl)));
+      try {
+        await owned.query('create table orders (id int primary key, customer int)');
+      } finally {
+        await owned.close();
+      }
+      await caughtUp(); // the role and the database reach the standby through the WAL
+      const file = await writePlan(
+        'indexes:\n  - name: idx_orders_customer\n    table: orders\n    columns: [customer]\n',
+      );
+      const run = (wait: string, ...extra: string[]) =>
+        runCli([
+          'apply',
+          file,
+          '--url',
+          asLogin(postgresPair.primaryUrl),
+          '--yes',
+          '--rollback-dir',
+          dir,
+          '--format',
+          'json',
+          '--replica-wait',
+          wait,
+          ...extra,
+        ]);
+      const grant = `GRANT pg_monitor TO ${login}`;
+
+      // found on the primary: pg_stat_replication shows this login the WAL sender's pid and name, the rest NULL
+      const found = await run('1s');
+      expect(found.exitCode, found.stderr).toBe(1);
+      const foundDoc = JSON.parse(found.stdout) as ApplyDoc;
+      expect(foundDoc.errors.map((e) => e.code)).toEqual(['replica_lag']);
+      expect(foundDoc.errors[0]!.message).toContain('si_standby@');
+      expect(foundDoc.errors[0]!.message).toContain(
+        'state, replay_lsn, replay_lag, client_addr of pg_stat_replication',
+      );
+      expect(foundDoc.errors[0]!.message).toContain(grant);
+      expect(foundDoc.changes.map((c) => c.status)).toEqual(['not_run']);
+
+      // given by URL: the standby's pg_stat_wal_receiver hides its status from this login (not "not running")
+      const standbyAsLogin = asLogin(postgresPair.replicaUrl);
+      const given = await run('1s', '--replica', standbyAsLogin);
+      expect(given.exitCode, given.stderr).toBe(1);
+      const givenDoc = JSON.parse(given.stdout) as ApplyDoc;
+      expect(givenDoc.errors.map((e) => e.code)).toEqual(['replica_lag']);
+      expect(givenDoc.errors[0]!.message).toContain(standbyAsLogin);
+      expect(givenDoc.errors[0]!.message).toContain('status, conninfo of pg_stat_wal_receiver');
+      expect(givenDoc.errors[0]!.message).toContain(grant);
+      expect(givenDoc.errors[0]!.message).not.toContain('WAL receiver not running');
+
+      // the grant the message names is the one that was missing
+      await admin.query(grant);
+      const granted = await run('1m', '--replica', standbyAsLogin);
+      expect(granted.exitCode, granted.stdout).toBe(0);
+      expect((JSON.parse(granted.stdout) as ApplyDoc).status).toBe('applied');
+    } finally {
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.query(`drop role if exists ${login}`);
+      await admin.close();
+    }
+  });
+
   it('a standby found only on the primary whose replay stands still keeps the next step from starting', async () => {
     const file = await writePlan('indexes:\n  - name: idx_items_b\n    table: items\n    columns: [b]\n');
     await standby.query('select pg_wal_replay_pause()');

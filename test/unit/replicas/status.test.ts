@@ -150,6 +150,14 @@ describe('PostgreSQL standby readings', () => {
     ).toBe('si_standby');
     expect(standbySelfOf({ ...base, receiver_conninfo: null, cluster_name: '' }).applicationName).toBe('walreceiver');
   });
+
+  it('tells a WAL receiver hidden from the login (pid, no status) from one that does not run (no row)', () => {
+    const base = { in_recovery: true, paused: false, receive_lsn: null, replay_lsn: '0/1', cluster_name: 's' };
+    const hidden = standbySelfOf({ ...base, receiver_pid: 42, receiver_status: null, login: 'ci' });
+    expect(hidden).toMatchObject({ receiverReadable: false, receiverStatus: null, login: 'ci' });
+    expect(standbySelfOf({ ...base, receiver_pid: null, receiver_status: null }).receiverReadable).toBe(true);
+    expect(standbySelfOf({ ...base, receiver_pid: 42, receiver_status: 'streaming' }).receiverReadable).toBe(true);
+  });
 });
 
 describe('lag display', () => {
