@@ -83,6 +83,11 @@ async function onMonitor<T>(context: StatementContext, work: (monitor: Session) 
   }
 }
 
+/** The sessions holding a snapshot or a lock on `table` now (the tool's own left out), read on the monitor. */
+function lookForBlockers(context: StatementContext, table: TableRef): Promise<Blocker[]> {
+  return onMonitor(context, (monitor) => context.executor.blockers(monitor, [table], context.ownConnections()));
+}
+
 /** How long one step may wait for the sessions it must outlive, by policy. */
 function blockersBudgetMs(settings: ExecutionSettings): number {
   return settings.blockers === 'abort'
@@ -146,12 +151,11 @@ async function waitForSnapshotHolders(
   deadline: number,
   attempts: number,
   index: number,
+  firstLook: Promise<Blocker[]>,
 ): Promise<void> {
   let lastReport = 0;
-  for (;;) {
-    const all = await onMonitor(context, (monitor) =>
-      context.executor.blockers(monitor, [table], context.ownConnections()),
-    );
+  for (let look = firstLook; ; look = lookForBlockers(context, table)) {
+    const all = await look;
     const holders = all.filter((blocker) => blocker.kind === 'snapshot');
     if (holders.length === 0) return;
     const now = Date.now();
@@ -250,13 +254,21 @@ export async function runStatements(
   let attempts = 0;
   for (const [index, sql] of statements.entries()) {
     for (let attempt = 0; ; attempt += 1) {
-      await requireRunLock(context, label, attempts, index);
+      // the checks before a statement go side by side, each on its own connection: the run lock (its
+      // session) with the first look for snapshot holders (the monitor); then the INVALID indexes there
+      // are now (the monitor) with the DDL connection's check. A lost run lock still fails first.
+      const lockCheck = requireRunLock(context, label, attempts, index);
       if (executor.waitsForSnapshots(sql)) {
-        await waitForSnapshotHolders(context, table, label, blockersDeadline, attempts, index);
-      }
+        const firstLook = lookForBlockers(context, table);
+        firstLook.catch(() => {}); // awaited below, after the run lock's verdict
+        await lockCheck;
+        await waitForSnapshotHolders(context, table, label, blockersDeadline, attempts, index, firstLook);
+      } else await lockCheck;
       attempts += 1;
-      const invalidBefore = await onMonitor(context, (monitor) => executor.invalidIndexes(monitor, table));
-      await context.ensureDdl();
+      const [invalidBefore] = await Promise.all([
+        onMonitor(context, (monitor) => executor.invalidIndexes(monitor, table)),
+        context.ensureDdl(),
+      ]);
       const watch = watchStatement(context, label, { blockersDeadline });
       try {
         await context.ddl.query(sql);
