@@ -128,35 +128,65 @@ function countersOf(live: LiveSchema, reading: UsageReading): IndexCounter[] {
   return all;
 }
 
-/**
- * Reads index usage of the live tables on the primary and each replica, judges every index over the
- * window from the stored snapshots and this reading, and stores the reading when asked.
- */
-export async function collectUsage(db: Database, live: LiveSchema, options: UsageOptions): Promise<UsageReport> {
-  const tables = [...live.tables.values()].map((table) => ({ schema: table.schema, name: table.name }));
+const tablesOf = (live: LiveSchema) =>
+  [...live.tables.values()].map((table) => ({ schema: table.schema, name: table.name }));
+
+/** The usage counters of every index of the live tables, read on the primary and each replica. */
+async function readSources(
+  db: Database,
+  live: LiveSchema,
+  replicas: readonly string[],
+): Promise<{ readings: SourceReading[]; counters: Map<string, IndexCounter[]> }> {
+  const tables = tablesOf(live);
   const readings: SourceReading[] = [];
   try {
     readings.push({ target: db.target.display, reading: await readSource(db, db, tables), error: null });
   } catch (error) {
     readings.push({ target: db.target.display, reading: null, error: (error as Error).message });
   }
-  for (const url of options.replicas) readings.push(await readReplica(url, db, tables));
-
+  for (const url of replicas) readings.push(await readReplica(url, db, tables));
   const counters = new Map<string, IndexCounter[]>();
   for (const { target, reading } of readings) {
     if (reading && !reading.unavailable) counters.set(target, countersOf(live, reading));
   }
+  return { readings, counters };
+}
+
+/** Stores each source's reading as a snapshot. */
+async function recordReadings(
+  db: Database,
+  readings: readonly SourceReading[],
+  counters: ReadonlyMap<string, IndexCounter[]>,
+): Promise<void> {
+  for (const { target, reading } of readings) {
+    if (reading) await recordSnapshot(db, target, reading, counters.get(target) ?? []);
+  }
+}
+
+/**
+ * Reads index usage of the live tables on the primary and each replica and stores it as snapshots,
+ * without judging it: what an apply that retires no index records (no stored history or foreign key
+ * is read).
+ */
+export async function recordUsage(db: Database, live: LiveSchema, replicas: readonly string[]): Promise<void> {
+  const { readings, counters } = await readSources(db, live, replicas);
+  await recordReadings(db, readings, counters);
+}
+
+/**
+ * Reads index usage of the live tables on the primary and each replica, judges every index over the
+ * window from the stored snapshots and this reading, and stores the reading when asked.
+ */
+export async function collectUsage(db: Database, live: LiveSchema, options: UsageOptions): Promise<UsageReport> {
+  const tables = tablesOf(live);
+  const { readings, counters } = await readSources(db, live, options.replicas);
   const now = readings.find((r) => r.reading)?.reading?.readAt ?? new Date();
   const history = await readSnapshots(
     db,
     readings.map((r) => r.target),
     new Date(now.getTime() - options.windowMs),
   );
-  if (options.record) {
-    for (const { target, reading } of readings) {
-      if (reading) await recordSnapshot(db, target, reading, counters.get(target) ?? []);
-    }
-  }
+  if (options.record) await recordReadings(db, readings, counters);
   const usageDialect = dialectOf(db).usage;
   const foreignKeys = await usageDialect.foreignKeys(db, tables);
   const resets = new Map<string, Set<string>>(readings.map((r) => [r.target, new Set<string>()]));

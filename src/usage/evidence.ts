@@ -4,7 +4,7 @@ import { SafeIndexError } from '../errors.js';
 import { retiringActions } from '../model/change.js';
 import { findTable, type LiveSchema, tableKey } from '../model/schema.js';
 import type { PlanReport, ReportStep } from '../planner/types.js';
-import { collectUsage, type IndexUsage } from './collect.js';
+import { collectUsage, type IndexUsage, recordUsage } from './collect.js';
 import type { UsageVerdict } from './types.js';
 import { formatDuration } from './verdict.js';
 
@@ -88,7 +88,11 @@ async function planTables(db: Database, report: PlanReport): Promise<LiveSchema>
  */
 export async function attachUsage(db: Database, report: PlanReport, options: UsageEvidenceOptions): Promise<void> {
   const retiring = report.changes.filter(isRetiring);
-  if (retiring.length === 0 && !options.record) return;
+  if (retiring.length === 0) {
+    // nothing to judge: only the snapshot is stored (when asked)
+    if (options.record) await recordUsage(db, await planTables(db, report), options.replicas);
+    return;
+  }
   const collected = await collectUsage(db, await planTables(db, report), { ...options, managed: new Set() });
   const window = formatDuration(options.windowMs);
   for (const step of retiring) {
