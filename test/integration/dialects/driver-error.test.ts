@@ -3,6 +3,7 @@ import { dialectOf } from '../../../src/dialects/index.js';
 import { driverError } from '../../../src/dialects/shared/driver-error.js';
 import { errorCodeOf } from '../../../src/errors.js';
 import { createTestDatabase, type TestDatabase, testServers } from '../../support/databases.js';
+import { waitForRow } from '../../support/sessions.js';
 
 /** The error a promise rejects with (fails the test when it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -47,21 +48,26 @@ describe.each(testServers())('driver errors as both drivers throw them: $label',
     try {
       const killer = await t.db.session('plan');
       try {
+        // long enough to be still running whenever the kill comes
         const running = rejection(
-          victim.query(server.dialect === 'postgres' ? 'select pg_sleep(30)' : 'select sleep(30)'),
+          victim.query(server.dialect === 'postgres' ? 'select pg_sleep(300)' : 'select sleep(300)'),
         );
-        // the victim's statement is on the server before it is killed
-        for (let i = 0; i < 100; i += 1) {
-          const rows =
-            server.dialect === 'postgres'
-              ? await killer.query("select 1 from pg_stat_activity where pid = ? and state = 'active'", [victim.id])
-              : await killer.query("select 1 from information_schema.processlist where id = ? and command = 'Query'", [
-                  victim.id,
-                ]);
-          if (rows.length > 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        // the victim's statement is on the server before it is killed: watched for up to a minute or more (a
+        // busy machine is slow to send it), failing the test if it never shows. The kill comes either way,
+        // so a failure does not leave the statement running
+        const shown = await waitForRow(
+          t,
+          server.dialect === 'postgres'
+            ? `select 1 from pg_stat_activity where pid = ${victim.id} and state = 'active'`
+            : `select 1 from information_schema.processlist where id = ${victim.id} and command = 'Query'`,
+          `the victim's sleep (session ${victim.id}) never showed as running on the server`,
+          600,
+        ).then(
+          () => null,
+          (error: unknown) => error,
+        );
         await killer.query(server.dialect === 'postgres' ? 'select pg_terminate_backend(?)' : 'kill ?', [victim.id]);
+        if (shown) throw shown;
         const error = await running;
         const classified = dialectOf(t.db).executor.classify(error);
         expect(classified.kind).toBe('connection_lost');
