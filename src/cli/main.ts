@@ -99,12 +99,14 @@ function describeError(error: unknown, wantJson: boolean): { text: string; exitC
  * makes one (usage errors throw from `.fail()` before any handler runs, `--help` runs no handler), so
  * the render was ~10 ms of CPU in every `plan` and `apply` for text nobody reads. Help and usage-error
  * output are unchanged: `--help` renders its text as before. yargs (18) exposes the hook only through
- * its internal methods; without them this does nothing.
+ * its internal methods; returns false (and changes nothing) where they are missing.
  */
-function skipHelpCacheOnCommandRun(parser: Argv): void {
+export function skipHelpCacheOnCommandRun(parser: Argv): boolean {
   type Internal = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
   const usage = (parser as unknown as Internal).getInternalMethods?.().getUsageInstance?.();
-  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  if (typeof usage?.cacheHelpMessage !== 'function') return false;
+  usage.cacheHelpMessage = () => {};
+  return true;
 }
 
 /** Parses the command line, runs the command, prints its outcome and returns the exit code. */

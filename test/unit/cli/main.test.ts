@@ -1,8 +1,39 @@
 import { describe, expect, it } from 'vitest';
+import yargs, { type Argv } from 'yargs';
+import { skipHelpCacheOnCommandRun } from '../../../src/cli/main.js';
 import { runCli } from '../../support/cli.js';
 import { writePlan } from '../../support/plans.js';
 
+/** Whether yargs rendered and kept a help text while running the command `go` (its internal usage state). */
+async function helpCachedByCommandRun(hook: (parser: Argv) => boolean): Promise<{ hooked: boolean; cached: boolean }> {
+  let ran = false;
+  const parser = yargs(['go'])
+    .command(
+      'go',
+      'a command',
+      (y) => y.option('flag', { type: 'string', describe: 'a flag' }),
+      () => {
+        ran = true;
+      },
+    )
+    .help()
+    .exitProcess(false);
+  const hooked = hook(parser);
+  await parser.parseAsync();
+  expect(ran).toBe(true);
+  type Internal = { getInternalMethods(): { getUsageInstance(): { hasCachedHelpMessage(): boolean } } };
+  return {
+    hooked,
+    cached: (parser as unknown as Internal).getInternalMethods().getUsageInstance().hasCachedHelpMessage(),
+  };
+}
+
 describe('cli/main', () => {
+  it('keeps yargs from rendering the whole help text when it runs a command (the hook still exists in this yargs)', async () => {
+    expect(await helpCachedByCommandRun(() => false)).toEqual({ hooked: false, cached: true });
+    expect(await helpCachedByCommandRun(skipHelpCacheOnCommandRun)).toEqual({ hooked: true, cached: false });
+  });
+
   it('refuses an unknown flag before running the command', async () => {
     const result = await runCli(['apply', '--bogus-flag', '--url', 'postgres://u@127.0.0.1:1/x']);
     expect(result.exitCode).toBe(1);
