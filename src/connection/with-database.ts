@@ -1,4 +1,5 @@
 import { dialectOf } from '../dialects/index.js';
+import { targetRulesOf } from '../dialects/target-rules.js';
 import type { Dialect } from '../dialects/types.js';
 import { SafeIndexError } from '../errors.js';
 import { defaultSettings } from '../plan-file/types.js';
@@ -17,19 +18,21 @@ export async function withDatabase<T>(
   beforeConnect?: (target: Target) => Promise<void>,
 ): Promise<T> {
   const target = await resolveTarget(options);
-  if (target.dialect === 'mysql' && namesNoDatabase(target)) throw noDatabase(target);
+  const required = targetRulesOf(target.dialect).databaseRequired;
+  if (required && namesNoDatabase(target)) throw noDatabase(target, required);
   await beforeConnect?.(target);
   const db = await openDatabase(target, { lockTimeoutMs: options.lockTimeoutMs ?? defaultSettings.lockTimeoutMs });
   try {
     // a knexfile's connection function, or a URL parameter, may still leave the session without one
-    if (db.server.dialect === 'mysql' && !db.server.database) throw noDatabase(target);
+    const stillRequired = targetRulesOf(db.server.dialect).databaseRequired;
+    if (stillRequired && !db.server.database) throw noDatabase(target, stillRequired);
     return await work(db, dialectOf(db));
   } finally {
     await db.close();
   }
 }
 
-/** Whether a MySQL/MariaDB target's settings leave out the database (a URL with no path, a knexfile without `database`). */
+/** Whether a target's settings leave out the database (a URL with no path, a knexfile without `database`). */
 function namesNoDatabase(target: Target): boolean {
   const connection = target.knexConfig.connection;
   if (!connection || typeof connection !== 'object') return false; // a function: known once connected
@@ -38,12 +41,12 @@ function namesNoDatabase(target: Target): boolean {
 }
 
 /**
- * Every MySQL/MariaDB command works in one database (its tables, the state tables, the run lock): a
- * target without one is refused before anything runs, not half way with "No database selected".
+ * A target whose dialect needs a database (`required`: why, with an example) and that names none is
+ * refused before anything runs, not half way with "No database selected".
  */
-function noDatabase(target: Target): SafeIndexError {
+function noDatabase(target: Target, required: string): SafeIndexError {
   return new SafeIndexError(
     'no_database',
-    `${target.display} names no database: MySQL/MariaDB targets need one, e.g. mysql://user@host:3306/app (or \`database\` in the knexfile's connection)`,
+    `${target.display} names no database: ${required} (or \`database\` in the knexfile's connection)`,
   );
 }

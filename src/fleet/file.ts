@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { targetFromUrl } from '../connection/target.js';
+import { targetRulesOf } from '../dialects/target-rules.js';
 import { type ErrorCode, PlanError, type PlanProblem, type SourcePosition } from '../errors.js';
 import { decodeUtf8, parseYamlSource, problemsFromZod, type SourceMap } from '../plan-file/yaml-source.js';
 
@@ -68,7 +69,7 @@ function databaseKey(url: string): string {
   const settings = target.knexConfig.connection as Record<string, unknown>;
   const rawHost = String(settings.socketPath ?? settings.host ?? '').toLowerCase();
   const host = ['localhost', '127.0.0.1', '::1', '[::1]', ''].includes(rawHost) ? 'loopback' : rawHost;
-  const database = String(settings.database ?? (target.dialect === 'postgres' ? settings.user : '') ?? '');
+  const database = String(settings.database ?? targetRulesOf(target.dialect).defaultDatabase(settings.user));
   return `${target.dialect}://${host}:${settings.socketPath ? '' : String(settings.port)}/${database}`;
 }
 
