@@ -130,10 +130,26 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
    * Statements go to the driver: without bindings exactly as written (no `?` is rewritten, even inside
    * a string literal such as `WHERE note = 'why?'`), with bindings through the driver's placeholders.
    */
+  // statements sent and not answered yet, per connection: a connection with none is closed without
+  // waiting for the server to end its session (see CloseOptions)
+  const pending = new Map<unknown, number>();
+  const track = async <T>(connection: unknown, work: () => Promise<T>): Promise<T> => {
+    pending.set(connection, (pending.get(connection) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (pending.get(connection) ?? 1) - 1;
+      if (left > 0) pending.set(connection, left);
+      else pending.delete(connection);
+    }
+  };
   const send = async (connection: unknown, sql: string, bindings?: readonly unknown[]): Promise<Row[]> => {
     count += 1;
-    if (!bindings || bindings.length === 0) return driver.queryDirect(connection, sql);
-    return driver.queryBound(connection, sql, bindings);
+    return track(connection, () =>
+      !bindings || bindings.length === 0
+        ? driver.queryDirect(connection, sql)
+        : driver.queryBound(connection, sql, bindings),
+    );
   };
   const run = async <T extends Row = Row>(sql: string, bindings?: readonly unknown[]): Promise<T[]> => {
     const { connection, release } = await pool.acquire();
@@ -147,7 +163,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     const { connection, release } = await pool.acquire();
     try {
       count += 1;
-      return await driver.insertReturningId(connection, sql, bindings);
+      return await track(connection, () => driver.insertReturningId(connection, sql, bindings));
     } finally {
       release();
     }
@@ -167,7 +183,9 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
   };
   const close = async () => {
     if (knexLoading) await (await knexLoading).destroy();
-    await pool.end();
+    // every pooled statement of the tool is awaited before it closes the database: settled unless one
+    // is still out (a caller that gave up on it)
+    await pool.end({ settled: pending.size === 0 });
   };
   let server: ServerInfo;
   try {
@@ -199,7 +217,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       identify,
       id: Number(idRow?.id),
       release: async () => {
-        await closeConnection().catch(() => {});
+        await closeConnection({ settled: !pending.has(connection) }).catch(() => {});
       },
     };
   };

@@ -38,10 +38,20 @@ export interface ServerInfo {
 
 type RunQuery = <T extends Row = Row>(sql: string) => Promise<T[]>;
 
+/**
+ * How a connection or pool is closed: `settled` when nothing runs on it (every statement sent on it has
+ * answered). A settled close says goodbye and returns without waiting for the server to end the
+ * session (a PostgreSQL backend takes milliseconds to exit: statistics, shared memory); otherwise it
+ * waits until the server has ended it, so a statement that may still run there has stopped.
+ */
+export interface CloseOptions {
+  settled?: boolean;
+}
+
 /** A connection straight from the driver (outside any pool), and how to close it. */
 export interface DriverConnection {
   connection: unknown;
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /** A pool of the driver's own (given to knex as its `connectionPool`, and used directly for unbound statements). */
@@ -50,7 +60,7 @@ export interface DriverPool {
   readonly native: unknown;
   /** Borrows one connection; `release` gives it back, or closes it when `discard` is true. */
   acquire(): Promise<{ connection: unknown; release(discard?: boolean): void }>;
-  end(): Promise<void>;
+  end(options?: CloseOptions): Promise<void>;
 }
 
 /** Everything the connection layer needs to know about a driver, one entry per dialect. */
@@ -107,6 +117,16 @@ export function parseVersion(text: string): { major: number; minor: number; patc
   return { version, major: Number(major), minor: Number(minor), patch: Number(patch ?? 0) };
 }
 
+/**
+ * PostgreSQL: the Terminate message is written when `end` is called; `ending` settles once the backend
+ * has exited. A settled connection has nothing running there, so only an unsettled one is waited for.
+ */
+function untilEnded(ending: Promise<unknown>, options: CloseOptions = {}): Promise<void> {
+  if (!options.settled) return ending.then(() => {});
+  ending.catch(() => {});
+  return Promise.resolve();
+}
+
 const postgres: Driver = {
   knexClient: 'pg',
   urlScheme: 'postgres',
@@ -159,7 +179,7 @@ const postgres: Driver = {
       await client.end().catch(() => {});
       throw error;
     }
-    return { connection: client, close: () => client.end() };
+    return { connection: client, close: (options) => untilEnded(client.end(), options) };
   },
   async openPool(settings, max, setup) {
     const pg = await loadPg();
@@ -177,7 +197,7 @@ const postgres: Driver = {
         // pg-pool closes a client released with `true` instead of keeping it
         return { connection: client, release: (discard) => client.release(discard === true) };
       },
-      end: () => pool.end(),
+      end: (options) => untilEnded(pool.end(), options),
     };
   },
   async detectServer(run) {
