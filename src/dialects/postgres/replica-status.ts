@@ -69,8 +69,13 @@ export function walSenderOf(row: Row): WalSender {
   };
 }
 
-/** How a discovered standby is named: `<application_name>@<client address>` (the port too when two share that). */
+/**
+ * How a discovered standby is named: `<application_name>@<client address>` (the port too when two share
+ * that); `local` for a Unix-socket connection. A sender whose details the login cannot read (no state, no
+ * address: see `monitorGrantMissing`) is named without an address rather than as a local one.
+ */
 export function senderName(sender: WalSender, withPort: boolean): string {
+  if (!sender.state) return `${sender.applicationName || 'walreceiver'} (address not readable)`;
   const host = sender.clientAddr ?? 'local';
   return `${sender.applicationName || 'walreceiver'}@${host}${withPort && sender.clientPort !== null ? `:${sender.clientPort}` : ''}`;
 }

@@ -136,7 +136,9 @@ class PostgresReplicaReader implements ReplicaReader {
     for (const sender of unclaimed) {
       const target = names.get(sender)!;
       present.add(target);
-      this.seen.add(target);
+      // an unreadable sender's name has no address: once readable (granted meanwhile) it is named anew,
+      // and the old name must not linger as a disconnected standby
+      if (sender.state) this.seen.add(target);
       statuses.push(withPending(this.senderStatus(target, sender, primaryLsn, now), sender.replayLsn, required));
     }
     for (const target of this.seen) {

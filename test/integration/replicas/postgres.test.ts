@@ -197,7 +197,7 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
       expect(found.exitCode, found.stderr).toBe(1);
       const foundDoc = JSON.parse(found.stdout) as ApplyDoc;
       expect(foundDoc.errors.map((e) => e.code)).toEqual(['replica_lag']);
-      expect(foundDoc.errors[0]!.message).toContain('si_standby@');
+      expect(foundDoc.errors[0]!.message).toContain('replica si_standby (address not readable): ');
       expect(foundDoc.errors[0]!.message).toContain(
         'state, replay_lsn, replay_lag, client_addr of pg_stat_replication',
       );

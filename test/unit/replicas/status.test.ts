@@ -131,6 +131,9 @@ describe('PostgreSQL standby readings', () => {
     expect(senderName(sender, false)).toBe('si_standby@10.0.0.5');
     expect(senderName(sender, true)).toBe('si_standby@10.0.0.5:40123');
     expect(senderName({ ...sender, applicationName: '', clientAddr: null }, false)).toBe('walreceiver@local');
+    // a login without pg_monitor sees neither state nor address: not a local standby
+    const hidden = { ...sender, clientAddr: null, clientPort: null, state: '', replayLsn: null, replayLagMs: null };
+    expect(senderName(hidden, false)).toBe('si_standby (address not readable)');
   });
 
   it("finds the application name a standby streams under: conninfo, else cluster_name, else 'walreceiver'", () => {
