@@ -50,6 +50,7 @@ export async function openExecution(
     get monitor() {
       return monitor;
     },
+    lookups: db,
     settings,
     sink,
     ownConnections: () => [ddl.id, monitor.id, ...(lock ? [lock.connectionId] : [])],

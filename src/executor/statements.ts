@@ -4,6 +4,7 @@ import {
   type ClassifiedFailure,
   type DialectExecutor,
   describeBlocker,
+  type Queryable,
 } from '../dialects/executor-types.js';
 import { SafeIndexError } from '../errors.js';
 import type { TableRef } from '../model/schema.js';
@@ -17,8 +18,14 @@ export interface StatementContext {
   executor: DialectExecutor;
   /** Dedicated DDL connection, outside any transaction, with the DDL session settings applied. */
   readonly ddl: Session;
-  /** Second connection for progress, lock-wait and blocker polling. */
+  /** Second connection for progress, lock-wait and blocker polling while a statement runs. */
   readonly monitor: Session;
+  /**
+   * The target's pooled connections, for the catalog reads before a statement (snapshot holders, INVALID
+   * indexes): the plan read the same catalogs there, so a PostgreSQL backend answers from warm caches
+   * where the monitor's new one would first load them.
+   */
+  readonly lookups: Queryable;
   settings: ExecutionSettings;
   sink: ExecutionSink;
   /** Connection ids of the tool's own sessions (never reported as blockers). */
@@ -83,9 +90,19 @@ async function onMonitor<T>(context: StatementContext, work: (monitor: Session) 
   }
 }
 
-/** The sessions holding a snapshot or a lock on `table` now (the tool's own left out), read on the monitor. */
+/** Runs a catalog read before a statement on a pooled connection, once more (on another) if it fails. */
+async function lookup<T>(context: StatementContext, work: (db: Queryable) => Promise<T>): Promise<T> {
+  try {
+    return await work(context.lookups);
+  } catch (error) {
+    context.sink.log(`a catalog read failed (${(error as Error).message}); trying once more`);
+    return work(context.lookups);
+  }
+}
+
+/** The sessions holding a snapshot or a lock on `table` now (the tool's own left out). */
 function lookForBlockers(context: StatementContext, table: TableRef): Promise<Blocker[]> {
-  return onMonitor(context, (monitor) => context.executor.blockers(monitor, [table], context.ownConnections()));
+  return lookup(context, (db) => context.executor.blockers(db, [table], context.ownConnections()));
 }
 
 /** How long one step may wait for the sessions it must outlive, by policy. */
@@ -255,8 +272,8 @@ export async function runStatements(
   for (const [index, sql] of statements.entries()) {
     for (let attempt = 0; ; attempt += 1) {
       // the checks before a statement go side by side, each on its own connection: the run lock (its
-      // session) with the first look for snapshot holders (the monitor); then the INVALID indexes there
-      // are now (the monitor) with the DDL connection's check. A lost run lock still fails first.
+      // session) with the first look for snapshot holders (a pooled one); then the INVALID indexes there
+      // are now (a pooled one) with the DDL connection's check. A lost run lock still fails first.
       const lockCheck = requireRunLock(context, label, attempts, index);
       if (executor.waitsForSnapshots(sql)) {
         const firstLook = lookForBlockers(context, table);
@@ -266,7 +283,7 @@ export async function runStatements(
       } else await lockCheck;
       attempts += 1;
       const [invalidBefore] = await Promise.all([
-        onMonitor(context, (monitor) => executor.invalidIndexes(monitor, table)),
+        lookup(context, (db) => executor.invalidIndexes(db, table)),
         context.ensureDdl(),
       ]);
       const watch = watchStatement(context, label, { blockersDeadline });
