@@ -95,6 +95,7 @@ export const errorCodes = [
   'statement_failed',
   'state_lost',
   'state_newer',
+  'state_locked',
   'replica_lag',
   'verify_expect_unmet',
   'verify_regression',

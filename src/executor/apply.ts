@@ -73,7 +73,7 @@ export async function executeApply(db: Database, options: ApplyOptions): Promise
     opening.catch(() => {});
     let connections: ExecutionConnections | undefined;
     try {
-      await ensureStateTables(db);
+      await ensureStateTables(db, { runLockHeld: true });
       const stale = await markInterruptedRuns(db);
       for (const run of stale) sink.log(`run ${run.id} was interrupted; marked interrupted`);
       if (stale.length > 0) {

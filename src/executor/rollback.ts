@@ -197,7 +197,7 @@ export async function executeRollback(db: Database, options: RollbackOptions): P
     sink.log(`waiting for the run lock: ${holder}`),
   );
   try {
-    await ensureStateTables(db);
+    await ensureStateTables(db, { runLockHeld: true });
     await markInterruptedRuns(db);
     const run = await chooseRun(db, options.runId, options);
     const applied = run ? appliedSteps(await runSteps(db, run.id)) : [];

@@ -88,11 +88,27 @@ function toolLabel(): string {
  * `state_newer`) when a newer safe-index has migrated them: this build would write rows in a shape the
  * newer one may not expect, and knex would stop with "The migration directory is corrupt".
  */
-export async function ensureStateTables(db: Database): Promise<void> {
+export async function ensureStateTables(db: Database, options: { runLockHeld?: boolean } = {}): Promise<void> {
   const version = await readStateVersion(db);
   if (version && version.unknown.length > 0) throw newerStateError(db, version.unknown);
   if (version && version.pending.length === 0) return;
-  await (await db.knex()).migrate.latest({ migrationSource, tableName: migrationsTable });
+  const knex = await db.knex();
+  const config = { migrationSource, tableName: migrationsTable };
+  // Under the run lock no other safe-index run can be migrating: a set knex lock (`_lock.is_locked`) is
+  // then what a run killed while it migrated left behind, and would stop every later one with
+  // "Migration table is already locked". It is freed here; without the run lock it is left alone.
+  if (options.runLockHeld) await knex.migrate.forceFreeMigrationsLock(config);
+  try {
+    await knex.migrate.latest(config);
+  } catch (error) {
+    if (!/already locked/i.test((error as Error).message)) throw error;
+    throw new SafeIndexError(
+      'state_locked',
+      `the safe-index state tables in ${db.server.database} are marked as being created or upgraded (${migrationsTable}_lock), ` +
+        'by a run that is still going or was killed while doing it. Nothing was changed. The next apply or rollback, which takes the run lock, clears a stale mark',
+      { cause: error },
+    );
+  }
 }
 
 /**
