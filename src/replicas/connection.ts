@@ -67,7 +67,8 @@ export async function openReplicaConnection(url: string, timeoutMs: number): Pro
       // a query error that is not the server's answer (socket gone) leaves the connection unusable
       const { fromServer, fatal } = driverError(error);
       if (!fromServer || fatal) kill();
-      throw new ConnectionError(redact((error as Error).message, target.secrets));
+      // the driver's error stays as the cause, so a reader can tell a refused privilege from a lost connection
+      throw new ConnectionError(redact((error as Error).message, target.secrets), error);
     }
   };
   let server: ServerInfo;

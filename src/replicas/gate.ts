@@ -49,7 +49,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The lag gate of a run: before each step (and after the last) it waits until every replica is within
  * `max_replica_lag`, at most `--replica-wait`, showing the lag as progress; a replica whose replication is
- * stopped, broken or paused, or cannot be read, is never within the bound. While a step runs it keeps
+ * stopped, broken or paused, or cannot be read, is never within the bound; one the login lacks the privilege
+ * to read (`needsGrant`) fails the wait at once, since only a grant changes it. While a step runs it keeps
  * reading in the background, so the report has the largest lag each step caused (during the step and
  * the wait after it).
  */
@@ -181,6 +182,17 @@ export class ReplicaGate {
         return undefined;
       }
       const describe = outside.map((s) => `${s.target}: ${outsideReason(s, maxLagMs)}`).join('; ');
+      // a replica the login may not read stays so until someone grants the privilege: the gate cannot pass
+      // by waiting, whichever reading (first or later) finds it and whatever the other replicas do
+      if (outside.some((status) => status.needsGrant)) {
+        return {
+          code: replicaLagCode,
+          message: `replica ${describe}: not within max_replica_lag ${formatLag(maxLagMs)}, and waiting cannot change that (only a grant can), so the gate gave up after ${formatLag(
+            Date.now() - started,
+          )} instead of waiting up to ${formatLag(waitMs)} (--replica-wait) ${what}; nothing more was changed`,
+          ...(step ? { index: step.index, table: step.table } : {}),
+        };
+      }
       if (Date.now() >= deadline) {
         return {
           code: replicaLagCode,

@@ -21,6 +21,12 @@ export interface ReplicaStatus {
    * that replay is well under way, so the lag alone would let the next build start at once.
    */
   pending?: string;
+  /**
+   * Set by the reader when the replica's state cannot be read for lack of a privilege (PostgreSQL: not in
+   * `pg_monitor`; MySQL/MariaDB: `SHOW REPLICA STATUS` refused). Waiting cannot change that, only a grant
+   * can, so the gate fails at once instead of waiting `--replica-wait` (`reason` names the grant).
+   */
+  needsGrant?: true;
 }
 
 /** Within the bound only when replication runs and its lag is known and at most `maxLagMs` (SPEC). */

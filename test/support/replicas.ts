@@ -74,6 +74,25 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
 }
 
 /**
+ * Awaits `work` (a command given a `--replica-wait` of `waitMs`) for at most half of `waitMs`: what it
+ * returned and how long it took, or no result and `ms` = half of `waitMs` when it was still running then (a
+ * gate that waited out `--replica-wait` fails the caller's comparison instead of its test's timeout).
+ */
+export async function withinHalfOf<T>(waitMs: number, work: Promise<T>): Promise<{ result?: T; ms: number }> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const half = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), waitMs / 2);
+  });
+  try {
+    const result = await Promise.race([work, half]);
+    return result === undefined ? { ms: waitMs / 2 } : { result, ms: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * How long the tool says it waited for its replicas, from a `replica_lag` message ("... after waiting 3.2s
  * (--replica-wait) ..."), in seconds; NaN when the message holds no such count (or a wait of a minute or more).
  */

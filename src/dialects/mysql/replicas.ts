@@ -4,6 +4,7 @@ import type { ReplicaConnection } from '../../replicas/connection.js';
 import { withTimeout } from '../../replicas/timeout.js';
 import type { ReplicaStatus, ReplicationPosition } from '../../replicas/types.js';
 import type { RawReplicaConnection, ReplicaAccess, ReplicaDriver, ReplicaReader } from '../replica-types.js';
+import { driverError } from '../shared/driver-error.js';
 import { unreachable, unreadable, wrongDialect } from '../shared/replica-status.js';
 import { binlogStatusSql, mysqlReplicaStatus, replicaStatusSql } from './replica-status.js';
 
@@ -95,9 +96,22 @@ class MysqlReplicaReader implements ReplicaReader {
       const rows = await connection.query(replicaStatusSql(connection.server), budgetMs);
       return { target, ...mysqlReplicaStatus(rows, required) };
     } catch (error) {
-      return unreadable(target, error, 'SHOW REPLICA STATUS needs REPLICATION CLIENT (MariaDB: REPLICA MONITOR)');
+      return unreadable(
+        target,
+        error,
+        'SHOW REPLICA STATUS needs REPLICATION CLIENT (MariaDB: REPLICA MONITOR or SLAVE MONITOR)',
+        privilegeRefused(error),
+      );
     }
   }
+}
+
+/** ER_SPECIFIC_ACCESS_DENIED_ERROR: `Access denied; you need (at least one of) the ... privilege(s)` (MySQL and MariaDB). */
+const specificAccessDenied = 1227;
+
+/** Whether the server refused the statement for lack of a privilege (the driver's error is the cause). */
+function privilegeRefused(error: unknown): boolean {
+  return driverError((error as Error).cause ?? error).errno === specificAccessDenied;
 }
 
 /** MySQL/MariaDB's replica reader for one monitor. */

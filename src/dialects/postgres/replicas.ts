@@ -4,6 +4,7 @@ import type { ReplicaConnection } from '../../replicas/connection.js';
 import { withTimeout } from '../../replicas/timeout.js';
 import type { ReplicaStatus, ReplicationPosition } from '../../replicas/types.js';
 import type { RawReplicaConnection, ReplicaAccess, ReplicaDriver, ReplicaReader } from '../replica-types.js';
+import { driverError } from '../shared/driver-error.js';
 import { unreachable, unreadable, wrongDialect } from '../shared/replica-status.js';
 import {
   currentLsnSql,
@@ -173,7 +174,7 @@ class PostgresReplicaReader implements ReplicaReader {
       const [row] = await connection.query(standbySql, budgetMs);
       return { self: standbySelfOf(row ?? {}) };
     } catch (error) {
-      return { status: unreadable(target, error, 'needs CONNECT on the standby') };
+      return { status: unreadable(target, error, 'needs CONNECT on the standby', privilegeRefused(error)) };
     }
   }
 
@@ -209,6 +210,7 @@ class PostgresReplicaReader implements ReplicaReader {
           "the standby's WAL receiver (status, conninfo of pg_stat_wal_receiver)",
           self.login,
         ),
+        needsGrant: true,
       };
     }
     if (self.receiverStatus !== 'streaming') {
@@ -244,6 +246,7 @@ class PostgresReplicaReader implements ReplicaReader {
           "the primary's WAL sender for it (state, replay_lsn, replay_lag, client_addr of pg_stat_replication)",
           this.login,
         ),
+        needsGrant: true,
       };
     }
     const lagMs = this.lag(target, sender.replayLsn, primaryLsn, sender.replayLagMs, now);
@@ -292,6 +295,11 @@ function withPending(status: ReplicaStatus, replayLsn: bigint | null, required: 
     ...status,
     pending: `replayed up to ${formatLsn(replayLsn)}, the previous step ended at ${required.text}`,
   };
+}
+
+/** SQLSTATE 42501 insufficient_privilege (the driver's error is the cause). */
+function privilegeRefused(error: unknown): boolean {
+  return driverError((error as Error).cause ?? error).sqlState === '42501';
 }
 
 /** PostgreSQL's replica reader for one monitor. */

@@ -12,14 +12,19 @@ export function unreachable(target: string, error: unknown): ReplicaStatus {
   };
 }
 
-/** A replica that answered but whose replication state could not be read (`hint`: the privilege it needs). */
-export function unreadable(target: string, error: unknown, hint: string): ReplicaStatus {
+/**
+ * A replica that answered but whose replication state could not be read (`hint`: the privilege it needs).
+ * `needsGrant`: the server refused for lack of that privilege (not a timeout or a lost connection), so only
+ * a grant changes it.
+ */
+export function unreadable(target: string, error: unknown, hint: string, needsGrant = false): ReplicaStatus {
   return {
     target,
     lagMs: null,
     state: 'unreadable',
     running: false,
     reason: `replication state not readable: ${(error as Error).message} (${hint})`,
+    ...(needsGrant ? { needsGrant: true as const } : {}),
   };
 }
 

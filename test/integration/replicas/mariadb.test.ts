@@ -10,7 +10,14 @@ import { targetFromUrl } from '../../../src/connection/target.js';
 import { applyPlan, runCli } from '../../support/cli.js';
 import { indexNames } from '../../support/indexes.js';
 import { writePlan } from '../../support/plans.js';
-import { inDatabase, mariadbPair, mariadbPairMissing, until, waitedSeconds } from '../../support/replicas.js';
+import {
+  inDatabase,
+  mariadbPair,
+  mariadbPairMissing,
+  until,
+  waitedSeconds,
+  withinHalfOf,
+} from '../../support/replicas.js';
 
 /**
  * The lag gate against a real MariaDB primary/replica pair (scripts/ensure-replicas.sh, 3316/3317):
@@ -140,6 +147,55 @@ describe.skipIf(missing !== null)('MariaDB replica lag gate', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(await indexesOn(primary, 'items')).toEqual(['idx_items_a']);
   });
+
+  it('a replica login without SLAVE MONITOR: apply fails at once, not after --replica-wait, naming the privilege; granted, it applies', async () => {
+    // created on the primary, so the user and its grants reach the replica through the binary log
+    const login = `si_nomon_${randomBytes(4).toString('hex')}`;
+    await primary.query(`create user '${login}'@'%'`);
+    try {
+      await primary.query(`grant select on ${name}.* to '${login}'@'%'`);
+      await primary.query('create table orders (id int primary key, customer int)');
+      await caughtUp();
+      const replicaAsLogin = (() => {
+        const at = new URL(replicaUrl);
+        at.username = login;
+        return at.toString();
+      })();
+      const file = await writePlan(
+        'indexes:\n  - name: idx_orders_customer\n    table: orders\n    columns: [customer]\n',
+      );
+      const longWaitMs = 300_000;
+      const run = withinHalfOf(
+        longWaitMs,
+        applyPlan(file, primaryUrl, dir, '--replica', replicaAsLogin, '--replica-wait', '5m', '--format', 'json'),
+      );
+      const { result: out, ms } = await run;
+      expect(ms, 'still waiting after half of --replica-wait').toBeLessThan(longWaitMs / 2);
+      expect(out!.exitCode, out!.stderr).toBe(1);
+      const doc = JSON.parse(out!.stdout) as {
+        errors: { code: string; message: string }[];
+        changes: { status: string }[];
+      };
+      expect(doc.errors.map((e) => e.code)).toEqual(['replica_lag']);
+      const message = doc.errors[0]!.message;
+      expect(message).toContain(`replica ${replicaAsLogin}: replication state not readable: Access denied`);
+      expect(message).toContain('SLAVE MONITOR');
+      expect(message).toContain('waiting cannot change that (only a grant can)');
+      expect(message).toContain('instead of waiting up to 5m00s (--replica-wait)');
+      expect(out!.stderr).not.toContain('waiting for replicas');
+      expect(doc.changes.map((c) => c.status)).toEqual(['not_run']);
+      expect(await indexesOn(primary, 'orders')).toEqual([]);
+
+      // the privilege the server named is the one that was missing
+      await primary.query(`grant slave monitor on *.* to '${login}'@'%'`);
+      await caughtUp();
+      const granted = await applyPlan(file, primaryUrl, dir, '--replica', replicaAsLogin, '--replica-wait', '1m');
+      expect(granted.exitCode, granted.stderr).toBe(0);
+      expect(await indexesOn(primary, 'orders')).toEqual(['idx_orders_customer']);
+    } finally {
+      await primary.query(`drop user if exists '${login}'@'%'`);
+    }
+  }, 240_000); // above the half of --replica-wait 5m that withinHalfOf waits for a gate that does wait
 
   it('a replica that accepts connections but never answers fails the wait in bounded time, and the process exits', async () => {
     const sockets: Socket[] = [];

@@ -7,7 +7,14 @@ import { type Database, openDatabase } from '../../../src/connection/database.js
 import { targetFromUrl } from '../../../src/connection/target.js';
 import { runCli } from '../../support/cli.js';
 import { writePlan } from '../../support/plans.js';
-import { inDatabase, postgresPair, postgresPairMissing, until, waitedSeconds } from '../../support/replicas.js';
+import {
+  inDatabase,
+  postgresPair,
+  postgresPairMissing,
+  until,
+  waitedSeconds,
+  withinHalfOf,
+} from '../../support/replicas.js';
 
 /**
  * The lag gate against a real PostgreSQL primary with a streaming standby (scripts/ensure-replicas.sh,
@@ -152,7 +159,7 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
     expect(Number(onStandby!.n)).toBe(1);
   });
 
-  it('a login without pg_monitor: apply fails naming what it could not read and GRANT pg_monitor TO it; granted, it applies', async () => {
+  it('a login without pg_monitor: apply fails at once, not after --replica-wait, naming what it could not read and GRANT pg_monitor TO it; granted, it applies', async () => {
     // the login owns its own database (so its table and the tool's tables), and is neither superuser nor in pg_monitor
     const login = `si_nomon_${randomBytes(4).toString('hex')}`;
     const database = `${name}_nomon`;
@@ -192,8 +199,19 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
         ]);
       const grant = `GRANT pg_monitor TO ${login}`;
 
+      // waiting cannot help (only a grant can): with a long --replica-wait the gate still fails at its first
+      // reading, so the apply ends well before half of that wait
+      const longWait = '5m';
+      const longWaitMs = 300_000;
+      const atOnce = (message: string) => {
+        expect(message).toContain('waiting cannot change that (only a grant can)');
+        expect(message).toContain(`instead of waiting up to 5m00s (--replica-wait)`);
+      };
+
       // found on the primary: pg_stat_replication shows this login the WAL sender's pid and name, the rest NULL
-      const found = await run('1s');
+      const foundRun = await withinHalfOf(longWaitMs, run(longWait));
+      expect(foundRun.ms, 'still waiting after half of --replica-wait').toBeLessThan(longWaitMs / 2);
+      const found = foundRun.result!;
       expect(found.exitCode, found.stderr).toBe(1);
       const foundDoc = JSON.parse(found.stdout) as ApplyDoc;
       expect(foundDoc.errors.map((e) => e.code)).toEqual(['replica_lag']);
@@ -202,11 +220,15 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
         'state, replay_lsn, replay_lag, client_addr of pg_stat_replication',
       );
       expect(foundDoc.errors[0]!.message).toContain(grant);
+      atOnce(foundDoc.errors[0]!.message);
+      expect(found.stderr).not.toContain('waiting for replicas');
       expect(foundDoc.changes.map((c) => c.status)).toEqual(['not_run']);
 
       // given by URL: the standby's pg_stat_wal_receiver hides its status from this login (not "not running")
       const standbyAsLogin = asLogin(postgresPair.replicaUrl);
-      const given = await run('1s', '--replica', standbyAsLogin);
+      const givenRun = await withinHalfOf(longWaitMs, run(longWait, '--replica', standbyAsLogin));
+      expect(givenRun.ms, 'still waiting after half of --replica-wait').toBeLessThan(longWaitMs / 2);
+      const given = givenRun.result!;
       expect(given.exitCode, given.stderr).toBe(1);
       const givenDoc = JSON.parse(given.stdout) as ApplyDoc;
       expect(givenDoc.errors.map((e) => e.code)).toEqual(['replica_lag']);
@@ -214,6 +236,8 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
       expect(givenDoc.errors[0]!.message).toContain('status, conninfo of pg_stat_wal_receiver');
       expect(givenDoc.errors[0]!.message).toContain(grant);
       expect(givenDoc.errors[0]!.message).not.toContain('WAL receiver not running');
+      atOnce(givenDoc.errors[0]!.message);
+      expect(givenDoc.changes.map((c) => c.status)).toEqual(['not_run']);
 
       // the grant the message names is the one that was missing
       await admin.query(grant);
@@ -225,7 +249,7 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
       await admin.query(`drop role if exists ${login}`);
       await admin.close();
     }
-  });
+  }, 240_000); // above the half of --replica-wait 5m that withinHalfOf waits for a gate that does wait
 
   it('a standby found only on the primary whose replay stands still keeps the next step from starting', async () => {
     const file = await writePlan('indexes:\n  - name: idx_items_b\n    table: items\n    columns: [b]\n');
