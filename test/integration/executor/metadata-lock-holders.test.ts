@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/connection/database.js';
+import { parseDuration } from '../../../src/plan-file/duration.js';
+import { defaultSettings } from '../../../src/plan-file/types.js';
 import { applyPlan } from '../../support/cli.js';
 import { createTestDatabase, type TestDatabase, testServersOf } from '../../support/databases.js';
 import { writePlan } from '../../support/plans.js';
@@ -41,6 +43,7 @@ describe.each(testServersOf('mysql'))('metadata-lock holders named from performa
     // both transactions older than the blocker report's minimum age
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const file = await writePlan(plan);
+    // a lock timeout above the default (5 s): see the step's duration below
     const result = await applyPlan(
       file,
       test.url,
@@ -48,7 +51,7 @@ describe.each(testServersOf('mysql'))('metadata-lock holders named from performa
       '--format',
       'json',
       '--lock-timeout',
-      '1s',
+      '8s',
       '--blockers',
       'abort',
     );
@@ -58,8 +61,16 @@ describe.each(testServersOf('mysql'))('metadata-lock holders named from performa
     const message = String(JSON.parse(result.stdout).errors[0].message);
     expect(message).toContain(`pid ${holder.id}`);
     expect(message).not.toContain(`pid ${bystander.id}`);
-    // it gave up on the 1 s lock timeout it was given (the default is 5 s; a run that waited for the holder
-    // would never end, as the holder ends only after it): the outcome names the bound it stopped at
-    expect(message).toContain('(--blockers abort: 1s, the lock timeout)');
+    // it gave up on the 8 s lock timeout it was given (a run that waited for the holder would never end, as
+    // the holder ends only after it): the outcome names the bound it stopped at ...
+    const stated = /\(--blockers abort: (\S+), the lock timeout\)/.exec(message)?.[1];
+    expect(stated).toBe('8s');
+    // ... and the message and the wait read the limit separately: the step waited (its own recorded duration)
+    // at least the limit the message states. With a limit above the default, a step that waited the default
+    // (or any shorter bound) while stating the flag's value ends before it; load can only lengthen the step
+    const [step] = await test.exec('select status, duration_ms from safe_index_steps order by run_id desc, ordinal');
+    expect(step).toMatchObject({ status: 'failed' });
+    expect(parseDuration(stated!)).toBeGreaterThan(defaultSettings.lockTimeoutMs);
+    expect(Number(step?.duration_ms)).toBeGreaterThanOrEqual(parseDuration(stated!));
   });
 });
