@@ -30,9 +30,11 @@ export interface Database {
   insert(sql: string, bindings: readonly unknown[]): Promise<number>;
   /**
    * Opens a dedicated connection outside the pool (for session settings, advisory locks, online DDL),
-   * named `safe-index <label>` where the server allows.
+   * named `safe-index <label>` where the server allows. `catalogReads`: the session runs only the tool's
+   * own catalog and state statements, and takes the pool's settings for them (`Driver.forCatalogReads`);
+   * otherwise the server's own (the DDL, the user's statements).
    */
-  session(label?: string): Promise<Session>;
+  session(label?: string, options?: { catalogReads?: boolean }): Promise<Session>;
   /**
    * Runs `work` on one pooled connection held for it alone, for statements that leave nothing behind
    * on the connection (one transaction that `work` ends itself); a connection whose `work` threw is
@@ -108,7 +110,8 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
   const { settings, bound } = withLockTimeout(driver, given, options);
   const setup = setupStatements(target, driver, options, bound);
   // the driver's own pool, shared with knex (when loaded) through its public `connectionPool` option
-  const pool = await driver.openPool(settings, 8, setup);
+  const catalogSettings = driver.forCatalogReads(settings);
+  const pool = await driver.openPool(catalogSettings, 8, setup);
   let count = 0;
   let knexLoading: Promise<Knex> | undefined;
   const knex = () => {
@@ -194,11 +197,12 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     await close().catch(() => {});
     throw cannotConnect(error);
   }
-  const session = async (label?: string): Promise<Session> => {
+  const session = async (label?: string, options: { catalogReads?: boolean } = {}): Promise<Session> => {
     // a connection of its own, outside the pool: its session settings and locks never leak to other work;
     // where the driver can rename a connection (PostgreSQL application_name), the label goes into its
     // start-up instead of a statement after connect
-    const labelled = label && driver.renameSql ? { ...settings, ...driver.identity(sessionName(label)) } : settings;
+    const base = options.catalogReads ? catalogSettings : settings;
+    const labelled = label && driver.renameSql ? { ...base, ...driver.identity(sessionName(label)) } : base;
     const { connection, close: closeConnection } = await driver.connect(labelled, setup);
     try {
       driver.assertOneStatementPerQuery(connection);

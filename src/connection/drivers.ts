@@ -98,6 +98,14 @@ export interface Driver {
    * connect), or null where the protocol has no such parameter and `lockTimeoutSql` runs instead.
    */
   lockTimeoutAtConnect(settings: Record<string, unknown>, lockTimeoutMs: number): Record<string, unknown> | null;
+  /**
+   * The settings of a connection that runs only the tool's own catalog and state statements (the pool,
+   * the run lock, the monitor): PostgreSQL turns JIT off there, since compiling those statements cost
+   * 100-250 ms where their plans' estimates crossed `jit_above_cost`, for queries that run in a few
+   * milliseconds. Sessions that run the user's statements (the DDL, EXPLAIN of verify queries, the
+   * duplicate check) keep the server's settings.
+   */
+  forCatalogReads(settings: Record<string, unknown>): Record<string, unknown>;
   /** Opens one connection with these settings; `setup` statements run first on it. */
   connect(settings: Record<string, unknown>, setup: readonly string[]): Promise<DriverConnection>;
   /** Opens a lazy pool of at most `max` connections; `setup` statements run first on each new one. */
@@ -166,6 +174,10 @@ const postgres: Driver = {
     const given = typeof settings.options === 'string' ? settings.options : (process.env.PGOPTIONS ?? '');
     const own = `-c lock_timeout=${Math.max(1, Math.round(ms))}`;
     return { ...settings, options: given.trim() ? `${given} ${own}` : own };
+  },
+  forCatalogReads(settings) {
+    const given = typeof settings.options === 'string' ? settings.options : (process.env.PGOPTIONS ?? '');
+    return { ...settings, options: given.trim() ? `${given} -c jit=off` : '-c jit=off' };
   },
   async connect(settings, setup) {
     const pg = await loadPg();
@@ -272,6 +284,8 @@ const mysql: Driver = {
   lockTimeoutSql: (ms) => `SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`,
   // the handshake carries no session variables
   lockTimeoutAtConnect: () => null,
+  // no JIT compiler to turn off
+  forCatalogReads: (settings) => settings,
   async connect(settings, setup) {
     const mysqlDriver = await loadMysql();
     const connection = mysqlDriver.createConnection(settings);

@@ -34,7 +34,10 @@ export async function openExecution(
     return session;
   };
   // both at once: each open is a connect, an authentication and the session's settings, one after another
-  const [opened, openedMonitor] = await Promise.allSettled([openDdl(), db.session(`${runLabel}monitor`)]);
+  const [opened, openedMonitor] = await Promise.allSettled([
+    openDdl(),
+    db.session(`${runLabel}monitor`, { catalogReads: true }),
+  ]);
   if (opened.status === 'rejected' || openedMonitor.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value.release();
     if (openedMonitor.status === 'fulfilled') await openedMonitor.value.release();
@@ -56,7 +59,7 @@ export async function openExecution(
     ownConnections: () => [ddl.id, monitor.id, ...(lock ? [lock.connectionId] : [])],
     runLockHeld: async () => (lock ? lock.stillHeld() : true),
     reconnectMonitor: async () => {
-      const fresh = await db.session(`${runLabel}monitor`);
+      const fresh = await db.session(`${runLabel}monitor`, { catalogReads: true });
       const old = monitor;
       monitor = fresh;
       await old.release();

@@ -38,7 +38,7 @@ export async function acquireRunLock(
   waitMs: number,
   onWait?: (holder: string) => void,
 ): Promise<RunLock> {
-  const session: Session = await db.session('run lock');
+  const session: Session = await db.session('run lock', { catalogReads: true });
   try {
     const deadline = Date.now() + waitMs;
     let told = false;

@@ -19,9 +19,9 @@ export function recording(db: Database) {
       statements.push(sql);
       return db.query(sql, bindings);
     },
-    session: async (label) => {
+    session: async (label, options) => {
       sessions.push(label ?? '');
-      const session = await db.session(label);
+      const session = await db.session(label, options);
       return {
         ...session,
         id: session.id,
