@@ -62,6 +62,18 @@ async function connectionSettings(target: Target, driver: Driver): Promise<Recor
 export interface DatabaseOptions {
   /** Longest wait for a lock of any statement (the DDL session sets its own); unbounded when absent. */
   lockTimeoutMs?: number;
+  /**
+   * Sessions the caller will ask for first (by the same label and options), opened while the pool
+   * connects and the server is identified instead of after: a new connection is a round trip, a backend
+   * started and authenticated (~15 ms on PostgreSQL), so the run lock's session need not wait for it.
+   */
+  early?: readonly EarlySession[];
+}
+
+/** A session `openDatabase` opens beside its first pooled connection. */
+export interface EarlySession {
+  label: string;
+  catalogReads?: boolean;
 }
 
 /**
@@ -91,6 +103,8 @@ function withLockTimeout(
     options.lockTimeoutMs === undefined ? null : driver.lockTimeoutAtConnect(settings, options.lockTimeoutMs);
   return bound ? { settings: bound, bound: true } : { settings, bound: false };
 }
+
+const earlyKey = (label: string, catalogReads?: boolean) => `${catalogReads ? 'catalog' : 'server'}:${label}`;
 
 /** How a dedicated session shows itself (`safe-index run 7 ddl`), within PostgreSQL's 63 bytes of a name. */
 const sessionName = (label: string) => `${toolConnectionName} ${label}`.slice(0, 63);
@@ -190,14 +204,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     // is still out (a caller that gave up on it)
     await pool.end({ settled: pending.size === 0 });
   };
-  let server: ServerInfo;
-  try {
-    server = await driver.detectServer(run);
-  } catch (error) {
-    await close().catch(() => {});
-    throw cannotConnect(error);
-  }
-  const session = async (label?: string, options: { catalogReads?: boolean } = {}): Promise<Session> => {
+  const openSession = async (label?: string, options: { catalogReads?: boolean } = {}): Promise<Session> => {
     // a connection of its own, outside the pool: its session settings and locks never leak to other work;
     // where the driver can rename a connection (PostgreSQL application_name), the label goes into its
     // start-up instead of a statement after connect
@@ -225,6 +232,39 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       },
     };
   };
+  // sessions asked for up front open beside the first pooled connection; `session` hands each out once
+  const early = new Map<string, Promise<Session>>();
+  for (const wanted of options.early ?? []) {
+    const opening = openSession(wanted.label, { catalogReads: wanted.catalogReads });
+    opening.catch(() => {}); // a failure is met again (or the session opened anew) when it is asked for
+    early.set(earlyKey(wanted.label, wanted.catalogReads), opening);
+  }
+  const closeEarly = async () => {
+    const left = [...early.values()];
+    early.clear();
+    await Promise.all(left.map((opening) => opening.then((unused) => unused.release()).catch(() => {})));
+  };
+  const session = async (label?: string, sessionOptions: { catalogReads?: boolean } = {}): Promise<Session> => {
+    const key = label === undefined ? undefined : earlyKey(label, sessionOptions.catalogReads);
+    const opened = key === undefined ? undefined : early.get(key);
+    if (key !== undefined && opened) {
+      early.delete(key);
+      try {
+        return await opened;
+      } catch {
+        // opened again below: the error, if it lasts, is the one a session opened now meets
+      }
+    }
+    return openSession(label, sessionOptions);
+  };
+  let server: ServerInfo;
+  try {
+    server = await driver.detectServer(run);
+  } catch (error) {
+    await closeEarly();
+    await close().catch(() => {});
+    throw cannotConnect(error);
+  }
   return {
     knex,
     target,
@@ -236,6 +276,9 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     get queryCount() {
       return count;
     },
-    close,
+    close: async () => {
+      await closeEarly();
+      await close();
+    },
   };
 }

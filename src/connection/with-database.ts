@@ -3,7 +3,7 @@ import { targetRulesOf } from '../dialects/target-rules.js';
 import type { Dialect } from '../dialects/types.js';
 import { SafeIndexError } from '../errors.js';
 import { defaultSettings } from '../plan-file/types.js';
-import { type Database, openDatabase } from './database.js';
+import { type Database, type EarlySession, openDatabase } from './database.js';
 import { resolveTarget, type Target, type TargetOptions } from './target.js';
 
 /**
@@ -13,7 +13,7 @@ import { resolveTarget, type Target, type TargetOptions } from './target.js';
  * client) before any connection is opened; what it throws stops the command there.
  */
 export async function withDatabase<T>(
-  options: TargetOptions & { lockTimeoutMs?: number },
+  options: TargetOptions & { lockTimeoutMs?: number; early?: readonly EarlySession[] },
   work: (db: Database, dialect: Dialect) => Promise<T>,
   beforeConnect?: (target: Target) => Promise<void>,
 ): Promise<T> {
@@ -21,7 +21,10 @@ export async function withDatabase<T>(
   const required = targetRulesOf(target.dialect).databaseRequired;
   if (required && namesNoDatabase(target)) throw noDatabase(target, required);
   await beforeConnect?.(target);
-  const db = await openDatabase(target, { lockTimeoutMs: options.lockTimeoutMs ?? defaultSettings.lockTimeoutMs });
+  const db = await openDatabase(target, {
+    lockTimeoutMs: options.lockTimeoutMs ?? defaultSettings.lockTimeoutMs,
+    ...(options.early ? { early: options.early } : {}),
+  });
   try {
     // a knexfile's connection function, or a URL parameter, may still leave the session without one
     const stillRequired = targetRulesOf(db.server.dialect).databaseRequired;

@@ -15,6 +15,7 @@ import { attachUsage, checkUsageEvidence, defaultUsageWindowMs } from '../usage/
 import { assertPlanFields } from '../verify-sql/fields.js';
 import { executeApply } from './apply.js';
 import { runFileBase } from './run-files.js';
+import { runLockSession } from './run-lock.js';
 import type { ApplyResult, ExecutionSink, VerifyHook } from './types.js';
 
 /** Everything `apply` needs: target, plans, flags. */
@@ -78,7 +79,7 @@ export async function applyPlans(request: ApplyRequest): Promise<ApplyReport> {
 /** `applyPlans` for plans already loaded (a fleet loads them once for every target). */
 export async function applyLoaded(request: ApplyRequest, plan: IndexPlan): Promise<ApplyReport> {
   return withDatabase(
-    { ...request, lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs },
+    { ...request, lockTimeoutMs: request.lockTimeoutMs ?? plan.settings.lockTimeoutMs, early: [runLockSession] },
     (db, dialect) =>
       applyPrepared(db, request, plan, async () => ({
         report: await buildPlan(db, dialect, plan, {

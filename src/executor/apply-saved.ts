@@ -10,6 +10,7 @@ import { stateTablesExist } from '../state/migrate.js';
 import { runsOfSavedPlan } from '../state/runs.js';
 import { checkVerifyQueriesOnTarget } from '../verify-sql/check.js';
 import { type ApplyReport, type ApplyRequest, applyPrepared } from './apply-plans.js';
+import { runLockSession } from './run-lock.js';
 
 /** Everything `apply FILE` needs: the saved plan file, its age limit, and the flags of `apply`. */
 export interface SavedApplyRequest extends Omit<ApplyRequest, 'paths'> {
@@ -42,7 +43,7 @@ export async function applySavedPlan(request: SavedApplyRequest): Promise<ApplyR
   const saved = await requireSavedPlan(request.file);
   checkPlanAge(saved, request.maxPlanAgeMs);
   const lockTimeoutMs = request.lockTimeoutMs ?? saved.settings.lock_timeout_ms;
-  return withDatabase({ ...request, lockTimeoutMs }, async (db, dialect) => {
+  return withDatabase({ ...request, lockTimeoutMs, early: [runLockSession] }, async (db, dialect) => {
     checkTarget(saved, db);
     await checkDrift(db, dialect, saved);
     const where = { file: request.file, server: db.server, target: db.target.display };

@@ -3,6 +3,7 @@ import { withDatabase } from '../connection/with-database.js';
 import type { BlockersPolicy } from '../dialects/executor-types.js';
 import { replicaGateSettings } from '../replicas/gate.js';
 import { executeRollback, type RollbackResult, type UndoStep } from './rollback.js';
+import { runLockSession } from './run-lock.js';
 import type { ExecutionSink } from './types.js';
 
 /** Everything `rollback` needs: target, which run, flags. */
@@ -35,7 +36,8 @@ export interface RollbackRequest extends TargetOptions {
 
 /** Connects and undoes the chosen run (or only lists its reverse SQL with `dryRun`). */
 export async function rollbackRun(request: RollbackRequest): Promise<RollbackResult> {
-  return withDatabase(request, (db) =>
+  // a dry run only reads: it takes no run lock
+  return withDatabase({ ...request, ...(request.dryRun ? {} : { early: [runLockSession] }) }, (db) =>
     executeRollback(db, {
       runId: request.runId,
       ...(request.newestRunOnly ? { newestRunOnly: true } : {}),

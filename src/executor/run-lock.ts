@@ -18,6 +18,9 @@ export interface RunLock {
 
 const pollMs = 200;
 
+/** The session that holds the run lock: callers that will take it pass this to `withDatabase` to open it early. */
+export const runLockSession = { label: 'run lock', catalogReads: true } as const;
+
 /** Who holds the lock, from the server and the state tables, as a sentence. */
 async function describeHolder(db: Database, executor: DialectExecutor): Promise<string> {
   const holder = await executor.runLockHolder(db).catch(() => null);
@@ -38,7 +41,7 @@ export async function acquireRunLock(
   waitMs: number,
   onWait?: (holder: string) => void,
 ): Promise<RunLock> {
-  const session: Session = await db.session('run lock', { catalogReads: true });
+  const session: Session = await db.session(runLockSession.label, { catalogReads: runLockSession.catalogReads });
   try {
     const deadline = Date.now() + waitMs;
     let told = false;

@@ -99,6 +99,34 @@ describe.each(testServers())('connection on $label', (server) => {
     },
   );
 
+  it('opens the sessions asked for up front beside the pool, hands each out once, and closes unused ones', async () => {
+    let ids: number[] = [];
+    const db = await openDatabase(targetFromUrl(test.url), {
+      early: [{ label: 'early one', catalogReads: true }, { label: 'early two' }],
+    });
+    try {
+      // both are connected once openDatabase returns, before anyone asked for them
+      ids = await serverConnectionIds(test, server.dialect);
+      expect(ids.length).toBeGreaterThanOrEqual(3); // the pool's, and the two early ones
+      const first = await db.session('early one', { catalogReads: true });
+      expect(ids).toContain(first.id);
+      // handed out once: asking again opens a new one
+      const again = await db.session('early one', { catalogReads: true });
+      expect(again.id).not.toBe(first.id);
+      await first.release();
+      await again.release();
+    } finally {
+      await db.close();
+    }
+    // the unused one ('early two') is closed with the database, as are the others
+    for (let i = 0; i < 600; i += 1) {
+      const left = (await serverConnectionIds(test, server.dialect)).filter((id) => ids.includes(id));
+      if (left.length === 0) break;
+      if (i === 599) throw new Error(`connections still open after close: ${left.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
   it('never prints the password of a failed connection', async () => {
     const url = new URL(server.adminUrl);
     url.username = 'nobody_here';
@@ -110,3 +138,13 @@ describe.each(testServers())('connection on $label', (server) => {
     expect((error as Error).message).not.toContain('S3cret-pw');
   });
 });
+
+/** Server ids of the connections to the test database other than the test's own. */
+async function serverConnectionIds(test: TestDatabase, dialect: 'postgres' | 'mysql'): Promise<number[]> {
+  const rows = await test.exec(
+    dialect === 'postgres'
+      ? 'select pid as id from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()'
+      : 'select id from information_schema.processlist where db = database() and id <> connection_id()',
+  );
+  return rows.map((row) => Number(row.id));
+}

@@ -59,8 +59,8 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
     await reader.query('lock table t in access share mode');
   }
 
-  /** The pid of the tool's DDL connection once its DROP INDEX CONCURRENTLY waits. */
-  async function dropWaiting(): Promise<number> {
+  /** The pid of the tool's DDL connection once its DROP INDEX CONCURRENTLY waits; `output` tells what the tool said if it never does. */
+  async function dropWaiting(output: () => string = () => ''): Promise<number> {
     const row = await waitForRow(
       test,
       `select pid from pg_stat_activity where datname = current_database()
@@ -70,7 +70,7 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
         const activity = await test.exec(
           'select application_name, state, wait_event_type, wait_event, backend_xmin, left(query, 80) as q from pg_stat_activity where datname = current_database()',
         );
-        return `the drop of the old index never waited: ${JSON.stringify(activity)}`;
+        return `the drop of the old index never waited: ${JSON.stringify(activity)}${output()}`;
       },
       300,
     );
@@ -137,8 +137,21 @@ describe.each(testServersOf('postgres'))('a replace interrupted while the old in
   async function killDuringDrop(command: string[] = ['apply', 'ab.yml']): Promise<void> {
     await openReader();
     const child = spawnCli([...command, '--url', test.url, '--yes', '--rollback-dir', dir], dir);
-    const done = new Promise((resolve) => child.on('exit', resolve));
-    await dropWaiting();
+    let said = '';
+    child.stdout.on('data', (chunk) => {
+      said += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      said += chunk;
+    });
+    let exit = '';
+    const done = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        exit = `exited with ${code ?? signal}`;
+        resolve(undefined);
+      }),
+    );
+    await dropWaiting(() => `; the tool ${exit || 'still runs'} and said: ${said}`);
     child.kill('SIGKILL');
     await done;
     // the server notices the dead client (client_connection_check_interval) and ends the drop; the
