@@ -244,6 +244,52 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
       const granted = await run('1m', '--replica', standbyAsLogin);
       expect(granted.exitCode, granted.stdout).toBe(0);
       expect((JSON.parse(granted.stdout) as ApplyDoc).status).toBe('applied');
+
+      // in the middle of a wait it is the same: with the standby's replay paused the gate before the next step
+      // waits on a standby it can read (behind); pg_monitor revoked meanwhile, the next reading fails it at once
+      const next = await writePlan(
+        'indexes:\n  - name: idx_orders_customer\n    table: orders\n    columns: [customer]\n' +
+          '  - name: idx_orders_id_customer\n    table: orders\n    columns: [id, customer]\n',
+      );
+      const state = await openDatabase(targetFromUrl(inDatabase(postgresPair.primaryUrl, database)));
+      const runs = async () =>
+        Number((await state.query<{ n: string }>('select count(*) as n from safe_index_runs'))[0]!.n);
+      const before = await runs();
+      await standby.query('select pg_wal_replay_pause()');
+      try {
+        const started = Date.now();
+        const pending = runCli([
+          'apply',
+          next,
+          '--url',
+          asLogin(postgresPair.primaryUrl),
+          '--yes',
+          '--rollback-dir',
+          dir,
+          '--format',
+          'json',
+          '--replica-wait',
+          longWait,
+        ]);
+        // the run is recorded before the gate's first wait; then a few readings (500 ms apart) go by
+        await until(runs, (n) => n > before);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await admin.query(`REVOKE pg_monitor FROM ${login}`);
+        const { result: revoked } = await withinHalfOf(longWaitMs, pending);
+        expect(Date.now() - started, 'still waiting after half of --replica-wait').toBeLessThan(longWaitMs / 2);
+        expect(revoked!.exitCode, revoked!.stderr).toBe(1);
+        // it was waiting on the readable standby when the grant went
+        expect(revoked!.stderr).toContain('waiting for replicas before create idx_orders_id_customer');
+        const revokedDoc = JSON.parse(revoked!.stdout) as ApplyDoc;
+        expect(revokedDoc.errors.map((e) => e.code)).toEqual(['replica_lag']);
+        expect(revokedDoc.errors[0]!.message).toContain(grant);
+        atOnce(revokedDoc.errors[0]!.message);
+        expect(revokedDoc.changes.find((c) => c.index === 'idx_orders_id_customer')?.status).toBe('not_run');
+      } finally {
+        await standby.query('select pg_wal_replay_resume()');
+        await state.close();
+      }
+      await caughtUp();
     } finally {
       await admin.query(`drop database if exists ${database} with (force)`);
       await admin.query(`drop role if exists ${login}`);
