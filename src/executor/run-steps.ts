@@ -147,15 +147,20 @@ export async function runForward(
         await checkDuplicateKeys(db, context.executor, step, timeoutMs, label, `run ${runId} duplicate check`);
       }
       const walBefore = builds(step) ? await context.executor.walPosition(db).catch(() => null) : null;
+      // each statement but the last is recorded as it ends; the last one with the end of the step
       outcome.attempts = await runStatements(context, step.sql, step.table, label, (done, attempts) =>
-        recorder.write(`statement ${done} of step ${ordinal}`, () =>
-          updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
-        ),
+        done < step.sql.length
+          ? recorder.write(`statement ${done} of step ${ordinal}`, () =>
+              updateStep(db, runId, ordinal, { statementsDone: done, attempts }),
+            )
+          : Promise.resolve(),
       );
       outcome.status = 'applied';
       outcome.durationMs = Date.now() - started;
       if (builds(step)) Object.assign(outcome, await buildCost(db, context, step, walBefore));
-      await recorder.write(`the end of step ${ordinal}`, () => updateStep(db, runId, ordinal, stepEnd(outcome)));
+      await recorder.write(`the end of step ${ordinal}`, () =>
+        updateStep(db, runId, ordinal, { ...stepEnd(outcome), statementsDone: step.sql.length }),
+      );
       context.sink.log(`${label}: done in ${outcome.durationMs}ms`);
     } catch (error) {
       const problem = problemOf(step, error);
