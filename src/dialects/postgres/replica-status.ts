@@ -1,4 +1,5 @@
 import type { Row } from '../../connection/drivers.js';
+import type { ReplicaStatus } from '../../replicas/types.js';
 
 /** A PostgreSQL LSN (`16/B374D848`) as a number of bytes. */
 export function parseLsn(lsn: string | null | undefined): bigint | null {
@@ -37,6 +38,18 @@ export const currentLsnSql = `select case when pg_is_in_recovery() then null els
 export function monitorGrantMissing(what: string, login: string | null): string {
   const who = login ?? '<the login>';
   return `${what} not readable: login ${who} is not a member of pg_monitor (or pg_read_all_stats), so the server shows them as NULL; run GRANT pg_monitor TO ${who}`;
+}
+
+/** The status of a standby whose state this login cannot read: only `GRANT pg_monitor` changes it, waiting does not. */
+export function needsMonitorGrant(target: string, what: string, login: string | null): ReplicaStatus {
+  return {
+    target,
+    lagMs: null,
+    state: 'unreadable',
+    running: false,
+    reason: monitorGrantMissing(what, login),
+    needsGrant: true,
+  };
 }
 
 /** What a standby says of itself: in recovery, replay paused, positions, its WAL receiver, the name it streams under. */

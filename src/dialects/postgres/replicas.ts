@@ -9,7 +9,7 @@ import { unreachable, unreadable, wrongDialect } from '../shared/replica-status.
 import {
   currentLsnSql,
   formatLsn,
-  monitorGrantMissing,
+  needsMonitorGrant,
   parseLsn,
   primarySql,
   type StandbySelf,
@@ -201,17 +201,11 @@ class PostgresReplicaReader implements ReplicaReader {
       };
     }
     if (!self.receiverReadable) {
-      return {
+      return needsMonitorGrant(
         target,
-        lagMs: null,
-        state: 'unreadable',
-        running: false,
-        reason: monitorGrantMissing(
-          "the standby's WAL receiver (status, conninfo of pg_stat_wal_receiver)",
-          self.login,
-        ),
-        needsGrant: true,
-      };
+        "the standby's WAL receiver (status, conninfo of pg_stat_wal_receiver)",
+        self.login,
+      );
     }
     if (self.receiverStatus !== 'streaming') {
       return {
@@ -237,17 +231,11 @@ class PostgresReplicaReader implements ReplicaReader {
   /** A standby known only from the primary's `pg_stat_replication`. */
   private senderStatus(target: string, sender: WalSender, primaryLsn: bigint | null, now: number): ReplicaStatus {
     if (!sender.state) {
-      return {
+      return needsMonitorGrant(
         target,
-        lagMs: null,
-        state: 'unreadable',
-        running: false,
-        reason: monitorGrantMissing(
-          "the primary's WAL sender for it (state, replay_lsn, replay_lag, client_addr of pg_stat_replication)",
-          this.login,
-        ),
-        needsGrant: true,
-      };
+        "the primary's WAL sender for it (state, replay_lsn, replay_lag, client_addr of pg_stat_replication)",
+        this.login,
+      );
     }
     const lagMs = this.lag(target, sender.replayLsn, primaryLsn, sender.replayLagMs, now);
     if (sender.state !== 'streaming' && sender.state !== 'catchup') {

@@ -182,10 +182,10 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
       const file = await writePlan(
         'indexes:\n  - name: idx_orders_customer\n    table: orders\n    columns: [customer]\n',
       );
-      const run = (wait: string, ...extra: string[]) =>
+      const applyAsLogin = (plan: string, wait: string, ...extra: string[]) =>
         runCli([
           'apply',
-          file,
+          plan,
           '--url',
           asLogin(postgresPair.primaryUrl),
           '--yes',
@@ -197,6 +197,7 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
           wait,
           ...extra,
         ]);
+      const run = (wait: string, ...extra: string[]) => applyAsLogin(file, wait, ...extra);
       const grant = `GRANT pg_monitor TO ${login}`;
 
       // waiting cannot help (only a grant can): with a long --replica-wait the gate still fails at its first
@@ -258,19 +259,7 @@ describe.skipIf(missing !== null)('PostgreSQL standby lag gate', () => {
       await standby.query('select pg_wal_replay_pause()');
       try {
         const started = Date.now();
-        const pending = runCli([
-          'apply',
-          next,
-          '--url',
-          asLogin(postgresPair.primaryUrl),
-          '--yes',
-          '--rollback-dir',
-          dir,
-          '--format',
-          'json',
-          '--replica-wait',
-          longWait,
-        ]);
+        const pending = applyAsLogin(next, longWait);
         // the run is recorded before the gate's first wait; then a few readings (500 ms apart) go by
         await until(runs, (n) => n > before);
         await new Promise((resolve) => setTimeout(resolve, 2000));
