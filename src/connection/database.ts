@@ -239,10 +239,12 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     opening.catch(() => {}); // a failure is met again (or the session opened anew) when it is asked for
     early.set(earlyKey(wanted.label, wanted.catalogReads), opening);
   }
-  const closeEarly = async () => {
+  // an unused early session is released when it has opened, without holding up the close: a connect
+  // that never finishes must not make closing the database wait with it
+  const closeEarly = () => {
     const left = [...early.values()];
     early.clear();
-    await Promise.all(left.map((opening) => opening.then((unused) => unused.release()).catch(() => {})));
+    for (const opening of left) opening.then((unused) => unused.release()).catch(() => {});
   };
   const session = async (label?: string, sessionOptions: { catalogReads?: boolean } = {}): Promise<Session> => {
     const key = label === undefined ? undefined : earlyKey(label, sessionOptions.catalogReads);
@@ -261,7 +263,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
   try {
     server = await driver.detectServer(run);
   } catch (error) {
-    await closeEarly();
+    closeEarly();
     await close().catch(() => {});
     throw cannotConnect(error);
   }
@@ -277,7 +279,7 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       return count;
     },
     close: async () => {
-      await closeEarly();
+      closeEarly();
       await close();
     },
   };
