@@ -143,10 +143,6 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
     });
     return knexLoading;
   };
-  /**
-   * Statements go to the driver: without bindings exactly as written (no `?` is rewritten, even inside
-   * a string literal such as `WHERE note = 'why?'`), with bindings through the driver's placeholders.
-   */
   // statements sent and not answered yet, per connection: a connection with none is closed without
   // waiting for the server to end its session (see CloseOptions)
   const pending = new Map<unknown, number>();
@@ -160,6 +156,10 @@ export async function openDatabase(target: Target, options: DatabaseOptions = {}
       else pending.delete(connection);
     }
   };
+  /**
+   * Statements go to the driver: without bindings exactly as written (no `?` is rewritten, even inside
+   * a string literal such as `WHERE note = 'why?'`), with bindings through the driver's placeholders.
+   */
   const send = async (connection: unknown, sql: string, bindings?: readonly unknown[]): Promise<Row[]> => {
     count += 1;
     return track(connection, () =>
