@@ -7,15 +7,15 @@ import { dialectOf } from '../dialects/index.js';
 /** A value bound to a `?` placeholder: a column's value, or null. */
 export type Value = string | number | boolean | Date | null;
 
-const quote = (db: Database, name: string) => dialectOf(db).quoteIdent(name);
+/** Quotes a table or column name of the state tables (constants, quoted all the same). */
+export function column(db: Database, name: string): string {
+  return dialectOf(db).quoteIdent(name);
+}
 
 /** `"a" = ?, "b" = ?` and the values, for the columns of `values` (in their order). */
 function assignments(db: Database, values: Record<string, Value>, separator: string): [string, Value[]] {
   const columns = Object.keys(values);
-  return [
-    columns.map((column) => `${quote(db, column)} = ?`).join(separator),
-    columns.map((column) => values[column]!),
-  ];
+  return [columns.map((name) => `${column(db, name)} = ?`).join(separator), columns.map((name) => values[name]!)];
 }
 
 /** Inserts rows that all have the same columns, in one statement. */
@@ -35,7 +35,7 @@ function insertStatement(db: Database, table: string, rows: readonly Record<stri
   if (columns.length === 0) return ['', []];
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sql =
-    `insert into ${quote(db, table)} (${columns.map((column) => quote(db, column)).join(', ')}) ` +
+    `insert into ${column(db, table)} (${columns.map((name) => column(db, name)).join(', ')}) ` +
     `values ${rows.map(() => tuple).join(', ')}`;
   return [sql, rows.flatMap((row) => columns.map((column) => row[column] ?? null))];
 }
@@ -50,7 +50,7 @@ export async function updateRows(
   if (Object.keys(set).length === 0) return;
   const [assign, values] = assignments(db, set, ', ');
   const [condition, keys] = assignments(db, where, ' and ');
-  await db.query(`update ${quote(db, table)} set ${assign} where ${condition}`, [...values, ...keys]);
+  await db.query(`update ${column(db, table)} set ${assign} where ${condition}`, [...values, ...keys]);
 }
 
 /** Every column of the rows of `table` matching `where` (SQL after `where`, with `?` placeholders), in `order`. */
@@ -61,16 +61,11 @@ export async function selectRows(
 ): Promise<Row[]> {
   const { where, bindings = [], order, limit } = clauses;
   const sql =
-    `select * from ${quote(db, table)}` +
+    `select * from ${column(db, table)}` +
     (where ? ` where ${where}` : '') +
     (order ? ` order by ${order}` : '') +
     (limit !== undefined ? ` limit ${Math.trunc(limit)}` : '');
   return db.query(sql, bindings);
-}
-
-/** Quotes a column name of the state tables for a clause of `selectRows`. */
-export function column(db: Database, name: string): string {
-  return quote(db, name);
 }
 
 /** Whether one of the tool's tables exists in the target's default schema (where the unqualified names resolve). */
